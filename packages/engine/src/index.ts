@@ -1,0 +1,51 @@
+/**
+ * @wargame/engine: a pure, deterministic turn engine for scenario war games.
+ * No I/O: callers read files and hand over text.
+ */
+export { ScenarioSchema, scenarioJsonSchema, CitationSchema, EffectsSchema, IdSchema, MonthSchema } from './scenario/schema.js';
+export type { Citation, ScenarioDoc, ScenarioInput, Party, Move, Interest, Outcome, ScenarioEvent, Effects, Wants, Parameter, Indicator } from './scenario/schema.js';
+export { loadScenario, type LoadResult } from './scenario/load.js';
+export { parseScenarioYaml, MAX_SCENARIO_BYTES, type SourceFile } from './scenario/parse-yaml.js';
+export { formatIssue, formatPath, sortIssues, type ScenarioIssue } from './scenario/issues.js';
+export { compileScenarioDoc, compileEffects } from './scenario/compile.js';
+export { checkCitations, collectCitations, normaliseText } from './scenario/citations.js';
+export type { LoadOptions } from './scenario/load.js';
+export type {
+  CompiledScenario,
+  CompiledParty,
+  CompiledMove,
+  CompiledEvent,
+  CompiledOutcome,
+  CompiledInterest,
+  CompiledTransition,
+  CompiledIndicator,
+  CompiledParameter,
+  CompiledEffect,
+} from './scenario/compiled.js';
+export { parseExpression, monthIndex, monthText } from './expr/parse.js';
+export { compileCondition, compileNumber, pairIndex, type World, type Symbols } from './expr/compile.js';
+export { seedStream, nextAlea, turnGenerator, type AleaState } from './rng/streams.js';
+export { buildPartyMachine, partyMachines, nextTransition, type MachineDriver } from './actors/machines.js';
+export {
+  createInitialState,
+  cloneState,
+  stateHash,
+  stateDate,
+  resolveParams,
+  namedIndicators,
+  namedRelations,
+  namedPostures,
+  type GameState,
+  type Params,
+  type InitError,
+} from './sim/state.js';
+export { TurnInputsSchema, InjectSchema, type TurnInputs, type Inject, type TurnError, type TurnErrorCode } from './sim/inputs.js';
+export { stepTurn, availableMoves, type TurnLog, type PartyTurnLog, type EventLog, type StepOptions, type StepResult } from './sim/step-turn.js';
+export { chooseMove, valueMoves, softmax, pickIndex, type OptionValue, type PolicyChoice } from './sim/policy.js';
+export { evaluateOutcomes, type OutcomeResult, type OutcomeValue } from './sim/outcomes.js';
+export { runGame, type GameRun } from './sim/run-game.js';
+export { Session, type SessionNode, type BranchInfo, type SessionError } from './session/session.js';
+export { saveSession, loadSession, replaySave, SaveSchema, SAVE_FORMAT, SAVE_VERSION, type SaveFile, type SaveError } from './session/save.js';
+export { canonicalJson, hashValue } from './util/hash.js';
+export type { AppliedEffect } from './sim/effects.js';
+export { closest, didYouMean, editDistance } from './util/suggest.js';

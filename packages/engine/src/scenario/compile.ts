@@ -1,0 +1,489 @@
+/**
+ * Resolves a validated scenario document into a `CompiledScenario`: checks every
+ * cross-reference (parties, indicators, postures, moves, events, outcomes,
+ * sources, guards), compiles every expression, and reports each problem as an
+ * issue with its path (and, for expressions, the offset of the problem in the text).
+ */
+import { compileCondition, compileNumber, pairIndex, type BoolFn, type NumFn, type Symbols } from '../expr/compile.js';
+import { monthIndex } from '../expr/parse.js';
+import { hashValue } from '../util/hash.js';
+import { didYouMean } from '../util/suggest.js';
+import type {
+  CompiledEffect,
+  CompiledEvent,
+  CompiledInterest,
+  CompiledMove,
+  CompiledOutcome,
+  CompiledParty,
+  CompiledScenario,
+  CompiledTransition,
+} from './compiled.js';
+import type { ScenarioIssue } from './issues.js';
+import type { Citation, Effects, ScenarioDoc, Wants } from './schema.js';
+
+export interface PlacedIssue extends ScenarioIssue {
+  /** Offset of the problem inside an expression string. */
+  exprOffset?: number;
+  /** Point at the key naming the entry rather than its value. */
+  preferKey?: boolean;
+}
+
+type Path = (string | number)[];
+
+const RESERVED = new Set(['turn', 'date', 'true', 'false', 'and', 'or', 'not']);
+
+class ScenarioCompiler {
+  readonly issues: PlacedIssue[] = [];
+  readonly symbols: Symbols;
+  private readonly partyIds: string[];
+  private readonly sourceFiles: Set<string>;
+
+  constructor(private readonly doc: ScenarioDoc) {
+    this.partyIds = Object.keys(doc.parties);
+    const moves = this.partyIds.map((p) => doc.parties[p]!.moves.map((m) => m.id));
+    const moveOffset: number[] = [];
+    let offset = 0;
+    for (const m of moves) {
+      moveOffset.push(offset);
+      offset += m.length;
+    }
+    this.symbols = {
+      indicators: Object.keys(doc.indicators),
+      parameters: Object.keys(doc.parameters),
+      parties: this.partyIds,
+      postures: this.partyIds.map((p) => Object.keys(doc.parties[p]!.machine.states)),
+      moves,
+      moveOffset,
+      events: doc.events.map((e) => e.id),
+    };
+    this.sourceFiles = new Set(doc.sources.map((s) => s.file));
+  }
+
+  issue(path: Path, message: string, extra: Partial<PlacedIssue> = {}): void {
+    this.issues.push({ path, message, ...extra });
+  }
+
+  condition(src: string, path: Path, symbols: Symbols = this.symbols): BoolFn | null {
+    const r = compileCondition(src, symbols);
+    if (r.ok) return r.fn;
+    this.issue(path, `${r.error.message} in "${src}"`, { exprOffset: r.error.at });
+    return null;
+  }
+
+  number(src: number | string, path: Path): NumFn | null {
+    if (typeof src === 'number') return () => src;
+    const r = compileNumber(src, this.symbols);
+    if (r.ok) return r.fn;
+    this.issue(path, `${r.error.message} in "${src}"`, { exprOffset: r.error.at });
+    return null;
+  }
+
+  cites(list: readonly Citation[] | undefined, path: Path): Citation[] {
+    (list ?? []).forEach((c, i) => {
+      if (!this.sourceFiles.has(c.source))
+        this.issue([...path, i, 'source'], `unknown source "${c.source}": list it under sources${didYouMean(c.source, this.sourceFiles)}`);
+    });
+    return list ? [...list] : [];
+  }
+
+  partyIndex(id: string, path: Path): number {
+    const i = this.partyIds.indexOf(id);
+    if (i < 0) this.issue(path, `unknown party "${id}"${didYouMean(id, this.partyIds)}`);
+    return i;
+  }
+
+  effects(effects: Effects, path: Path): CompiledEffect[] {
+    const out: CompiledEffect[] = [];
+    const n = this.partyIds.length;
+    for (const [key, value] of Object.entries(effects)) {
+      const p = [...path, key];
+      let target: CompiledEffect['target'] | undefined;
+      const rel = /^rel\(\s*([a-z][a-z0-9_]*)\s*,\s*([a-z][a-z0-9_]*)\s*\)$/.exec(key);
+      if (rel) {
+        const a = this.partyIndex(rel[1]!, p);
+        const b = this.partyIndex(rel[2]!, p);
+        if (a >= 0 && b >= 0) {
+          if (a === b) this.issue(p, `a party has no relation with itself: "${key}"`, { preferKey: true });
+          else target = { kind: 'relation', index: pairIndex(a, b, n) };
+        }
+      } else {
+        const i = this.symbols.indicators.indexOf(key);
+        if (i >= 0) target = { kind: 'indicator', index: i };
+        else
+          this.issue(p, `unknown indicator "${key}"${didYouMean(key, this.symbols.indicators)}; an effect targets an indicator or rel(a,b)`, {
+            preferKey: true,
+          });
+      }
+      let op: 'add' | 'set' = 'add';
+      let amount: CompiledEffect['amount'] | undefined;
+      const fromValue = (v: number | [number, number] | string, vp: Path): CompiledEffect['amount'] | undefined => {
+        if (typeof v === 'number') return { kind: 'fixed', value: v };
+        if (Array.isArray(v)) {
+          if (v[0] > v[1]) {
+            this.issue(vp, `range [${v[0]}, ${v[1]}] is reversed: write [low, high]`);
+            return undefined;
+          }
+          return { kind: 'range', lo: v[0], hi: v[1] };
+        }
+        const fn = this.number(v, vp);
+        return fn ? { kind: 'expr', fn } : undefined;
+      };
+      if (typeof value === 'number' || Array.isArray(value)) amount = fromValue(value, p);
+      else if ('add' in value) amount = fromValue(value.add, [...p, 'add']);
+      else {
+        op = 'set';
+        amount = fromValue(value.set, [...p, 'set']);
+      }
+      if (target && amount) out.push({ key, target, op, amount });
+    }
+    return out;
+  }
+
+  utility(wants: Wants, path: Path): NumFn | null {
+    const scale = wants.scale ?? 100;
+    if (wants.raise !== undefined) {
+      const f = this.number(wants.raise, [...path, 'raise']);
+      return f && ((w) => f(w) / scale);
+    }
+    if (wants.lower !== undefined) {
+      const f = this.number(wants.lower, [...path, 'lower']);
+      return f && ((w) => -f(w) / scale);
+    }
+    if (wants.target !== undefined) {
+      const f = this.number(wants.target.of, [...path, 'target', 'of']);
+      const v = wants.target.value;
+      return f && ((w) => -Math.abs(f(w) - v) / scale);
+    }
+    if (wants.band !== undefined) {
+      const f = this.number(wants.band.of, [...path, 'band', 'of']);
+      const [lo, hi] = wants.band.within;
+      if (lo > hi) this.issue([...path, 'band', 'within'], `band [${lo}, ${hi}] is reversed: write [low, high]`);
+      return (
+        f &&
+        ((w) => {
+          const x = f(w);
+          return -(Math.max(0, lo - x) + Math.max(0, x - hi)) / scale;
+        })
+      );
+    }
+    if (wants.hold !== undefined) {
+      const c = this.condition(wants.hold, [...path, 'hold']);
+      return c && ((w) => (c(w) ? 1 : 0));
+    }
+    return null;
+  }
+
+  party(id: string, index: number): CompiledParty {
+    const doc = this.doc.parties[id]!;
+    const path: Path = ['parties', id];
+    const postures = this.symbols.postures[index]!;
+    const initial = postures.indexOf(doc.machine.initial);
+    if (initial < 0)
+      this.issue([...path, 'machine', 'initial'], `unknown state "${doc.machine.initial}"${didYouMean(doc.machine.initial, postures)}; states are ${postures.join(', ')}`);
+
+    const transitions: CompiledTransition[][] = postures.map(() => []);
+    const all: CompiledTransition[] = [];
+    postures.forEach((from, fromIndex) => {
+      const state = doc.machine.states[from]!;
+      state.on.TURN.forEach((t, k) => {
+        const tp: Path = [...path, 'machine', 'states', from, 'on', 'TURN', k];
+        const to = postures.indexOf(t.target);
+        if (to < 0) this.issue([...tp, 'target'], `unknown state "${t.target}"${didYouMean(t.target, postures)}; states are ${postures.join(', ')}`);
+        let guard: BoolFn | null = null;
+        let guardText = 'always';
+        if (t.guard && 'when' in t.guard) {
+          guard = this.condition(t.guard.when, [...tp, 'guard', 'when']);
+          guardText = t.guard.when;
+        } else if (t.guard) {
+          const named = this.doc.guards[t.guard.type];
+          if (!named) {
+            this.issue([...tp, 'guard', 'type'], `unknown guard "${t.guard.type}"${didYouMean(t.guard.type, Object.keys(this.doc.guards))}; define it under guards`);
+          } else {
+            const given = Object.keys(t.guard.params);
+            const missing = named.params.filter((p) => !given.includes(p));
+            const extra = given.filter((p) => !named.params.includes(p));
+            if (missing.length > 0) this.issue([...tp, 'guard', 'params'], `guard "${t.guard.type}" needs params ${missing.join(', ')}`);
+            if (extra.length > 0) this.issue([...tp, 'guard', 'params'], `guard "${t.guard.type}" has no params ${extra.join(', ')}; it takes ${named.params.join(', ') || 'none'}`);
+            if (missing.length === 0 && extra.length === 0) {
+              // Each use is compiled with its own parameter values, once: the turn loop never substitutes.
+              const r = compileCondition(named.when, { ...this.symbols, placeholders: t.guard.params });
+              if (r.ok) guard = r.fn;
+              else this.issue(['guards', t.guard.type, 'when'], `${r.error.message} in "${named.when}"`, { exprOffset: r.error.at });
+            }
+            guardText = `${t.guard.type}(${Object.entries(t.guard.params).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+          }
+        }
+        if (t.guard === undefined && k < state.on.TURN.length - 1)
+          this.issue(tp, `this transition has no guard, so it always fires and the ${state.on.TURN.length - 1 - k} after it never can`);
+        const ct: CompiledTransition = {
+          index: all.length,
+          from: fromIndex,
+          to,
+          guard,
+          guardText,
+          ...(t.reason === undefined ? {} : { reason: t.reason }),
+          cite: this.cites(t.cite, [...tp, 'cite']),
+        };
+        transitions[fromIndex]!.push(ct);
+        all.push(ct);
+      });
+      this.cites(state.cite, [...path, 'machine', 'states', from, 'cite']);
+    });
+    // Unreachable postures are almost always a typo in a target or a missing transition.
+    if (initial >= 0) {
+      const seen = new Set([initial]);
+      const queue = [initial];
+      while (queue.length > 0) {
+        const s = queue.pop()!;
+        for (const t of transitions[s]!) if (t.to >= 0 && !seen.has(t.to)) (seen.add(t.to), queue.push(t.to));
+      }
+      postures.forEach((p, i) => {
+        if (!seen.has(i)) this.issue([...path, 'machine', 'states', p], `state "${p}" is unreachable from the initial state "${doc.machine.initial}"`, { preferKey: true });
+      });
+    }
+
+    const interestIds = new Set<string>();
+    const interests: CompiledInterest[] = [];
+    doc.interests.forEach((it, k) => {
+      const ip: Path = [...path, 'interests', k];
+      if (interestIds.has(it.id)) this.issue([...ip, 'id'], `duplicate interest id "${it.id}" in ${id}`);
+      interestIds.add(it.id);
+      let weights: number[];
+      if (typeof it.weight === 'number') weights = postures.map(() => it.weight as number);
+      else {
+        const map = it.weight;
+        for (const key of Object.keys(map))
+          if (key !== 'default' && !postures.includes(key))
+            this.issue([...ip, 'weight', key], `unknown posture "${key}"${didYouMean(key, postures)}; use "default" or a posture of ${id}`, { preferKey: true });
+        const missing = postures.filter((p) => map[p] === undefined);
+        if (map['default'] === undefined && missing.length > 0)
+          this.issue([...ip, 'weight'], `no weight for posture${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: add them or a "default"`);
+        weights = postures.map((p) => map[p] ?? map['default'] ?? 0);
+      }
+      const utility = this.utility(it.wants, [...ip, 'wants']);
+      interests.push({ id: it.id, text: it.text, weights, utility: utility ?? (() => 0), cite: this.cites(it.cite, [...ip, 'cite']) });
+    });
+
+    const moveIds = new Set<string>();
+    const moves: CompiledMove[] = doc.moves.map((m, k) => {
+      const mp: Path = [...path, 'moves', k];
+      if (moveIds.has(m.id)) this.issue([...mp, 'id'], `duplicate move id "${m.id}" in ${id}`);
+      moveIds.add(m.id);
+      const allowed = postures.map(() => m.postures === undefined);
+      (m.postures ?? []).forEach((p, j) => {
+        const pi = postures.indexOf(p);
+        if (pi < 0) this.issue([...mp, 'postures', j], `unknown posture "${p}" of ${id}${didYouMean(p, postures)}`);
+        else allowed[pi] = true;
+      });
+      if (m.failure !== undefined && m.chance === undefined)
+        this.issue([...mp, 'failure'], 'failure effects need a chance of success (chance: …)');
+      return {
+        id: m.id,
+        label: m.label,
+        ...(m.description === undefined ? {} : { description: m.description }),
+        index: k,
+        global: this.symbols.moveOffset[index]! + k,
+        postures: allowed,
+        when: m.when === undefined ? null : this.condition(m.when, [...mp, 'when']),
+        ...(m.when === undefined ? {} : { whenText: m.when }),
+        chance: m.chance === undefined ? null : this.number(m.chance, [...mp, 'chance']),
+        effects: this.effects(m.effects, [...mp, 'effects']),
+        failure: m.failure ? this.effects(m.failure, [...mp, 'failure']) : [],
+        cite: this.cites(m.cite, [...mp, 'cite']),
+      };
+    });
+
+    return {
+      id,
+      index,
+      name: doc.name,
+      seat: doc.seat,
+      ...(doc.description === undefined ? {} : { description: doc.description }),
+      temperature: this.number(doc.temperature, [...path, 'temperature']) ?? (() => 0),
+      noise: this.number(doc.noise, [...path, 'noise']) ?? (() => 0),
+      postures: [...postures],
+      postureLabels: postures.map((p) => doc.machine.states[p]!.label ?? p),
+      initial: Math.max(0, initial),
+      transitions,
+      allTransitions: all,
+      interests,
+      moves,
+      cite: this.cites(doc.cite, [...path, 'cite']),
+    };
+  }
+
+  compile(): CompiledScenario {
+    const doc = this.doc;
+    const s = this.symbols;
+    // Names share one namespace in expressions, so a clash would make one of them unreachable.
+    for (const id of s.indicators) {
+      if (RESERVED.has(id)) this.issue(['indicators', id], `"${id}" is a reserved word in expressions; rename the indicator`, { preferKey: true });
+      if (s.parameters.includes(id)) this.issue(['parameters', id], `"${id}" is both an indicator and a parameter; expressions could not tell them apart`, { preferKey: true });
+    }
+    for (const id of s.parameters) if (RESERVED.has(id)) this.issue(['parameters', id], `"${id}" is a reserved word in expressions; rename the parameter`, { preferKey: true });
+    if (this.partyIds.length === 0) this.issue(['parties'], 'a scenario needs at least one party');
+
+    const seenSources = new Set<string>();
+    doc.sources.forEach((src, i) => {
+      if (seenSources.has(src.file)) this.issue(['sources', i, 'file'], `source "${src.file}" is listed twice`);
+      seenSources.add(src.file);
+    });
+    for (const [id, ind] of Object.entries(doc.indicators)) this.cites(ind.cite, ['indicators', id, 'cite']);
+
+    const n = this.partyIds.length;
+    const relInitial = new Array<number>(Math.max(0, (n * (n - 1)) / 2)).fill(doc.relations.default);
+    const pairs: [number, number][] = [];
+    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) pairs.push([a, b]);
+    if (doc.relations.min >= doc.relations.max) this.issue(['relations', 'min'], `min (${doc.relations.min}) must be below max (${doc.relations.max})`);
+    const seenPairs = new Set<number>();
+    doc.relations.initial.forEach((r, i) => {
+      const p: Path = ['relations', 'initial', i];
+      const a = this.partyIndex(r.between[0], [...p, 'between', 0]);
+      const b = this.partyIndex(r.between[1], [...p, 'between', 1]);
+      if (a < 0 || b < 0) return;
+      if (a === b) return this.issue([...p, 'between'], 'a relation needs two different parties');
+      const k = pairIndex(a, b, n);
+      if (seenPairs.has(k)) this.issue([...p, 'between'], `the relation ${r.between[0]}–${r.between[1]} is set twice`);
+      seenPairs.add(k);
+      if (r.value < doc.relations.min || r.value > doc.relations.max)
+        this.issue([...p, 'value'], `${r.value} is outside the relation range [${doc.relations.min}, ${doc.relations.max}]`);
+      relInitial[k] = r.value;
+      this.cites(r.cite, [...p, 'cite']);
+    });
+
+    for (const [gid, g] of Object.entries(doc.guards)) {
+      // Check the named guard once with dummy values, so an error is reported even when no transition uses it.
+      const placeholders = Object.fromEntries(g.params.map((p) => [p, 0]));
+      const r = compileCondition(g.when, { ...s, placeholders });
+      if (!r.ok && !this.issues.some((i) => i.path[0] === 'guards' && i.path[1] === gid))
+        this.issue(['guards', gid, 'when'], `${r.error.message} in "${g.when}"`, { exprOffset: r.error.at });
+    }
+
+    const parties = this.partyIds.map((id, i) => this.party(id, i));
+
+    const start = monthIndex(doc.calendar.start);
+    const last = start + (doc.calendar.turns - 1) * doc.calendar.step;
+    const eventIds = new Set<string>();
+    const events: CompiledEvent[] = doc.events.map((e, i) => {
+      const p: Path = ['events', i];
+      if (eventIds.has(e.id)) this.issue([...p, 'id'], `duplicate event id "${e.id}"`);
+      eventIds.add(e.id);
+      let at: number | null = null;
+      if (e.at !== undefined) {
+        at = monthIndex(e.at);
+        if (at < start || at > last) this.issue([...p, 'at'], `${e.at} is outside the scenario's calendar (${doc.calendar.start} to the last turn)`);
+        else if ((at - start) % doc.calendar.step !== 0) this.issue([...p, 'at'], `${e.at} is not the date of any turn (turns are ${doc.calendar.step} months apart)`);
+      }
+      return {
+        id: e.id,
+        label: e.label,
+        ...(e.description === undefined ? {} : { description: e.description }),
+        index: i,
+        at,
+        chance: e.chance === undefined ? null : this.number(e.chance, [...p, 'chance']),
+        when: e.when === undefined ? null : this.condition(e.when, [...p, 'when']),
+        repeat: e.repeat,
+        effects: this.effects(e.effects, [...p, 'effects']),
+        cite: this.cites(e.cite, [...p, 'cite']),
+      };
+    });
+
+    const outcomeIds = new Set<string>();
+    const everOutcomes: string[] = [];
+    const outcomes: CompiledOutcome[] = doc.outcomes.map((o, i): CompiledOutcome => {
+      const p: Path = ['outcomes', i];
+      if (outcomeIds.has(o.id)) this.issue([...p, 'id'], `duplicate outcome id "${o.id}"`);
+      outcomeIds.add(o.id);
+      switch (o.type) {
+        case 'boolean': {
+          const when = this.condition(o.when, [...p, 'when']) ?? (() => false);
+          const everIndex = o.over === 'ever' ? everOutcomes.push(o.id) - 1 : -1;
+          return { id: o.id, label: o.label, type: 'boolean', over: o.over, index: i, when, everIndex };
+        }
+        case 'category': {
+          const seen = new Set<string>();
+          o.values.forEach((v, j) => {
+            if (seen.has(v)) this.issue([...p, 'values', j], `value "${v}" is listed twice`);
+            seen.add(v);
+          });
+          o.cases.forEach((c, j) => {
+            if (!seen.has(c.value)) this.issue([...p, 'cases', j, 'value'], `"${c.value}" is not one of the values ${o.values.join(', ')}${didYouMean(c.value, o.values)}`);
+          });
+          if (!seen.has(o.default)) this.issue([...p, 'default'], `"${o.default}" is not one of the values ${o.values.join(', ')}${didYouMean(o.default, o.values)}`);
+          return {
+            id: o.id,
+            label: o.label,
+            type: 'category',
+            values: o.values,
+            cases: o.cases.map((c, j) => ({ when: this.condition(c.when, [...p, 'cases', j, 'when']) ?? (() => false), value: c.value })),
+            default: o.default,
+            index: i,
+          };
+        }
+        case 'number':
+          return { id: o.id, label: o.label, type: 'number', value: this.number(o.value, [...p, 'value']) ?? (() => 0), index: i };
+      }
+    });
+
+    const end = doc.end ? this.condition(doc.end.when, ['end', 'when']) : null;
+    const streams = ['events', ...this.partyIds.flatMap((p) => [`policy:${p}`, `effects:${p}`])];
+
+    return {
+      id: doc.id,
+      title: doc.title,
+      hash: hashValue(doc),
+      doc,
+      symbols: s,
+      calendar: { start, turns: doc.calendar.turns, step: doc.calendar.step },
+      indicators: Object.entries(doc.indicators).map(([id, ind]) => ({
+        id,
+        label: ind.label,
+        ...(ind.description === undefined ? {} : { description: ind.description }),
+        ...(ind.unit === undefined ? {} : { unit: ind.unit }),
+        min: ind.min,
+        max: ind.max,
+        initial: ind.initial,
+        key: ind.key,
+      })),
+      parameters: Object.entries(doc.parameters).map(([id, p]) => ({
+        id,
+        label: p.label,
+        description: p.description,
+        min: p.min,
+        max: p.max,
+        default: p.default,
+        integer: p.integer,
+      })),
+      relations: { min: doc.relations.min, max: doc.relations.max, initial: relInitial, pairs },
+      parties,
+      events,
+      outcomes,
+      everOutcomes,
+      end,
+      moveCount: parties.reduce((sum, p) => sum + p.moves.length, 0),
+      streams,
+      outcomeDocs: doc.outcomes,
+    };
+  }
+}
+
+/** Compiles a schema-valid document; returns the compiled scenario and any reference or expression issues. */
+export function compileScenarioDoc(doc: ScenarioDoc): { scenario: CompiledScenario; issues: PlacedIssue[] } {
+  const c = new ScenarioCompiler(doc);
+  const scenario = c.compile();
+  return { scenario, issues: c.issues };
+}
+
+/**
+ * Compiles effects that arrive at play time (a facilitator's custom inject or
+ * adjudication) against a loaded scenario, with the same checks as the file's.
+ */
+export function compileEffects(
+  scenario: CompiledScenario,
+  effects: Effects,
+): { ok: true; effects: CompiledEffect[] } | { ok: false; message: string } {
+  const c = new ScenarioCompiler(scenario.doc);
+  const compiled = c.effects(effects, []);
+  if (c.issues.length > 0) return { ok: false, message: c.issues.map((i) => (i.path.length > 0 ? `${String(i.path.at(-1))}: ${i.message}` : i.message)).join('; ') };
+  return { ok: true, effects: compiled };
+}

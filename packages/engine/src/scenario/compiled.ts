@@ -1,0 +1,141 @@
+/**
+ * A scenario after loading: every name resolved to an index, every condition and
+ * effect compiled once to a closure. The turn loop reads only this form, so it
+ * never re-interprets scenario text, and a batch path can run the same tables
+ * without XState's interpreter.
+ */
+import type { BoolFn, NumFn, Symbols } from '../expr/compile.js';
+import type { Citation, Outcome, ScenarioDoc } from './schema.js';
+
+export type EffectTarget = { kind: 'indicator'; index: number } | { kind: 'relation'; index: number };
+
+export interface CompiledEffect {
+  /** As written, e.g. `lachin_access` or `rel(armenia,russia)`. */
+  key: string;
+  target: EffectTarget;
+  op: 'add' | 'set';
+  /** A fixed amount, a uniform range, or an expression evaluated on the world before moves resolve. */
+  amount: { kind: 'fixed'; value: number } | { kind: 'range'; lo: number; hi: number } | { kind: 'expr'; fn: NumFn };
+}
+
+export interface CompiledMove {
+  id: string;
+  label: string;
+  description?: string;
+  /** Index within its party. */
+  index: number;
+  /** Index across all parties (for move counters). */
+  global: number;
+  /** Available in posture i when `postures[i]`. */
+  postures: boolean[];
+  when: BoolFn | null;
+  whenText?: string;
+  chance: NumFn | null;
+  effects: CompiledEffect[];
+  failure: CompiledEffect[];
+  cite: Citation[];
+}
+
+export interface CompiledInterest {
+  id: string;
+  text: string;
+  /** Weight by posture index. */
+  weights: number[];
+  /** The interest's utility in a world (higher is better). */
+  utility: NumFn;
+  cite: Citation[];
+}
+
+export interface CompiledTransition {
+  /** Index among all transitions of the party (for the XState action that records which one fired). */
+  index: number;
+  from: number;
+  to: number;
+  guard: BoolFn | null;
+  /** The guard as written, for explanations. */
+  guardText: string;
+  reason?: string;
+  cite: Citation[];
+}
+
+export interface CompiledParty {
+  id: string;
+  index: number;
+  name: string;
+  seat: string;
+  description?: string;
+  temperature: NumFn;
+  noise: NumFn;
+  postures: string[];
+  postureLabels: string[];
+  initial: number;
+  /** Transitions by source posture, in priority order (the first whose guard holds fires). */
+  transitions: CompiledTransition[][];
+  allTransitions: CompiledTransition[];
+  interests: CompiledInterest[];
+  moves: CompiledMove[];
+  cite: Citation[];
+}
+
+export interface CompiledEvent {
+  id: string;
+  label: string;
+  description?: string;
+  index: number;
+  /** Absolute month for scheduled events. */
+  at: number | null;
+  chance: NumFn | null;
+  when: BoolFn | null;
+  repeat: boolean;
+  effects: CompiledEffect[];
+  cite: Citation[];
+}
+
+export type CompiledOutcome =
+  | { id: string; label: string; type: 'boolean'; over: 'end' | 'ever'; index: number; when: BoolFn; everIndex: number }
+  | { id: string; label: string; type: 'category'; values: string[]; cases: { when: BoolFn; value: string }[]; default: string; index: number }
+  | { id: string; label: string; type: 'number'; value: NumFn; index: number };
+
+export interface CompiledIndicator {
+  id: string;
+  label: string;
+  description?: string;
+  unit?: string;
+  min: number;
+  max: number;
+  initial: number;
+  key: boolean;
+}
+
+export interface CompiledParameter {
+  id: string;
+  label: string;
+  description: string;
+  min: number;
+  max: number;
+  default: number;
+  integer: boolean;
+}
+
+export interface CompiledScenario {
+  id: string;
+  title: string;
+  /** Content hash of the validated scenario (format-independent: comments and layout do not change it). */
+  hash: string;
+  doc: ScenarioDoc;
+  symbols: Symbols;
+  calendar: { start: number; turns: number; step: number };
+  indicators: CompiledIndicator[];
+  parameters: CompiledParameter[];
+  relations: { min: number; max: number; initial: number[]; pairs: [number, number][] };
+  parties: CompiledParty[];
+  events: CompiledEvent[];
+  outcomes: CompiledOutcome[];
+  /** Boolean outcomes tracked with `over: ever`, in order of `everIndex`. */
+  everOutcomes: string[];
+  end: BoolFn | null;
+  moveCount: number;
+  /** Names of the random streams, in the order their states are kept. */
+  streams: string[];
+  outcomeDocs: Outcome[];
+}

@@ -1,0 +1,241 @@
+/**
+ * Reads scenario YAML (one file or several that make up one scenario) into plain
+ * data, keeping where every value came from so later checks can report
+ * file:line:column. Pure: it takes text, not paths.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node as YamlNode } from 'yaml';
+import { formatPath, type ScenarioIssue } from './issues.js';
+
+export interface SourceFile {
+  /** The name to report (usually the path as the user gave it). */
+  name: string;
+  text: string;
+}
+
+export interface Position {
+  file: string;
+  line: number;
+  column: number;
+  /** For scalars: offset of the first character of the value itself (after an opening quote), if on one line. */
+  valueColumn?: number;
+}
+
+/** Where each path of the merged data came from (`key` is the position of the mapping key naming it). */
+export class PositionIndex {
+  private readonly values = new Map<string, Position>();
+  private readonly keys = new Map<string, Position>();
+
+  setValue(path: readonly (string | number)[], pos: Position): void {
+    this.values.set(formatPath(path), pos);
+  }
+  setKey(path: readonly (string | number)[], pos: Position): void {
+    this.keys.set(formatPath(path), pos);
+  }
+
+  /** The position of the path, or of its nearest ancestor that has one. */
+  locate(path: readonly (string | number)[], preferKey = false): Position | undefined {
+    for (let n = path.length; n >= 0; n--) {
+      const p = formatPath(path.slice(0, n));
+      const hit = (preferKey ? this.keys.get(p) ?? this.values.get(p) : this.values.get(p) ?? this.keys.get(p));
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** Locates an issue; an offset into an expression is added to the column when the value sits on one line. */
+  place(issue: ScenarioIssue, opts: { preferKey?: boolean; exprOffset?: number } = {}): ScenarioIssue {
+    const pos = this.locate(issue.path, opts.preferKey);
+    if (!pos) return issue;
+    const column =
+      opts.exprOffset !== undefined && pos.valueColumn !== undefined ? pos.valueColumn + opts.exprOffset : pos.column;
+    return { ...issue, file: pos.file, line: pos.line, column };
+  }
+}
+
+/** Files larger than this are refused before parsing: no scenario is anywhere near it. */
+export const MAX_SCENARIO_BYTES = 2 * 1024 * 1024;
+const MAX_DEPTH = 40;
+
+/** Top-level sections that several files may each contribute entries to. */
+const MERGED_MAPS = new Set(['parameters', 'indicators', 'guards', 'parties']);
+const MERGED_LISTS = new Set(['sources', 'events', 'outcomes']);
+
+export interface ParsedYaml {
+  data: Record<string, unknown>;
+  positions: PositionIndex;
+  issues: ScenarioIssue[];
+}
+
+function positionOf(lc: LineCounter, file: string, node: YamlNode | undefined | null, offset?: number): Position {
+  const at = offset ?? node?.range?.[0] ?? 0;
+  const { line, col } = lc.linePos(at);
+  const pos: Position = { file, line, column: col };
+  if (node && isScalar(node) && node.range) {
+    const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+    const plain = node.type === Scalar.PLAIN;
+    if (quoted || plain) {
+      const end = lc.linePos(node.range[1]);
+      if (end.line === line) pos.valueColumn = col + (quoted ? 1 : 0);
+    }
+  }
+  return pos;
+}
+
+/** Records positions of every node under `node`, at `path`, shifting top-level list indices by `listOffset`. */
+function indexPositions(
+  lc: LineCounter,
+  file: string,
+  node: YamlNode | null | undefined,
+  path: (string | number)[],
+  positions: PositionIndex,
+  depth: number,
+): void {
+  if (!node || depth > MAX_DEPTH) return;
+  positions.setValue(path, positionOf(lc, file, node));
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key === undefined) continue;
+      const child = [...path, key];
+      positions.setKey(child, positionOf(lc, file, pair.key as YamlNode));
+      indexPositions(lc, file, pair.value as YamlNode, child, positions, depth + 1);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => indexPositions(lc, file, item as YamlNode, [...path, i], positions, depth + 1));
+  }
+}
+
+function depthOf(value: unknown, limit: number): number {
+  // Iterative, so a hostile document cannot blow the stack here.
+  const stack: [unknown, number][] = [[value, 0]];
+  let max = 0;
+  const seen = new Set<unknown>();
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    if (v && typeof v === 'object') {
+      if (seen.has(v)) continue;
+      seen.add(v);
+      for (const child of Object.values(v)) stack.push([child, d + 1]);
+    }
+  }
+  return max;
+}
+
+function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; lc: LineCounter; root: YamlNode | null } | undefined {
+  if (file.text.length > MAX_SCENARIO_BYTES) {
+    issues.push({
+      file: file.name,
+      line: 1,
+      column: 1,
+      path: [],
+      message: `the file is ${(file.text.length / 1048576).toFixed(1)} MB; scenario files are limited to ${MAX_SCENARIO_BYTES / 1048576} MB`,
+    });
+    return undefined;
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(file.text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const { line, col } = lc.linePos(e.pos[0]);
+      const firstLine = e.message.split('\n')[0] ?? e.message;
+      issues.push({ file: file.name, line, column: col, path: [], message: `YAML: ${firstLine}` });
+    }
+    return undefined;
+  }
+  let data: unknown;
+  try {
+    // Aliases are expanded here; the cap stops "billion laughs" documents.
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    issues.push({ file: file.name, line: 1, column: 1, path: [], message: `YAML: ${(e as Error).message.split('\n')[0]}` });
+    return undefined;
+  }
+  if (depthOf(data, MAX_DEPTH) > MAX_DEPTH) {
+    issues.push({ file: file.name, line: 1, column: 1, path: [], message: `the document is nested more than ${MAX_DEPTH} levels deep` });
+    return undefined;
+  }
+  return { data, lc, root: doc.contents as YamlNode | null };
+}
+
+/**
+ * Parses one or more YAML files into one scenario document. Files after the
+ * first contribute entries to `parties`, `indicators`, `parameters`, `guards`
+ * (maps: a key may be defined once) and `sources`, `events`, `outcomes`
+ * (lists: appended in file order); any other top-level key may appear once.
+ */
+export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
+  const issues: ScenarioIssue[] = [];
+  const positions = new PositionIndex();
+  const data: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const origin = new Map<string, string>();
+
+  for (const file of files) {
+    const parsed = parseOne(file, issues);
+    if (!parsed) continue;
+    const { lc, root } = parsed;
+    if (parsed.data === null || parsed.data === undefined) {
+      if (files.length === 1) issues.push({ file: file.name, line: 1, column: 1, path: [], message: 'the file is empty: expected a scenario (a mapping with id, title, calendar, indicators, parties…)' });
+      continue;
+    }
+    if (typeof parsed.data !== 'object' || Array.isArray(parsed.data) || !isMap(root)) {
+      issues.push({ file: file.name, line: 1, column: 1, path: [], message: `expected a mapping at the top of the file (id, title, calendar, …), got ${Array.isArray(parsed.data) ? 'a list' : typeof parsed.data}` });
+      continue;
+    }
+    const doc = parsed.data as Record<string, unknown>;
+    positions.setValue([], positionOf(lc, file.name, root));
+    for (const pair of root.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      const value = doc[key];
+      const valueNode = pair.value as YamlNode | null;
+      if (MERGED_MAPS.has(key) && value && typeof value === 'object' && !Array.isArray(value)) {
+        const target = (data[key] ??= Object.create(null)) as Record<string, unknown>;
+        if (typeof target !== 'object' || Array.isArray(target)) continue;
+        if (!origin.has(key)) {
+          origin.set(key, file.name);
+          positions.setKey([key], positionOf(lc, file.name, pair.key as YamlNode));
+          positions.setValue([key], positionOf(lc, file.name, valueNode));
+        }
+        for (const entry of isMap(valueNode) ? valueNode.items : []) {
+          if (!isPair(entry) || !isScalar(entry.key)) continue;
+          const name = String(entry.key.value);
+          if (Object.hasOwn(target, name)) {
+            const { line, col } = lc.linePos(entry.key.range?.[0] ?? 0);
+            issues.push({ file: file.name, line, column: col, path: [key, name], message: `duplicate id "${name}": already defined in ${origin.get(`${key}.${name}`) ?? 'another file'}` });
+            continue;
+          }
+          target[name] = (value as Record<string, unknown>)[name];
+          origin.set(`${key}.${name}`, file.name);
+          positions.setKey([key, name], positionOf(lc, file.name, entry.key as YamlNode));
+          indexPositions(lc, file.name, entry.value as YamlNode, [key, name], positions, 2);
+        }
+      } else if (MERGED_LISTS.has(key) && Array.isArray(value)) {
+        const target = (data[key] ??= []) as unknown[];
+        if (!Array.isArray(target)) continue;
+        if (!origin.has(key)) {
+          origin.set(key, file.name);
+          positions.setKey([key], positionOf(lc, file.name, pair.key as YamlNode));
+          positions.setValue([key], positionOf(lc, file.name, valueNode));
+        }
+        const items = isSeq(valueNode) ? valueNode.items : [];
+        items.forEach((item, i) => indexPositions(lc, file.name, item as YamlNode, [key, target.length + i], positions, 2));
+        target.push(...value);
+      } else {
+        if (Object.hasOwn(data, key)) {
+          const { line, col } = lc.linePos(pair.key.range?.[0] ?? 0);
+          issues.push({ file: file.name, line, column: col, path: [key], message: `"${key}" is already set in ${origin.get(key) ?? 'another file'}` });
+          continue;
+        }
+        data[key] = value;
+        origin.set(key, file.name);
+        positions.setKey([key], positionOf(lc, file.name, pair.key as YamlNode));
+        indexPositions(lc, file.name, valueNode, [key], positions, 1);
+      }
+    }
+  }
+  // Plain prototype from here on: the data is handed to zod and later code as ordinary objects.
+  return { data: { ...data }, positions, issues };
+}

@@ -1,0 +1,329 @@
+/**
+ * The scenario format, as zod schemas. Every type of the format is derived from
+ * these (`z.infer`), and so is the JSON Schema that editors use (`wargame schema`).
+ *
+ * The schemas check shape only; names that refer to other entries (parties,
+ * indicators, states, moves, events, sources) are checked by `check-references.ts`,
+ * and expressions by the expression compiler, so that every problem is reported
+ * with the path of the entry that has it.
+ */
+import { z } from 'zod';
+
+/** Numbers in a scenario are finite and of a sane size: a typo like 1e308 is an error, not a silent overflow. */
+const finite = () =>
+  z
+    .number({ error: 'expected a number' })
+    .min(-1e9, { error: 'expected a number between -1e9 and 1e9' })
+    .max(1e9, { error: 'expected a number between -1e9 and 1e9' });
+
+export const IdSchema = z
+  .string({ error: 'expected an id (a string)' })
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, {
+    error: 'expected an id: lower-case letters, digits and "_", starting with a letter, at most 64 characters',
+  });
+
+/** Scenario ids may also use "-" (they name folders and appear on command lines: `wargame run south-caucasus`). */
+export const ScenarioIdSchema = z
+  .string({ error: 'expected a scenario id (a string)' })
+  .regex(/^[a-z][a-z0-9_-]{0,63}$/, {
+    error: 'expected a scenario id: lower-case letters, digits, "-" and "_", starting with a letter',
+  });
+
+export const MonthSchema = z
+  .string({ error: 'expected a month as "YYYY-MM"' })
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'expected a month as "YYYY-MM"' });
+
+/** A condition or numeric expression in the scenario expression language (see docs/scenario-format.md). */
+export const ExpressionSchema = z
+  .string({ error: 'expected an expression (a string)' })
+  .min(1, { error: 'expected a non-empty expression' })
+  .max(2000, { error: 'expressions are limited to 2000 characters' });
+
+/** A number or an expression that evaluates to one (e.g. a parameter name). */
+export const NumberOrExpressionSchema = z.union([finite(), ExpressionSchema], {
+  error: 'expected a number or an expression',
+});
+
+export const CitationSchema = z.strictObject({
+  source: z.string({ error: 'expected the file name of a source text' }),
+  quote: z
+    .string({ error: 'expected a verbatim quote from the source' })
+    .min(8, { error: 'a quote must be at least 8 characters, so it identifies a passage' }),
+});
+export type Citation = z.infer<typeof CitationSchema>;
+
+const cites = () => z.array(CitationSchema).min(1, { error: 'cite at least one source passage' });
+
+export const SourceSchema = z.strictObject({
+  file: z.string({ error: 'expected a source file name' }),
+  title: z.string().optional(),
+  author: z.string().optional(),
+  written: z.string().optional(),
+});
+
+export const CalendarSchema = z.strictObject({
+  start: MonthSchema,
+  turns: z.int({ error: 'expected a whole number of turns' }).min(1).max(1200),
+  /** Months per turn. */
+  step: z.int().min(1).max(120).default(1),
+});
+
+export const ParameterSchema = z
+  .strictObject({
+    label: z.string(),
+    description: z.string(),
+    default: finite(),
+    min: finite(),
+    max: finite(),
+    integer: z.boolean().default(false),
+  })
+  .check((ctx) => {
+    const p = ctx.value;
+    if (p.min > p.max) ctx.issues.push({ code: 'custom', message: `min (${p.min}) is above max (${p.max})`, input: p, path: ['min'] });
+    if (p.default < p.min || p.default > p.max)
+      ctx.issues.push({ code: 'custom', message: `default ${p.default} is outside [${p.min}, ${p.max}]`, input: p, path: ['default'] });
+  });
+export type Parameter = z.infer<typeof ParameterSchema>;
+
+export const IndicatorSchema = z
+  .strictObject({
+    label: z.string(),
+    description: z.string().optional(),
+    unit: z.string().optional(),
+    min: finite(),
+    max: finite(),
+    initial: finite(),
+    /** Shown in the turn-by-turn account and on the briefing. */
+    key: z.boolean().default(false),
+    cite: cites().optional(),
+  })
+  .check((ctx) => {
+    const i = ctx.value;
+    if (i.min >= i.max) ctx.issues.push({ code: 'custom', message: `min (${i.min}) must be below max (${i.max})`, input: i, path: ['min'] });
+    if (i.initial < i.min || i.initial > i.max)
+      ctx.issues.push({ code: 'custom', message: `initial ${i.initial} is outside [${i.min}, ${i.max}]`, input: i, path: ['initial'] });
+  });
+export type Indicator = z.infer<typeof IndicatorSchema>;
+
+export const RelationEntrySchema = z.strictObject({
+  between: z.tuple([IdSchema, IdSchema], { error: 'expected two party ids, e.g. [armenia, azerbaijan]' }),
+  value: finite(),
+  cite: cites().optional(),
+});
+
+export const RelationsSchema = z.strictObject({
+  min: finite().default(-100),
+  max: finite().default(100),
+  /** The value of every pair not listed. */
+  default: finite().default(0),
+  initial: z.array(RelationEntrySchema).default([]),
+});
+
+/**
+ * An effect on one target (an indicator id or `rel(a,b)`):
+ * a number is a delta; `[lo, hi]` a delta drawn uniformly; `{ add }` and `{ set }` spell it out,
+ * and may take an expression.
+ */
+const range = () => z.tuple([finite(), finite()], { error: 'expected a range [low, high]' });
+export const EffectValueSchema = z.union(
+  [
+    finite(),
+    range(),
+    z.strictObject({ add: z.union([finite(), range(), ExpressionSchema]) }),
+    z.strictObject({ set: z.union([finite(), ExpressionSchema]) }),
+  ],
+  { error: 'expected a delta (number), a range [low, high], { add: … } or { set: … }' },
+);
+export type EffectValue = z.infer<typeof EffectValueSchema>;
+export const EffectsSchema = z.record(z.string(), EffectValueSchema);
+export type Effects = z.infer<typeof EffectsSchema>;
+
+const wantsKinds = ['raise', 'lower', 'target', 'band', 'hold'] as const;
+export const WantsSchema = z
+  .strictObject({
+    /** Utility grows with this expression. */
+    raise: ExpressionSchema.optional(),
+    /** Utility grows as this expression falls. */
+    lower: ExpressionSchema.optional(),
+    /** Utility is highest when `of` equals `value`. */
+    target: z.strictObject({ of: ExpressionSchema, value: finite() }).optional(),
+    /** Utility is highest while `of` stays within the band. */
+    band: z.strictObject({ of: ExpressionSchema, within: range() }).optional(),
+    /** Utility 1 while the condition holds, else 0. */
+    hold: ExpressionSchema.optional(),
+    /** The change in the measured expression that counts as one unit of utility (default 100: a full indicator range of 0–100). */
+    scale: finite().refine((v) => v > 0, { error: 'scale must be positive' }).optional(),
+  })
+  .check((ctx) => {
+    const given = wantsKinds.filter((k) => ctx.value[k] !== undefined);
+    if (given.length !== 1)
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message:
+          given.length === 0
+            ? `expected one of ${wantsKinds.join(', ')}`
+            : `expected exactly one of ${wantsKinds.join(', ')}, got ${given.join(' and ')}`,
+      });
+  });
+export type Wants = z.infer<typeof WantsSchema>;
+
+export const InterestSchema = z.strictObject({
+  id: IdSchema,
+  text: z.string(),
+  /** A weight, or weights by posture with a `default`, so a posture changes what a party cares about most. */
+  weight: z.union([finite(), z.record(z.string(), finite())], { error: 'expected a weight or a map of posture → weight' }),
+  wants: WantsSchema,
+  cite: cites(),
+});
+export type Interest = z.infer<typeof InterestSchema>;
+
+/** `{ when: expr }` inline, or a named guard from `guards` with parameters, as XState's `{ type, params }`. */
+export const GuardSchema = z.union(
+  [
+    z.strictObject({ when: ExpressionSchema }),
+    z.strictObject({ type: IdSchema, params: z.record(z.string(), finite()).default({}) }),
+  ],
+  { error: 'expected { when: "<condition>" } or { type: <guard name>, params: { … } }' },
+);
+export type Guard = z.infer<typeof GuardSchema>;
+
+export const TransitionSchema = z.strictObject({
+  target: IdSchema,
+  guard: GuardSchema.optional(),
+  /** Why a party changes posture this way, for the explanation. */
+  reason: z.string().optional(),
+  cite: cites().optional(),
+});
+
+export const PostureSchema = z.strictObject({
+  label: z.string().optional(),
+  description: z.string().optional(),
+  cite: cites().optional(),
+  on: z.strictObject({ TURN: z.array(TransitionSchema).default([]) }).default({ TURN: [] }),
+});
+
+export const MachineSchema = z.strictObject({
+  initial: IdSchema,
+  states: z.record(IdSchema, PostureSchema),
+});
+
+export const MoveSchema = z.strictObject({
+  id: IdSchema,
+  label: z.string(),
+  description: z.string().optional(),
+  /** Postures in which the move is available (default: all). */
+  postures: z.array(IdSchema).optional(),
+  /** Further condition for availability. */
+  when: ExpressionSchema.optional(),
+  /** Probability that the move succeeds; on failure, `failure` effects apply instead. */
+  chance: NumberOrExpressionSchema.optional(),
+  effects: EffectsSchema.default({}),
+  failure: EffectsSchema.optional(),
+  cite: cites(),
+});
+export type Move = z.infer<typeof MoveSchema>;
+
+export const PartySchema = z.strictObject({
+  name: z.string(),
+  seat: z.string(),
+  description: z.string().optional(),
+  /** Softmax temperature of the computer policy: 0 picks the best move, higher values explore more. */
+  temperature: NumberOrExpressionSchema.default(0.1),
+  /** Standard deviation of the seeded noise added to each move's utility. */
+  noise: NumberOrExpressionSchema.default(0),
+  interests: z.array(InterestSchema).min(1, { error: 'a party needs at least one interest' }),
+  machine: MachineSchema,
+  moves: z.array(MoveSchema).min(1, { error: 'a party needs at least one move' }),
+  cite: cites().optional(),
+});
+export type Party = z.infer<typeof PartySchema>;
+
+export const NamedGuardSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Names usable as `$name` in `when`, given by each use's `params`. */
+  params: z.array(IdSchema).default([]),
+  when: ExpressionSchema,
+});
+
+export const EventSchema = z
+  .strictObject({
+    id: IdSchema,
+    label: z.string(),
+    description: z.string().optional(),
+    /** Fires at the start of this month's turn. */
+    at: MonthSchema.optional(),
+    /** Chance per turn of firing (while `when` holds). */
+    chance: NumberOrExpressionSchema.optional(),
+    when: ExpressionSchema.optional(),
+    /** Whether a random event can fire more than once. */
+    repeat: z.boolean().default(false),
+    effects: EffectsSchema.default({}),
+    cite: cites(),
+  })
+  .check((ctx) => {
+    if (ctx.value.at !== undefined && ctx.value.chance !== undefined)
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['chance'], message: 'an event is either scheduled (at) or random (chance), not both' });
+  });
+export type ScenarioEvent = z.infer<typeof EventSchema>;
+
+const outcomeBase = {
+  id: IdSchema,
+  label: z.string(),
+  description: z.string().optional(),
+};
+export const OutcomeSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      ...outcomeBase,
+      type: z.literal('boolean'),
+      when: ExpressionSchema,
+      /** `end`: true if the condition holds at the end; `ever`: if it held after any turn. */
+      over: z.enum(['end', 'ever']).default('end'),
+    }),
+    z.strictObject({
+      ...outcomeBase,
+      type: z.literal('category'),
+      values: z.array(IdSchema).min(2),
+      cases: z.array(z.strictObject({ when: ExpressionSchema, value: IdSchema })).min(1),
+      default: IdSchema,
+    }),
+    z.strictObject({ ...outcomeBase, type: z.literal('number'), value: ExpressionSchema }),
+  ],
+  { error: 'expected an outcome with type boolean, category or number' },
+);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const ScenarioSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id: ScenarioIdSchema,
+  title: z.string(),
+  description: z.string(),
+  version: z.string().default('1'),
+  sources: z.array(SourceSchema).default([]),
+  calendar: CalendarSchema,
+  parameters: z.record(IdSchema, ParameterSchema).default({}),
+  indicators: z.record(IdSchema, IndicatorSchema),
+  relations: RelationsSchema.default({ min: -100, max: 100, default: 0, initial: [] }),
+  guards: z.record(IdSchema, NamedGuardSchema).default({}),
+  parties: z.record(IdSchema, PartySchema),
+  events: z.array(EventSchema).default([]),
+  outcomes: z.array(OutcomeSchema).default([]),
+  /** The run ends early when this holds after a turn. */
+  end: z.strictObject({ when: ExpressionSchema }).optional(),
+});
+/** A scenario as written (defaults filled in). */
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type ScenarioDoc = z.infer<typeof ScenarioSchema>;
+
+/** The JSON Schema of the format, for editors (`# yaml-language-server: $schema=…`). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return {
+    ...schema,
+    $id: 'https://wargame.local/schema/scenario.schema.json',
+    title: 'wargame scenario',
+    description: 'A scenario for the wargame engine. See docs/scenario-format.md.',
+  };
+}

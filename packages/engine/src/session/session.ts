@@ -1,0 +1,197 @@
+/**
+ * A session: the tree of every turn played from one start (seed, parameters),
+ * with a head that can rewind to any earlier turn, fork a branch with other
+ * inputs, and switch between branches. Each node keeps only its inputs and
+ * state hash for saving; states are cached in memory and can always be rebuilt
+ * by replaying inputs from the root.
+ */
+import type { MachineDriver } from '../actors/machines.js';
+import type { CompiledScenario } from '../scenario/compiled.js';
+import { canonicalJson } from '../util/hash.js';
+import type { TurnError, TurnInputs } from '../sim/inputs.js';
+import { evaluateOutcomes, type OutcomeResult } from '../sim/outcomes.js';
+import { createInitialState, stateHash, type GameState, type InitError, type Params } from '../sim/state.js';
+import { stepTurn, type TurnLog } from '../sim/step-turn.js';
+
+export interface SessionNode {
+  id: number;
+  parent: number | null;
+  /** Turns played when this node's state is reached (0 for the root). */
+  turn: number;
+  /** The inputs of the turn that led here (null for the root). */
+  inputs: TurnInputs | null;
+  hash: string;
+  /** The turn's log (null for the root). */
+  log: TurnLog | null;
+  /** A facilitator's annotation, added after the turn. */
+  note?: string;
+}
+
+export interface BranchInfo {
+  /** The leaf node that ends the branch. */
+  leaf: number;
+  /** Turns played on the branch. */
+  turns: number;
+  /** Turn after which it parts from the branch that came before it (0 for the first branch). */
+  forkedAt: number;
+  isHead: boolean;
+}
+
+export type SessionError = { code: 'session/turn-range' | 'session/node-unknown'; message: string } | TurnError;
+
+export class Session {
+  private readonly nodeList: SessionNode[] = [];
+  private readonly states = new Map<number, GameState>();
+  private headId = 0;
+
+  private constructor(
+    readonly scenario: CompiledScenario,
+    readonly seed: string,
+    readonly params: Record<string, number>,
+    readonly driver: MachineDriver,
+    initial: GameState,
+  ) {
+    this.nodeList.push({ id: 0, parent: null, turn: 0, inputs: null, hash: stateHash(initial), log: null });
+    this.states.set(0, initial);
+  }
+
+  /**
+   * Starts a session at the scenario's first turn.
+   *
+   * @example
+   * const r = Session.create(scenario, { seed: '42' });
+   * if (r.ok) r.session.advance({ choices: { armenia: 'request_eu_mission' } });
+   */
+  static create(
+    scenario: CompiledScenario,
+    init: { seed: string; params?: Params; driver?: MachineDriver },
+  ): { ok: true; session: Session } | { ok: false; error: InitError } {
+    const r = createInitialState(scenario, { seed: init.seed, ...(init.params ? { params: init.params } : {}) });
+    if (!r.ok) return r;
+    const params = Object.fromEntries(scenario.parameters.map((p, i) => [p.id, r.state.params[i]!]));
+    return { ok: true, session: new Session(scenario, init.seed, params, init.driver ?? 'xstate', r.state) };
+  }
+
+  get head(): SessionNode {
+    return this.nodeList[this.headId]!;
+  }
+
+  get nodes(): readonly SessionNode[] {
+    return this.nodeList;
+  }
+
+  /** The state at the head. */
+  get state(): GameState {
+    return this.stateOf(this.headId);
+  }
+
+  /** The state at any node, replayed from the nearest cached ancestor if needed. */
+  stateOf(id: number): GameState {
+    const cached = this.states.get(id);
+    if (cached) return cached;
+    const node = this.nodeList[id]!;
+    const parent = this.stateOf(node.parent!);
+    const r = stepTurn(this.scenario, parent, node.inputs ?? {}, { driver: this.driver });
+    if (!r.ok) throw new Error(`internal: a recorded turn failed to replay: ${r.error.message}`);
+    this.states.set(id, r.state);
+    return r.state;
+  }
+
+  /** Nodes from the root to the head. */
+  path(id = this.headId): SessionNode[] {
+    const out: SessionNode[] = [];
+    for (let n: SessionNode | undefined = this.nodeList[id]; n; n = n.parent === null ? undefined : this.nodeList[n.parent]) out.push(n);
+    return out.reverse();
+  }
+
+  /** The turn logs from the start to the head. */
+  history(): TurnLog[] {
+    return this.path()
+      .map((n) => n.log)
+      .filter((l): l is TurnLog => l !== null);
+  }
+
+  outcomes(): Record<string, OutcomeResult> {
+    return evaluateOutcomes(this.scenario, this.state);
+  }
+
+  /**
+   * Plays the next turn from the head. Playing inputs that a child of the head
+   * already has moves onto that child instead of duplicating it.
+   */
+  advance(inputs: TurnInputs = {}): { ok: true; log: TurnLog; node: SessionNode } | { ok: false; error: SessionError } {
+    const key = canonicalJson(inputs);
+    const existing = this.nodeList.find((n) => n.parent === this.headId && canonicalJson(n.inputs) === key);
+    if (existing) {
+      this.headId = existing.id;
+      return { ok: true, log: existing.log!, node: existing };
+    }
+    const r = stepTurn(this.scenario, this.state, inputs, { driver: this.driver });
+    if (!r.ok) return r;
+    const node: SessionNode = { id: this.nodeList.length, parent: this.headId, turn: this.head.turn + 1, inputs: JSON.parse(JSON.stringify(inputs)) as TurnInputs, hash: r.log.stateHash, log: r.log };
+    this.nodeList.push(node);
+    this.states.set(node.id, r.state);
+    this.headId = node.id;
+    return { ok: true, log: r.log, node };
+  }
+
+  /** Moves the head back to the state after `turn` turns on the current branch (0: the start). Later turns stay in the tree. */
+  rewind(turn: number): { ok: true } | { ok: false; error: SessionError } {
+    if (!Number.isInteger(turn) || turn < 0 || turn > this.head.turn)
+      return { ok: false, error: { code: 'session/turn-range', message: `cannot rewind to turn ${turn}: the head is at turn ${this.head.turn}` } };
+    this.headId = this.path()[turn]!.id;
+    return { ok: true };
+  }
+
+  /** Rewinds to `turn` and plays the next turn with other inputs: a new branch; the old one stays. */
+  fork(turn: number, inputs: TurnInputs): { ok: true; log: TurnLog; node: SessionNode } | { ok: false; error: SessionError } {
+    const from = this.headId;
+    const r = this.rewind(turn);
+    if (!r.ok) return r;
+    const step = this.advance(inputs);
+    if (!step.ok) this.headId = from;
+    return step;
+  }
+
+  /** Moves the head to any node (switching branch). */
+  checkout(id: number): { ok: true } | { ok: false; error: SessionError } {
+    if (!Number.isInteger(id) || id < 0 || id >= this.nodeList.length)
+      return { ok: false, error: { code: 'session/node-unknown', message: `no node ${id} in this session (0–${this.nodeList.length - 1})` } };
+    this.headId = id;
+    return { ok: true };
+  }
+
+  /** Annotates the head node. */
+  annotate(note: string): void {
+    this.nodeList[this.headId] = { ...this.head, note };
+  }
+
+  /** The leaves of the tree, each a branch, in the order they were made. */
+  branches(): BranchInfo[] {
+    const hasChild = new Set(this.nodeList.map((n) => n.parent).filter((p): p is number => p !== null));
+    const onEarlier = new Set<number>();
+    const out: BranchInfo[] = [];
+    for (const leaf of this.nodeList.filter((n) => !hasChild.has(n.id))) {
+      const path = this.path(leaf.id);
+      let forkedAt = 0;
+      for (const n of path) if (onEarlier.has(n.id)) forkedAt = n.turn;
+      path.forEach((n) => onEarlier.add(n.id));
+      const headPath = new Set(this.path().map((n) => n.id));
+      out.push({ leaf: leaf.id, turns: leaf.turn, forkedAt, isHead: headPath.has(leaf.id) && (leaf.id === this.headId || this.isAncestor(this.headId, leaf.id)) });
+    }
+    return out;
+  }
+
+  private isAncestor(a: number, b: number): boolean {
+    return this.path(b).some((n) => n.id === a);
+  }
+
+  /** @internal used by loading: append a replayed node. */
+  static restore(session: Session, nodes: SessionNode[], states: GameState[], head: number): void {
+    session.nodeList.length = 0;
+    session.nodeList.push(...nodes);
+    session.states.clear();
+    states.forEach((s, i) => session.states.set(i, s));
+    session.headId = head;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * What a turn takes besides the state: human choices and a facilitator's
+ * injects and adjudications. Validated with zod because they arrive from
+ * players, save files and (later) the network.
+ */
+import { z } from 'zod';
+import { EffectsSchema, IdSchema } from '../scenario/schema.js';
+
+export const InjectSchema = z.union(
+  [
+    /** A scenario event, fired now whatever its schedule or chance. */
+    z.strictObject({ event: IdSchema }),
+    /** An event written by the facilitator. */
+    z.strictObject({
+      custom: z.strictObject({ id: IdSchema, label: z.string().min(1).max(200), effects: EffectsSchema }),
+    }),
+  ],
+  { error: 'expected { event: <id> } or { custom: { id, label, effects } }' },
+);
+export type Inject = z.infer<typeof InjectSchema>;
+
+export const TurnInputsSchema = z.strictObject({
+  /** Moves chosen by human controllers, by party id. */
+  choices: z.record(IdSchema, IdSchema).optional(),
+  /** Events injected by a facilitator before postures and moves. */
+  inject: z.array(InjectSchema).max(100).optional(),
+  /** A facilitator's ruling: these effects replace the party's move effects this turn. */
+  adjudicate: z.record(IdSchema, EffectsSchema).optional(),
+  /** A facilitator's annotation, kept in the log. */
+  note: z.string().max(4000).optional(),
+});
+export type TurnInputs = z.infer<typeof TurnInputsSchema>;
+
+export type TurnErrorCode =
+  | 'game/over'
+  | 'inputs/invalid'
+  | 'party/unknown'
+  | 'move/unknown'
+  | 'move/unavailable'
+  | 'event/unknown'
+  | 'effects/invalid';
+
+/** An illegal input, returned (never thrown) so a UI can show it and let the player choose again. */
+export interface TurnError {
+  code: TurnErrorCode;
+  message: string;
+  party?: string;
+  /** For `move/unavailable`: the moves the party could make. */
+  available?: string[];
+}

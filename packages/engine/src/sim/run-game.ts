@@ -1,0 +1,53 @@
+/** A whole game with the computer (or recorded inputs) playing every party. */
+import type { CompiledScenario } from '../scenario/compiled.js';
+import type { TurnError, TurnInputs } from './inputs.js';
+import { evaluateOutcomes, type OutcomeResult } from './outcomes.js';
+import { createInitialState, stateHash, type GameState, type InitError, type Params } from './state.js';
+import { stepTurn, type StepOptions, type TurnLog } from './step-turn.js';
+
+export interface GameRun {
+  seed: string;
+  params: Record<string, number>;
+  initialHash: string;
+  turns: TurnLog[];
+  final: GameState;
+  outcomes: Record<string, OutcomeResult>;
+  finalHash: string;
+}
+
+/**
+ * Plays from the start until the game ends or `turns` have been played.
+ * `inputs(turn)` supplies recorded inputs for 0-based turn index `turn`.
+ *
+ * @example
+ * const r = runGame(scenario, { seed: '42' });
+ * if (r.ok) console.log(r.run.outcomes, r.run.finalHash);
+ */
+export function runGame(
+  scenario: CompiledScenario,
+  opts: { seed: string; params?: Params; turns?: number; inputs?: (turn: number) => TurnInputs | undefined } & StepOptions,
+): { ok: true; run: GameRun } | { ok: false; error: InitError | TurnError; turn?: number } {
+  const init = createInitialState(scenario, { seed: opts.seed, ...(opts.params ? { params: opts.params } : {}) });
+  if (!init.ok) return init;
+  let state = init.state;
+  const turns: TurnLog[] = [];
+  const limit = opts.turns ?? Infinity;
+  while (!state.ended && turns.length < limit) {
+    const r = stepTurn(scenario, state, opts.inputs?.(state.turn) ?? {}, opts.driver ? { driver: opts.driver } : {});
+    if (!r.ok) return { ok: false, error: r.error, turn: state.turn };
+    state = r.state;
+    turns.push(r.log);
+  }
+  return {
+    ok: true,
+    run: {
+      seed: opts.seed,
+      params: Object.fromEntries(scenario.parameters.map((p, i) => [p.id, state.params[i]!])),
+      initialHash: stateHash(init.state),
+      turns,
+      final: state,
+      outcomes: evaluateOutcomes(scenario, state),
+      finalHash: stateHash(state),
+    },
+  };
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+/** The `wargame` program. */
+import { Command, InvalidArgumentError } from 'commander';
+import { inspectCommand } from './commands/inspect.js';
+import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
+import { err, UserError } from './io.js';
+
+function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100000) throw new InvalidArgumentError('expected a whole number from 1 to 100000.');
+  return Number(value);
+}
+
+function seedArg(value: string): string {
+  if (value.length === 0 || value.length > 200) throw new InvalidArgumentError('expected a seed of 1 to 200 characters.');
+  return value;
+}
+
+function collectSet(value: string, acc: Record<string, number>): Record<string, number> {
+  const m = /^([a-z][a-z0-9_]*)=(.+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected name=value (e.g. western_pressure=60), got "${value}".`);
+  const n = Number(m[2]);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`the value of ${m[1]} must be a number, got "${m[2]}".`);
+  return { ...acc, [m[1]!]: n };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('wargame')
+    .description('Scenario war games: validate, inspect and run seeded, reproducible games.')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program
+    .command('validate')
+    .description('check scenarios and report every problem with file:line:column and path (default: all shipped scenarios)')
+    .argument('[scenarios...]', 'scenario files, folders or shipped ids')
+    .option('--no-quotes', 'do not check that citation quotes appear verbatim in their source texts')
+    .option('--json', 'print the issues as JSON')
+    .action((scenarios: string[], o: { quotes: boolean; json?: boolean }) => {
+      process.exitCode = validateCommand(scenarios, o);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the scenario format (for editor completion)')
+    .option('--out <file>', 'write it to a file instead')
+    .action((o: { out?: string }) => {
+      process.exitCode = schemaCommand(o);
+    });
+
+  program
+    .command('inspect')
+    .description('summarise a scenario: parties, postures, interests, moves, indicators, events, outcomes, parameters, sources')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .option('--json', 'print the summary as JSON')
+    .action((scenario: string, o: { json?: boolean }) => {
+      process.exitCode = inspectCommand(scenario, o);
+    });
+
+  program
+    .command('run')
+    .description('play a whole game with the computer playing every party')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .option('--seed <seed>', 'the seed (drawn and printed if not given)', seedArg)
+    .option('--turns <n>', 'stop after n turns', positiveInt)
+    .option('--set <name=value>', 'set a scenario parameter (repeatable)', collectSet, {})
+    .option('--json', 'print the full trajectory as JSON')
+    .action((scenario: string, o: { seed?: string; turns?: number; set: Record<string, number>; json?: boolean }) => {
+      process.exitCode = runCommand(scenario, o);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  // `wargame run … | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof UserError) {
+      err(e.message);
+      return e.exitCode;
+    }
+    err(`internal error: ${(e as Error).message}`);
+    if (process.env['WARGAME_DEBUG']) err((e as Error).stack ?? '');
+    else err('(this is a bug in wargame; set WARGAME_DEBUG=1 for details and report it)');
+    return 70;
+  }
+}
+
+const code = await main(process.argv);
+process.exitCode = code;

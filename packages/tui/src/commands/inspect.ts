@@ -1,0 +1,73 @@
+import { monthText, type Citation, type CompiledScenario } from '@wargame/engine';
+import { out } from '../io.js';
+import { loadOrFail } from './load.js';
+
+function cites(list: Citation[]): string {
+  return list.map((c) => `[${c.source}] "${c.quote}"`).join('; ');
+}
+
+/** A plain summary of a scenario, as data (for --json) and as text. */
+export function describeScenario(s: CompiledScenario) {
+  const doc = s.doc;
+  return {
+    id: s.id,
+    title: s.title,
+    description: doc.description,
+    hash: s.hash,
+    calendar: { start: monthText(s.calendar.start), turns: s.calendar.turns, stepMonths: s.calendar.step, end: monthText(s.calendar.start + (s.calendar.turns - 1) * s.calendar.step) },
+    parties: s.parties.map((p) => ({
+      id: p.id,
+      name: p.name,
+      seat: p.seat,
+      initialPosture: p.postures[p.initial],
+      postures: p.postures.map((name, i) => ({
+        id: name,
+        label: p.postureLabels[i],
+        transitions: p.transitions[i]!.map((t) => ({ to: p.postures[t.to], guard: t.guardText })),
+      })),
+      interests: doc.parties[p.id]!.interests.map((it) => ({ id: it.id, text: it.text, weight: it.weight, wants: it.wants, cite: it.cite })),
+      moves: doc.parties[p.id]!.moves.map((m) => ({ id: m.id, label: m.label, postures: m.postures ?? 'all', when: m.when, chance: m.chance, effects: m.effects, cite: m.cite })),
+    })),
+    indicators: s.indicators,
+    relations: { min: s.relations.min, max: s.relations.max, initial: doc.relations.initial.map((r) => ({ between: r.between, value: r.value })) },
+    events: doc.events.map((e) => ({ id: e.id, label: e.label, at: e.at, chance: e.chance, when: e.when, effects: e.effects, cite: e.cite })),
+    outcomes: doc.outcomes,
+    parameters: s.parameters,
+    sources: doc.sources,
+  };
+}
+
+export function inspectCommand(arg: string, opts: { json?: boolean }): number {
+  const s = loadOrFail(arg);
+  const d = describeScenario(s);
+  if (opts.json) {
+    out(JSON.stringify(d, null, 2));
+    return 0;
+  }
+  const lines: string[] = [];
+  lines.push(`${d.title} (${d.id}, hash ${d.hash})`);
+  lines.push(d.description.trim());
+  lines.push(`Calendar: ${d.calendar.turns} turns of ${d.calendar.stepMonths} month${d.calendar.stepMonths === 1 ? '' : 's'}, ${d.calendar.start} to ${d.calendar.end}`);
+  lines.push('', `PARTIES (${d.parties.length})`);
+  for (const p of d.parties) {
+    lines.push(`  ${p.name} [${p.id}], seat ${p.seat}`);
+    lines.push(`    postures: ${p.postures.map((x) => (x.id === p.initialPosture ? `${x.id} (initial)` : x.id)).join(', ')}`);
+    for (const x of p.postures) for (const t of x.transitions) lines.push(`      ${x.id} → ${t.to} when ${t.guard}`);
+    lines.push('    interests:');
+    for (const it of p.interests) lines.push(`      - ${it.id} (weight ${typeof it.weight === 'number' ? it.weight : JSON.stringify(it.weight)}): ${it.text}`, `          ${cites(it.cite)}`);
+    lines.push('    moves:');
+    for (const m of p.moves) lines.push(`      - ${m.id}: ${m.label}${Array.isArray(m.postures) ? ` [in ${m.postures.join(', ')}]` : ''}${m.when ? ` [when ${m.when}]` : ''}`);
+  }
+  lines.push('', `INDICATORS (${d.indicators.length})`);
+  for (const i of d.indicators) lines.push(`  ${i.key ? '*' : ' '} ${i.id}: ${i.label} [${i.min}..${i.max}], starts at ${i.initial}${i.unit ? ` ${i.unit}` : ''}`);
+  lines.push('', `EVENTS (${d.events.length})`);
+  for (const e of d.events) lines.push(`  ${e.id}: ${e.label} (${e.at ? `at ${e.at}` : e.chance !== undefined ? `chance ${e.chance} per turn` : 'inject only'})`);
+  lines.push('', `OUTCOMES (${d.outcomes.length})`);
+  for (const o of d.outcomes) lines.push(`  ${o.id} (${o.type}${o.type === 'category' ? `: ${o.values.join('|')}` : ''}): ${o.label}`);
+  lines.push('', `PARAMETERS (${d.parameters.length})`);
+  for (const p of d.parameters) lines.push(`  ${p.id} = ${p.default} [${p.min}..${p.max}]: ${p.label}. ${p.description}`);
+  lines.push('', `SOURCES (${d.sources.length})`);
+  for (const src of d.sources) lines.push(`  ${src.file}${src.title ? `: ${src.title}` : ''}${src.written ? ` (${src.written})` : ''}`);
+  out(lines.join('\n'));
+  return 0;
+}

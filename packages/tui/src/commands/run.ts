@@ -1,0 +1,99 @@
+import { runGame, type CompiledScenario, type GameRun, type TurnLog } from '@wargame/engine';
+import { out, UserError } from '../io.js';
+import { loadOrFail } from './load.js';
+
+export interface RunOptions {
+  seed?: string;
+  turns?: number;
+  set: Record<string, number>;
+  json?: boolean;
+}
+
+/** A seed for a run that was not given one. Drawn here, at the edge: the engine itself never draws. */
+function drawSeed(): string {
+  return String(Math.floor(Math.random() * 1_000_000_000));
+}
+
+/** The command that replays a run exactly. */
+export function replayCommand(arg: string, seed: string, opts: Pick<RunOptions, 'set' | 'turns'>): string {
+  const sets = Object.entries(opts.set).map(([k, v]) => ` --set ${k}=${v}`).join('');
+  return `wargame run ${arg} --seed ${seed}${sets}${opts.turns !== undefined ? ` --turns ${opts.turns}` : ''}`;
+}
+
+function signed(x: number): string {
+  const r = Math.round(x * 100) / 100;
+  return r > 0 ? `+${r}` : r < 0 ? `−${Math.abs(r)}` : '±0';
+}
+
+function fmt(x: number): string {
+  return String(Math.round(x * 100) / 100);
+}
+
+/** The turn-by-turn account a person reads. */
+export function formatTurn(s: CompiledScenario, t: TurnLog, previous: Record<string, number>): string {
+  const lines = [`── Turn ${t.turn} · ${t.date} ${'─'.repeat(Math.max(0, 50 - String(t.turn).length - t.date.length))}`];
+  for (const e of t.events) lines.push(`  ⚡ ${e.label} (${e.kind})`);
+  for (const p of t.parties) {
+    const party = s.parties.find((x) => x.id === p.party)!;
+    const posture = p.transition ? `${p.previousPosture} → ${p.posture}` : p.posture;
+    const move = p.move === null ? 'makes no move' : `${p.moveLabel}${p.success ? '' : ' (fails)'}${p.adjudicated ? ' (adjudicated)' : ''}`;
+    lines.push(`  ${party.name} [${posture}]: ${move}`);
+    if (p.transition) lines.push(`      posture: ${p.transition.reason ?? `because ${p.transition.guard}`}`);
+    lines.push(`      why: ${p.reason.summary}`);
+  }
+  const moved = s.indicators.filter((i) => t.changes[i.id] !== undefined && (i.key || Math.abs(t.changes[i.id]!) >= 0.5));
+  if (moved.length > 0)
+    lines.push(`  ${moved.map((i) => `${i.label} ${fmt(previous[i.id]!)} → ${fmt(t.indicators[i.id]!)} (${signed(t.changes[i.id]!)})`).join('; ')}`);
+  if (t.note) lines.push(`  ✎ ${t.note}`);
+  return lines.join('\n');
+}
+
+export function formatRun(s: CompiledScenario, run: GameRun, replay: string): string {
+  const lines = [`${s.title} (${s.id}) · seed ${run.seed}`, `replay: ${replay}`, ''];
+  let previous: Record<string, number> = Object.fromEntries(s.indicators.map((i) => [i.id, i.initial]));
+  for (const t of run.turns) {
+    lines.push(formatTurn(s, t, previous));
+    previous = t.indicators;
+  }
+  lines.push('', 'OUTCOMES');
+  for (const o of s.outcomes) {
+    const r = run.outcomes[o.id]!;
+    lines.push(`  ${o.label}: ${String(r.value)}${r.firstTurn !== undefined ? ` (from turn ${r.firstTurn})` : ''}`);
+  }
+  lines.push('', 'KEY INDICATORS AT THE END');
+  for (const i of s.indicators.filter((x) => x.key)) lines.push(`  ${i.label}: ${fmt(run.turns.at(-1)?.indicators[i.id] ?? i.initial)}${i.unit ? ` ${i.unit}` : ''} (started at ${fmt(i.initial)})`);
+  lines.push('', `final state hash ${run.finalHash} after ${run.turns.length} turn${run.turns.length === 1 ? '' : 's'}`);
+  return lines.join('\n');
+}
+
+export function runCommand(arg: string, opts: RunOptions): number {
+  const s = loadOrFail(arg);
+  const drawn = opts.seed === undefined;
+  const seed = opts.seed ?? drawSeed();
+  const r = runGame(s, { seed, params: opts.set, ...(opts.turns === undefined ? {} : { turns: opts.turns }) });
+  const replay = replayCommand(arg, seed, opts);
+  if (!r.ok) throw new UserError(`${r.error.message}${r.turn !== undefined ? ` (turn ${r.turn + 1}; seed ${seed}; replay: ${replay})` : ''}`);
+  if (opts.json) {
+    out(
+      JSON.stringify(
+        {
+          scenario: { id: s.id, title: s.title, hash: s.hash },
+          seed,
+          seedDrawn: drawn,
+          params: r.run.params,
+          replay,
+          initialHash: r.run.initialHash,
+          turns: r.run.turns,
+          outcomes: r.run.outcomes,
+          finalHash: r.run.finalHash,
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    if (drawn) out(`(no --seed given: drew seed ${seed})`);
+    out(formatRun(s, r.run, replay));
+  }
+  return 0;
+}

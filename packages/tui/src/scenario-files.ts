@@ -1,0 +1,117 @@
+/**
+ * The file-system edge for scenarios: finds a scenario by path or shipped id,
+ * reads its YAML files and the source texts it cites, and hands text to the
+ * engine's loader.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closest, loadScenario, MAX_SCENARIO_BYTES, type CompiledScenario, type ScenarioIssue, type SourceFile } from '@wargame/engine';
+
+/** The repository root (this file is packages/tui/{src,dist}/scenario-files.*). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Where shipped scenarios are looked up by id, in order. */
+export function scenarioRoots(): string[] {
+  const roots = [process.env['WARGAME_SCENARIOS'], join(process.cwd(), 'scenarios'), join(repoRoot, 'scenarios')].filter(
+    (r): r is string => typeof r === 'string' && r.length > 0,
+  );
+  return [...new Set(roots.map((r) => resolve(r)))].filter((r) => existsSync(r));
+}
+
+/** Shipped scenario ids (folders with a scenario.yaml, or single .yaml files) under the roots. */
+export function shippedScenarios(): { id: string; path: string }[] {
+  const out = new Map<string, string>();
+  for (const root of scenarioRoots()) {
+    for (const entry of readdirSync(root, { withFileTypes: true })) {
+      if (entry.isDirectory() && existsSync(join(root, entry.name, 'scenario.yaml'))) {
+        if (!out.has(entry.name)) out.set(entry.name, join(root, entry.name));
+      } else if (entry.isFile() && /\.ya?ml$/.test(entry.name)) {
+        const id = entry.name.replace(/\.ya?ml$/, '');
+        if (!out.has(id)) out.set(id, join(root, entry.name));
+      }
+    }
+  }
+  return [...out].map(([id, path]) => ({ id, path })).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export type ScenarioLoad =
+  | { ok: true; scenario: CompiledScenario; path: string; files: string[] }
+  | { ok: false; issues: ScenarioIssue[]; path?: string };
+
+function display(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel || '.';
+}
+
+/** The YAML files of a scenario folder: scenario.yaml first, then the rest in path order. */
+function folderFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string, depth: number) => {
+    if (depth > 4) return;
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory() && !e.name.startsWith('.')) walk(p, depth + 1);
+      else if (e.isFile() && /\.ya?ml$/.test(e.name)) found.push(p);
+    }
+  };
+  walk(dir, 0);
+  const main = join(dir, 'scenario.yaml');
+  return [...found.filter((f) => f === main), ...found.filter((f) => f !== main)];
+}
+
+/** Resolves `<scenario>`: a file, a folder, or the id of a shipped scenario. */
+export function resolveScenario(arg: string): { ok: true; path: string } | { ok: false; message: string } {
+  if (existsSync(arg)) return { ok: true, path: resolve(arg) };
+  const shipped = shippedScenarios();
+  const hit = shipped.find((s) => s.id === arg);
+  if (hit) return { ok: true, path: hit.path };
+  const ids = shipped.map((s) => s.id);
+  const near = closest(arg, ids);
+  return {
+    ok: false,
+    message: `no scenario "${arg}": not a file or folder, nor a shipped scenario${near ? ` (did you mean "${near}"?)` : ''}; shipped: ${ids.join(', ') || 'none found'}`,
+  };
+}
+
+/** Finds a cited source text: next to the scenario, in its parent folders' sources/, or the repository's sources/. */
+function sourceReader(scenarioPath: string): (file: string) => string | undefined {
+  const base = statSync(scenarioPath).isDirectory() ? scenarioPath : dirname(scenarioPath);
+  const dirs = [base, join(base, 'sources'), join(base, '..', 'sources'), join(base, '..', '..', 'sources'), join(repoRoot, 'sources')];
+  return (file) => {
+    if (basename(file) !== file) return undefined; // a source is a file name, never a path
+    for (const d of dirs) {
+      const p = join(d, file);
+      if (existsSync(p) && statSync(p).isFile()) return readFileSync(p, 'utf8');
+    }
+    return undefined;
+  };
+}
+
+/** Reads and loads a scenario. With `checkQuotes`, every citation is checked against its source text. */
+export function readScenario(arg: string, opts: { checkQuotes?: boolean } = {}): ScenarioLoad {
+  const where = resolveScenario(arg);
+  if (!where.ok) return { ok: false, issues: [{ path: [], message: where.message }] };
+  const path = where.path;
+  const stat = statSync(path);
+  const paths = stat.isDirectory() ? folderFiles(path) : [path];
+  if (paths.length === 0) return { ok: false, path, issues: [{ file: display(path), path: [], message: 'the folder has no .yaml files' }] };
+  const files: SourceFile[] = [];
+  const issues: ScenarioIssue[] = [];
+  for (const p of paths) {
+    const size = statSync(p).size;
+    // Refuse before reading: a huge file should cost nothing.
+    if (size > MAX_SCENARIO_BYTES) {
+      issues.push({ file: display(p), line: 1, column: 1, path: [], message: `the file is ${(size / 1048576).toFixed(1)} MB; scenario files are limited to ${MAX_SCENARIO_BYTES / 1048576} MB` });
+      continue;
+    }
+    try {
+      files.push({ name: display(p), text: readFileSync(p, 'utf8') });
+    } catch (e) {
+      issues.push({ file: display(p), path: [], message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    }
+  }
+  if (issues.length > 0) return { ok: false, path, issues };
+  const r = loadScenario(files, opts.checkQuotes ? { readSource: sourceReader(path) } : {});
+  return r.ok ? { ok: true, scenario: r.scenario, path, files: files.map((f) => f.name) } : { ok: false, path, issues: r.issues };
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { loadSession, saveSession, Session, stepTurn, createInitialState, stateHash, type GameState } from '@wargame/engine';
+import { load } from './helpers/scenarios.js';
+
+const scenario = load('test/fixtures/scenarios/two-party.yaml');
+
+function session(seed = '42'): Session {
+  const r = Session.create(scenario, { seed });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.session;
+}
+
+function play(s: Session, turns: number): string[] {
+  const hashes: string[] = [];
+  for (let i = 0; i < turns; i++) {
+    const r = s.advance({});
+    if (!r.ok) throw new Error(r.error.message);
+    hashes.push(r.log.stateHash);
+  }
+  return hashes;
+}
+
+describe('sessions', () => {
+  it('keeps every turn in its history and the head at the last', () => {
+    const s = session();
+    play(s, 4);
+    expect(s.head.turn).toBe(4);
+    expect(s.history().map((t) => t.turn)).toEqual([1, 2, 3, 4]);
+    expect(s.state.turn).toBe(4);
+  });
+
+  it('rewinds to an earlier turn and replays it identically', () => {
+    const s = session();
+    const hashes = play(s, 5);
+    expect(s.rewind(2)).toEqual({ ok: true });
+    expect(s.head.turn).toBe(2);
+    expect(s.head.hash).toBe(hashes[1]);
+    // Playing the same inputs again moves onto the existing node rather than duplicating it.
+    const again = play(s, 3);
+    expect(again).toEqual(hashes.slice(2));
+    expect(s.nodes).toHaveLength(6);
+  });
+
+  it('refuses to rewind past the start or beyond the head', () => {
+    const s = session();
+    play(s, 2);
+    const r = s.rewind(5);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.message).toBe('cannot rewind to turn 5: the head is at turn 2');
+    expect(s.rewind(-1).ok).toBe(false);
+  });
+
+  it('a fork leaves the parent branch untouched', () => {
+    const s = session();
+    const original = play(s, 5);
+    const before = JSON.stringify(s.path().map((n) => [n.id, n.hash]));
+    const fork = s.fork(2, { inject: [{ event: 'shock' }] });
+    expect(fork.ok).toBe(true);
+    expect(s.head.turn).toBe(3);
+    expect(s.head.hash).not.toBe(original[2]);
+    const branches = s.branches();
+    expect(branches).toHaveLength(2);
+    expect(branches[1]).toMatchObject({ forkedAt: 2, turns: 3, isHead: true });
+    // Switch back: the first branch is exactly as it was.
+    expect(s.checkout(branches[0]!.leaf).ok).toBe(true);
+    expect(JSON.stringify(s.path().map((n) => [n.id, n.hash]))).toBe(before);
+    expect(s.path().slice(1).map((n) => n.hash)).toEqual(original);
+  });
+
+  it('a human choice that is not available comes back as an error, not an exception', () => {
+    const s = session();
+    // "shout" needs the angry posture; A starts calm.
+    const r = s.advance({ choices: { a: 'shout' } });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatchObject({ code: 'move/unavailable', party: 'a', available: ['talk'] });
+    expect(s.head.turn).toBe(0);
+    const unknown = s.advance({ choices: { c: 'talk' } });
+    expect(!unknown.ok && unknown.error.code).toBe('party/unknown');
+    const noMove = s.advance({ choices: { a: 'dance' } });
+    expect(!noMove.ok && noMove.error.message).toBe('a has no move "dance"; its moves are talk, shout');
+  });
+
+  it('human choices drive a party instead of the policy', () => {
+    const s = session();
+    const r = s.advance({ choices: { b: 'hold' } });
+    expect(r.ok && r.log.parties[1]).toMatchObject({ party: 'b', controller: 'human', move: 'hold' });
+  });
+
+  it('a saved and reloaded session continues bit-identically', () => {
+    const s = session('7');
+    play(s, 3);
+    s.annotate('after three turns');
+    const text = JSON.stringify(saveSession(s));
+    const loaded = loadSession(scenario, text);
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.session.state).toEqual(s.state);
+    expect(loaded.session.head.note).toBe('after three turns');
+    expect(play(loaded.session, 3)).toEqual(play(s, 3));
+  });
+
+  it('a save keeps every branch and the head', () => {
+    const s = session();
+    play(s, 4);
+    s.fork(1, { choices: { b: 'hold' } });
+    const loaded = loadSession(scenario, JSON.stringify(saveSession(s)));
+    expect(loaded.ok && loaded.session.branches()).toEqual(s.branches());
+    expect(loaded.ok && loaded.session.head.id).toBe(s.head.id);
+  });
+
+  it('replay of a save verifies the hash at every turn', () => {
+    const s = session();
+    play(s, 4);
+    const save = saveSession(s);
+    save.nodes[3]!.hash = '0000000000000000';
+    const r = loadSession(scenario, JSON.stringify(save));
+    expect(!r.ok && r.error.code).toBe('save/replay');
+    expect(!r.ok && r.error.message).toMatch(/^node 3 \(turn 3\): the replayed state hash [0-9a-f]{16} differs from the saved 0000000000000000/);
+  });
+
+  it('refuses saves that are damaged, from another scenario version, or from a newer format', () => {
+    const s = session();
+    play(s, 2);
+    const save = saveSession(s);
+    expect(loadSession(scenario, '{"format": "wargame-session", ')).toMatchObject({ ok: false, error: { code: 'save/not-json' } });
+    expect(loadSession(scenario, '[1,2]')).toMatchObject({ ok: false, error: { code: 'save/not-a-save' } });
+    expect(loadSession(scenario, JSON.stringify({ ...save, version: 9 }))).toMatchObject({
+      ok: false,
+      error: { code: 'save/version', message: 'the save is format version 9, made by a newer wargame; this one reads up to version 1: upgrade wargame to open it' },
+    });
+    expect(loadSession(scenario, JSON.stringify({ ...save, scenario: { ...save.scenario, hash: 'ffffffffffffffff' } }))).toMatchObject({
+      ok: false,
+      error: { code: 'save/scenario' },
+    });
+    expect(loadSession(scenario, JSON.stringify({ ...save, nodes: [{ id: 0 }] }))).toMatchObject({ ok: false, error: { code: 'save/invalid' } });
+    expect(loadSession(scenario, JSON.stringify({ ...save, seed: 'other' }))).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('the seed or parameters were changed') },
+    });
+    // A hand-edited input that the engine refuses is reported with its node.
+    const edited = JSON.parse(JSON.stringify(save));
+    edited.nodes[1].inputs = { choices: { a: 'fly' } };
+    expect(loadSession(scenario, JSON.stringify(edited))).toMatchObject({ ok: false, error: { message: expect.stringContaining('node 1 (turn 1): its inputs are refused') } });
+  });
+});
+
+describe('common random numbers', () => {
+  it("changing one party's choice does not change another party's random draws", () => {
+    const init = createInitialState(scenario, { seed: '99' });
+    if (!init.ok) throw new Error(init.error.message);
+    const trade = stepTurn(scenario, init.state, { choices: { b: 'trade' } });
+    const hold = stepTurn(scenario, init.state, { choices: { b: 'hold' } });
+    if (!trade.ok || !hold.ok) throw new Error('step failed');
+    const streams = scenario.streams;
+    const aStreams = (st: GameState) => streams.map((n, i) => [n, st.rng[i]]).filter(([n]) => String(n).endsWith(':a'));
+    // A's streams and draws are the same whatever B chose…
+    expect(aStreams(trade.state)).toEqual(aStreams(hold.state));
+    expect(trade.log.parties[0]!.reason.options).toEqual(hold.log.parties[0]!.reason.options);
+    // …and the states differ only through B's move.
+    expect(stateHash(trade.state)).not.toBe(stateHash(hold.state));
+  });
+});
