@@ -141,3 +141,53 @@ describe('wargame schema and inspect', () => {
     expect(json.parties[0].interests[0].cite).toEqual([{ source: 'a.txt', quote: 'keep it calm please' }]);
   });
 });
+
+describe('wargame run --save and wargame replay', () => {
+  it('a saved run replays with every hash verified; an edited one is refused with the node named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wargame-'));
+    const save = join(dir, 'run.json');
+    const run = runCli(['run', fixture, '--seed', '5', '--save', save, '--json']);
+    expect(run.code).toBe(0);
+    const final = JSON.parse(run.stdout).finalHash;
+    const ok = runCli(['replay', save, '--scenario', fixture, '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, seed: '5', nodes: 7, head: { turn: 6, hash: final } });
+
+    const edited = JSON.parse(readFileSync(save, 'utf8'));
+    edited.nodes[2].inputs = { inject: [{ event: 'shock' }] };
+    writeFileSync(save, JSON.stringify(edited));
+    const bad = runCli(['replay', save, '--scenario', fixture]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^.*run\.json: ✖ node 2 \(turn 2\): the replayed state hash [0-9a-f]{16} differs from the saved [0-9a-f]{16}: the save was edited or made by a different engine\n$/);
+  });
+
+  it('a file that is not a save, or is broken, gets a clear error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wargame-'));
+    writeFileSync(join(dir, 'broken.json'), '{"format": "wargame-session", "version": 1, "scenario": {"id": "two-party"');
+    const broken = runCli(['replay', 'broken.json', '--scenario', join(root, fixture)], { cwd: dir });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^broken\.json: ✖ the save is not valid JSON: /);
+    writeFileSync(join(dir, 'other.json'), '{"hello": 1}');
+    const other = runCli(['replay', 'other.json', '--scenario', join(root, fixture)], { cwd: dir });
+    expect(other.stderr).toBe('other.json: ✖ not a wargame save file (expected "format": "wargame-session")\n');
+    expect(runCli(['replay', 'missing.json'], { cwd: dir }).stderr).toBe('missing.json: cannot read the save: ENOENT\n');
+  });
+});
+
+describe('hostile files', () => {
+  it('a 50 MB scenario file is refused at once, without reading it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wargame-'));
+    const big = join(dir, 'big.yaml');
+    writeFileSync(big, `id: big\ndescription: "${'x'.repeat(50 * 1024 * 1024)}"\n`);
+    const r = runCli(['validate', 'big.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('big.yaml:1:1 ✖ the file is 50.0 MB; scenario files are limited to 2 MB\n✖ big.yaml: 1 problem\n');
+  });
+
+  it('a directory with no scenario files is reported', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wargame-'));
+    const r = runCli(['validate', '.'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('. ✖ the folder has no .yaml files\n✖ .: 1 problem\n');
+  });
+});

@@ -2,6 +2,7 @@
 /** The `wargame` program. */
 import { Command, InvalidArgumentError } from 'commander';
 import { inspectCommand } from './commands/inspect.js';
+import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
@@ -67,8 +68,19 @@ export function buildProgram(): Command {
     .option('--turns <n>', 'stop after n turns', positiveInt)
     .option('--set <name=value>', 'set a scenario parameter (repeatable)', collectSet, {})
     .option('--json', 'print the full trajectory as JSON')
-    .action((scenario: string, o: { seed?: string; turns?: number; set: Record<string, number>; json?: boolean }) => {
+    .option('--save <file>', 'also write the run as a session save (replay it with wargame replay)')
+    .action((scenario: string, o: { seed?: string; turns?: number; set: Record<string, number>; json?: boolean; save?: string }) => {
       process.exitCode = runCommand(scenario, o);
+    });
+
+  program
+    .command('replay')
+    .description('replay a save from its seed and verify the state hash at every turn')
+    .argument('<save>', 'a save file')
+    .option('--scenario <scenario>', 'the scenario file, folder or id (default: the one named in the save)')
+    .option('--json', 'print the result as JSON')
+    .action((file: string, o: { scenario?: string; json?: boolean }) => {
+      process.exitCode = replayCommand(file, o);
     });
 
   return program;

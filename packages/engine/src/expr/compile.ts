@@ -153,7 +153,7 @@ class Compiler {
           throw new CompileError(
             names.length === 0
               ? `"$${node.name}": $-placeholders are only allowed in named guards that declare them in params`
-              : `unknown placeholder "$${node.name}"${didYouMean(node.name, names)}; this guard's params are ${names.join(', ')}`,
+              : `unknown placeholder "$${node.name}"${didYouMean(`$${node.name}`, names.map((n) => `$${n}`))}; this guard's params are ${names.join(', ')}`,
             node.at,
           );
         }

@@ -138,6 +138,7 @@ class Parser {
   parseAll(): Node {
     const node = this.or();
     const t = this.peek();
+    if (t.t === 'op' && t.v === ')') this.fail('unexpected ")": there is no "(" for it to close');
     if (t.t !== 'end') this.fail(`unexpected ${this.describe(t)}: expected an operator or the end`);
     return node;
   }
@@ -236,6 +237,7 @@ class Parser {
         this.pos++;
         if (t.v === 'true' || t.v === 'false') return { kind: 'bool', value: t.v === 'true', at: t.at };
         if (this.isOp('(')) {
+          const open = this.peek();
           this.pos++;
           this.enter();
           const args: Node[] = [];
@@ -246,6 +248,7 @@ class Parser {
               args.push(this.or());
             }
           }
+          if (this.peek().t === 'end') this.fail(`the "(" of ${t.v}(…) is never closed: expected ")"`, open.at);
           if (!this.isOp(')')) this.fail(`expected "," or ")" in the arguments of ${t.v}(…), got ${this.describe(this.peek())}`);
           this.pos++;
           this.depth--;
@@ -258,14 +261,19 @@ class Parser {
           this.pos++;
           this.enter();
           const inner = this.or();
+          if (this.peek().t === 'end') this.fail('this "(" is never closed: expected ")"', t.at);
           if (!this.isOp(')')) this.fail(`expected ")", got ${this.describe(this.peek())}`);
           this.pos++;
           this.depth--;
           return inner;
         }
         return this.fail(`unexpected ${this.describe(t)}: expected a value`);
-      case 'end':
-        return this.fail('the expression ends too early: expected a value');
+      case 'end': {
+        // Point at what came last (a dangling operator, say) rather than past the end.
+        const prev = this.tokens[this.pos - 1];
+        if (prev) return this.fail(`the expression ends after ${this.describe(prev)}: expected a value`, prev.at);
+        return this.fail('the expression is empty: expected a value');
+      }
     }
   }
 }

@@ -86,9 +86,9 @@ class ScenarioCompiler {
     return list ? [...list] : [];
   }
 
-  partyIndex(id: string, path: Path): number {
+  partyIndex(id: string, path: Path, extra: Partial<PlacedIssue> = {}): number {
     const i = this.partyIds.indexOf(id);
-    if (i < 0) this.issue(path, `unknown party "${id}"${didYouMean(id, this.partyIds)}`);
+    if (i < 0) this.issue(path, `unknown party "${id}"${didYouMean(id, this.partyIds)}`, extra);
     return i;
   }
 
@@ -100,8 +100,8 @@ class ScenarioCompiler {
       let target: CompiledEffect['target'] | undefined;
       const rel = /^rel\(\s*([a-z][a-z0-9_]*)\s*,\s*([a-z][a-z0-9_]*)\s*\)$/.exec(key);
       if (rel) {
-        const a = this.partyIndex(rel[1]!, p);
-        const b = this.partyIndex(rel[2]!, p);
+        const a = this.partyIndex(rel[1]!, p, { preferKey: true });
+        const b = this.partyIndex(rel[2]!, p, { preferKey: true });
         if (a >= 0 && b >= 0) {
           if (a === b) this.issue(p, `a party has no relation with itself: "${key}"`, { preferKey: true });
           else target = { kind: 'relation', index: pairIndex(a, b, n) };
@@ -195,7 +195,8 @@ class ScenarioCompiler {
           guard = this.condition(t.guard.when, [...tp, 'guard', 'when']);
           guardText = t.guard.when;
         } else if (t.guard) {
-          const named = this.doc.guards[t.guard.type];
+          // Own keys only: a guard called "constructor" must not find Object.prototype's.
+          const named = Object.hasOwn(this.doc.guards, t.guard.type) ? this.doc.guards[t.guard.type] : undefined;
           if (!named) {
             this.issue([...tp, 'guard', 'type'], `unknown guard "${t.guard.type}"${didYouMean(t.guard.type, Object.keys(this.doc.guards))}; define it under guards`);
           } else {
@@ -214,7 +215,10 @@ class ScenarioCompiler {
           }
         }
         if (t.guard === undefined && k < state.on.TURN.length - 1)
-          this.issue(tp, `this transition has no guard, so it always fires and the ${state.on.TURN.length - 1 - k} after it never can`);
+          this.issue(
+            tp,
+            `this transition has no guard, so it always fires and ${k === state.on.TURN.length - 2 ? 'the transition' : `the ${state.on.TURN.length - 1 - k} transitions`} after it never can`,
+          );
         const ct: CompiledTransition = {
           index: all.length,
           from: fromIndex,
@@ -242,12 +246,12 @@ class ScenarioCompiler {
       });
     }
 
-    const interestIds = new Set<string>();
+    const interestIds = new Map<string, number>();
     const interests: CompiledInterest[] = [];
     doc.interests.forEach((it, k) => {
       const ip: Path = [...path, 'interests', k];
-      if (interestIds.has(it.id)) this.issue([...ip, 'id'], `duplicate interest id "${it.id}" in ${id}`);
-      interestIds.add(it.id);
+      if (interestIds.has(it.id)) this.issue([...ip, 'id'], `duplicate interest id "${it.id}" in ${id}: interests[${interestIds.get(it.id)}] has it too`);
+      else interestIds.set(it.id, k);
       let weights: number[];
       if (typeof it.weight === 'number') weights = postures.map(() => it.weight as number);
       else {
@@ -255,20 +259,22 @@ class ScenarioCompiler {
         for (const key of Object.keys(map))
           if (key !== 'default' && !postures.includes(key))
             this.issue([...ip, 'weight', key], `unknown posture "${key}"${didYouMean(key, postures)}; use "default" or a posture of ${id}`, { preferKey: true });
-        const missing = postures.filter((p) => map[p] === undefined);
-        if (map['default'] === undefined && missing.length > 0)
-          this.issue([...ip, 'weight'], `no weight for posture${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: add them or a "default"`);
-        weights = postures.map((p) => map[p] ?? map['default'] ?? 0);
+        // Own keys only: a posture called "constructor" must not read Object.prototype's.
+        const own = (k: string): number | undefined => (Object.hasOwn(map, k) ? map[k] : undefined);
+        const missing = postures.filter((p) => own(p) === undefined);
+        if (own('default') === undefined && missing.length > 0)
+          this.issue([...ip, 'weight'], `no weight for posture${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: add ${missing.length > 1 ? 'them' : 'it'} or a "default"`);
+        weights = postures.map((p) => own(p) ?? own('default') ?? 0);
       }
       const utility = this.utility(it.wants, [...ip, 'wants']);
       interests.push({ id: it.id, text: it.text, weights, utility: utility ?? (() => 0), cite: this.cites(it.cite, [...ip, 'cite']) });
     });
 
-    const moveIds = new Set<string>();
+    const moveIds = new Map<string, number>();
     const moves: CompiledMove[] = doc.moves.map((m, k) => {
       const mp: Path = [...path, 'moves', k];
-      if (moveIds.has(m.id)) this.issue([...mp, 'id'], `duplicate move id "${m.id}" in ${id}`);
-      moveIds.add(m.id);
+      if (moveIds.has(m.id)) this.issue([...mp, 'id'], `duplicate move id "${m.id}" in ${id}: moves[${moveIds.get(m.id)}] has it too`);
+      else moveIds.set(m.id, k);
       const allowed = postures.map(() => m.postures === undefined);
       (m.postures ?? []).forEach((p, j) => {
         const pi = postures.indexOf(p);
@@ -363,11 +369,11 @@ class ScenarioCompiler {
 
     const start = monthIndex(doc.calendar.start);
     const last = start + (doc.calendar.turns - 1) * doc.calendar.step;
-    const eventIds = new Set<string>();
+    const eventIds = new Map<string, number>();
     const events: CompiledEvent[] = doc.events.map((e, i) => {
       const p: Path = ['events', i];
-      if (eventIds.has(e.id)) this.issue([...p, 'id'], `duplicate event id "${e.id}"`);
-      eventIds.add(e.id);
+      if (eventIds.has(e.id)) this.issue([...p, 'id'], `duplicate event id "${e.id}": events[${eventIds.get(e.id)}] has it too`);
+      else eventIds.set(e.id, i);
       let at: number | null = null;
       if (e.at !== undefined) {
         at = monthIndex(e.at);
@@ -388,12 +394,12 @@ class ScenarioCompiler {
       };
     });
 
-    const outcomeIds = new Set<string>();
+    const outcomeIds = new Map<string, number>();
     const everOutcomes: string[] = [];
     const outcomes: CompiledOutcome[] = doc.outcomes.map((o, i): CompiledOutcome => {
       const p: Path = ['outcomes', i];
-      if (outcomeIds.has(o.id)) this.issue([...p, 'id'], `duplicate outcome id "${o.id}"`);
-      outcomeIds.add(o.id);
+      if (outcomeIds.has(o.id)) this.issue([...p, 'id'], `duplicate outcome id "${o.id}": outcomes[${outcomeIds.get(o.id)}] has it too`);
+      else outcomeIds.set(o.id, i);
       switch (o.type) {
         case 'boolean': {
           const when = this.condition(o.when, [...p, 'when']) ?? (() => false);

@@ -79,8 +79,9 @@ export const ParameterSchema = z
   })
   .check((ctx) => {
     const p = ctx.value;
+    // With min above max every default would be "outside": then only the bounds are reported.
     if (p.min > p.max) ctx.issues.push({ code: 'custom', message: `min (${p.min}) is above max (${p.max})`, input: p, path: ['min'] });
-    if (p.default < p.min || p.default > p.max)
+    else if (p.default < p.min || p.default > p.max)
       ctx.issues.push({ code: 'custom', message: `default ${p.default} is outside [${p.min}, ${p.max}]`, input: p, path: ['default'] });
   });
 export type Parameter = z.infer<typeof ParameterSchema>;
@@ -100,7 +101,7 @@ export const IndicatorSchema = z
   .check((ctx) => {
     const i = ctx.value;
     if (i.min >= i.max) ctx.issues.push({ code: 'custom', message: `min (${i.min}) must be below max (${i.max})`, input: i, path: ['min'] });
-    if (i.initial < i.min || i.initial > i.max)
+    else if (i.initial < i.min || i.initial > i.max)
       ctx.issues.push({ code: 'custom', message: `initial ${i.initial} is outside [${i.min}, ${i.max}]`, input: i, path: ['initial'] });
   });
 export type Indicator = z.infer<typeof IndicatorSchema>;

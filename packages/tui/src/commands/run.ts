@@ -1,5 +1,5 @@
-import { runGame, type CompiledScenario, type GameRun, type TurnLog } from '@wargame/engine';
-import { out, UserError } from '../io.js';
+import { runGame, saveSession, Session, type CompiledScenario, type GameRun, type TurnLog } from '@wargame/engine';
+import { out, UserError, writeFileAtomic } from '../io.js';
 import { loadOrFail } from './load.js';
 
 export interface RunOptions {
@@ -7,6 +7,7 @@ export interface RunOptions {
   turns?: number;
   set: Record<string, number>;
   json?: boolean;
+  save?: string;
 }
 
 /** A seed for a run that was not given one. Drawn here, at the edge: the engine itself never draws. */
@@ -73,6 +74,7 @@ export function runCommand(arg: string, opts: RunOptions): number {
   const r = runGame(s, { seed, params: opts.set, ...(opts.turns === undefined ? {} : { turns: opts.turns }) });
   const replay = replayCommand(arg, seed, opts);
   if (!r.ok) throw new UserError(`${r.error.message}${r.turn !== undefined ? ` (turn ${r.turn + 1}; seed ${seed}; replay: ${replay})` : ''}`);
+  if (opts.save) writeSave(s, seed, opts, r.run.turns.length);
   if (opts.json) {
     out(
       JSON.stringify(
@@ -96,4 +98,15 @@ export function runCommand(arg: string, opts: RunOptions): number {
     out(formatRun(s, r.run, replay));
   }
   return 0;
+}
+
+/** Writes the run as a session save (replayable with `wargame replay`). */
+function writeSave(s: CompiledScenario, seed: string, opts: RunOptions, turns: number): void {
+  const created = Session.create(s, { seed, params: opts.set });
+  if (!created.ok) throw new UserError(created.error.message);
+  for (let i = 0; i < turns; i++) {
+    const step = created.session.advance({});
+    if (!step.ok) throw new UserError(step.error.message);
+  }
+  writeFileAtomic(opts.save!, `${JSON.stringify(saveSession(created.session), null, 2)}\n`);
 }
