@@ -5,7 +5,7 @@
  * issue with its path (and, for expressions, the offset of the problem in the text).
  */
 import { compileCondition, compileNumber, pairIndex, type BoolFn, type NumFn, type Symbols } from '../expr/compile.js';
-import { monthIndex } from '../expr/parse.js';
+import { monthIndex, monthText } from '../expr/parse.js';
 import { hashValue } from '../util/hash.js';
 import { didYouMean } from '../util/suggest.js';
 import type {
@@ -203,8 +203,12 @@ class ScenarioCompiler {
             const given = Object.keys(t.guard.params);
             const missing = named.params.filter((p) => !given.includes(p));
             const extra = given.filter((p) => !named.params.includes(p));
-            if (missing.length > 0) this.issue([...tp, 'guard', 'params'], `guard "${t.guard.type}" needs params ${missing.join(', ')}`);
-            if (extra.length > 0) this.issue([...tp, 'guard', 'params'], `guard "${t.guard.type}" has no params ${extra.join(', ')}; it takes ${named.params.join(', ') || 'none'}`);
+            const plural = (n: number) => (n === 1 ? 'param' : 'params');
+            if (missing.length > 0) this.issue([...tp, 'guard', 'params'], `guard "${t.guard.type}" is missing ${plural(missing.length)} ${missing.join(', ')}`);
+            for (const p of extra)
+              this.issue([...tp, 'guard', 'params', p], `guard "${t.guard.type}" has no param ${p}${didYouMean(p, missing)}; it takes ${named.params.join(', ') || 'none'}`, {
+                preferKey: true,
+              });
             if (missing.length === 0 && extra.length === 0) {
               // Each use is compiled with its own parameter values, once: the turn loop never substitutes.
               const r = compileCondition(named.when, { ...this.symbols, placeholders: t.guard.params });
@@ -377,7 +381,7 @@ class ScenarioCompiler {
       let at: number | null = null;
       if (e.at !== undefined) {
         at = monthIndex(e.at);
-        if (at < start || at > last) this.issue([...p, 'at'], `${e.at} is outside the scenario's calendar (${doc.calendar.start} to the last turn)`);
+        if (at < start || at > last) this.issue([...p, 'at'], `${e.at} is outside the scenario's calendar (turns run from ${doc.calendar.start} to ${monthText(last)})`);
         else if ((at - start) % doc.calendar.step !== 0) this.issue([...p, 'at'], `${e.at} is not the date of any turn (turns are ${doc.calendar.step} months apart)`);
       }
       return {

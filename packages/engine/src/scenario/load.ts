@@ -20,20 +20,63 @@ export interface LoadOptions {
 
 export type LoadResult = { ok: true; scenario: CompiledScenario } | { ok: false; issues: ScenarioIssue[] };
 
+/** What zod's type names mean to an author. */
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  record: 'a mapping',
+  array: 'a list',
+  tuple: 'a list',
+};
+
 function describeType(input: unknown): string {
-  if (input === null) return 'null';
-  if (Array.isArray(input)) return 'a list';
-  if (typeof input === 'object') return 'a mapping';
+  if (input === undefined) return 'nothing';
+  if (input === null) return 'an empty value';
+  if (Array.isArray(input)) return input.length === 0 ? 'an empty list' : 'a list';
+  if (typeof input === 'object') {
+    const keys = Object.keys(input);
+    if (keys.length === 0) return 'an empty mapping';
+    return `a mapping with ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}`;
+  }
   if (typeof input === 'string') return `the string ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
-  if (typeof input === 'number') return Number.isNaN(input) ? 'NaN' : `the number ${input}`;
-  return String(input);
+  if (typeof input === 'number') {
+    if (Number.isNaN(input)) return '.nan (not a number)';
+    if (!Number.isFinite(input)) return `${input < 0 ? '-' : ''}.inf (infinity: a number too large for a double, such as 1e400, reads as infinity)`;
+    return `the number ${input}`;
+  }
+  if (typeof input === 'boolean') return `${input}`;
+  return typeof input;
+}
+
+/** "expected …" for an issue whose message is zod's default, else the scenario schema's own message. */
+function expectedText(issue: z.core.$ZodIssue): string {
+  const m = /^Invalid input: expected (\w+)/.exec(issue.message);
+  if (m) return `expected ${TYPE_NAMES[m[1]!] ?? m[1]}`;
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+  return issue.message;
+}
+
+/**
+ * Of a union's alternatives, the one the input was evidently meant to be: the
+ * only one whose problems are all below the top (right type, known keys).
+ */
+function meantBranch(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] | undefined {
+  const fits = issue.errors.filter(
+    (branch) => !branch.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'unrecognized_keys' || i.code === 'invalid_value')),
+  );
+  return fits.length === 1 ? fits[0] : undefined;
 }
 
 /** One zod issue as one or more located scenario issues, with messages an author can act on. */
 function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknown): ScenarioIssue[] {
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   let input: unknown = data;
-  for (const seg of path) input = input && typeof input === 'object' ? (input as Record<string | number, unknown>)[seg] : undefined;
+  for (const seg of path)
+    input = input && typeof input === 'object' && Object.hasOwn(input, seg) ? (input as Record<string | number, unknown>)[seg] : undefined;
+  const got = (message: string) => (message.includes(', got ') ? message : `${message}, got ${describeType(input)}`);
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) =>
@@ -42,15 +85,48 @@ function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknow
     case 'invalid_key':
       return [positions.place({ path, message: `invalid id "${String(path.at(-1))}": ${issue.issues[0]?.message ?? 'not an id'}` }, { preferKey: true })];
     case 'invalid_type': {
-      const got = input === undefined ? 'nothing (the key is missing)' : describeType(input);
-      const expected = issue.message.startsWith('Invalid input') ? `expected ${issue.expected}` : issue.message;
-      return [positions.place({ path, message: `${expected}, got ${got}` })];
+      // NaN and infinities are numbers to JavaScript, but not to an author.
+      const expected = typeof input === 'number' && !Number.isFinite(input) ? 'expected a finite number' : expectedText(issue);
+      const last = path.at(-1);
+      // A missing key is reported at the key of the entry that lacks it.
+      if (input === undefined && typeof last === 'string')
+        return [positions.place({ path, message: `missing key "${last}" (${expected.replace(/^expected /, '')})` }, { preferKey: true })];
+      // A YAML author gets a number or true/false where text was meant by leaving out the quotes.
+      const hint = issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean') ? ' (put it in quotes to make it text)' : '';
+      return [positions.place({ path, message: `${got(expected)}${hint}` })];
     }
     case 'invalid_union': {
-      return [positions.place({ path, message: `${issue.message}, got ${describeType(input)}` })];
+      const branch = meantBranch(issue);
+      if (branch) return branch.flatMap((sub) => fromZod({ ...sub, path: [...issue.path, ...sub.path] } as z.core.$ZodIssue, positions, data));
+      let message = issue.message;
+      if (message === 'Invalid input') {
+        // A nested union without a message of its own: list what each alternative expected.
+        const alternatives = issue.errors
+          .map((b) => b.find((i) => i.path.length === 0))
+          .filter((i): i is z.core.$ZodIssue => i !== undefined)
+          .map((i) => expectedText(i).replace(/^expected /, ''));
+        if (alternatives.length > 0) message = `expected ${[...new Set(alternatives)].join(' or ')}`;
+      }
+      return [positions.place({ path, message: got(message) })];
+    }
+    case 'invalid_value': {
+      const values = issue.values.map((v) => String(v));
+      return [positions.place({ path, message: got(values.length === 1 ? `expected ${values[0]}` : `expected one of ${values.join(', ')}`) })];
+    }
+    case 'too_small':
+    case 'too_big': {
+      if (!/^Too (small|big)/.test(issue.message)) return [positions.place({ path, message: got(issue.message) })];
+      const small = issue.code === 'too_small';
+      const bound = Number(small ? issue.minimum : issue.maximum);
+      const inclusive = issue.inclusive !== false;
+      const limit = `${small ? (inclusive ? 'at least' : 'more than') : inclusive ? 'at most' : 'less than'} ${bound}`;
+      const what =
+        issue.origin === 'array' ? ` ${bound === 1 ? 'entry' : 'entries'}` : issue.origin === 'string' ? ` character${bound === 1 ? '' : 's'}` : '';
+      const count = Array.isArray(input) ? `${input.length}` : typeof input === 'string' ? `${input.length}` : describeType(input);
+      return [positions.place({ path, message: `expected ${limit}${what}, got ${count}` })];
     }
     default:
-      return [positions.place({ path, message: issue.message })];
+      return [positions.place({ path, message: issue.message.startsWith('expected') && input !== undefined ? got(issue.message) : issue.message })];
   }
 }
 

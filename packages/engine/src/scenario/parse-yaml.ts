@@ -3,7 +3,7 @@
  * data, keeping where every value came from so later checks can report
  * file:line:column. Pure: it takes text, not paths.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
 import { formatPath, type ScenarioIssue } from './issues.js';
 
 export interface SourceFile {
@@ -59,6 +59,7 @@ const MAX_DEPTH = 40;
 /** Top-level sections that several files may each contribute entries to. */
 const MERGED_MAPS = new Set(['parameters', 'indicators', 'guards', 'parties']);
 const MERGED_LISTS = new Set(['sources', 'events', 'outcomes']);
+const ENTRY_KIND: Record<string, string> = { parameters: 'parameter', indicators: 'indicator', guards: 'guard', parties: 'party' };
 
 export interface ParsedYaml {
   data: Record<string, unknown>;
@@ -124,6 +125,89 @@ function depthOf(value: unknown, limit: number): number {
   return max;
 }
 
+/**
+ * Walks the YAML nodes (iteratively, so a hostile document cannot blow the stack)
+ * for the first node nested deeper than `limit`, the first alias, an alias
+ * inside the very node its anchor marks (which would make the data infinite),
+ * and `__proto__` keys (which zod's records would silently drop).
+ */
+function inspectNodes(doc: Document, limit: number): { deep?: YamlNode; firstAlias?: YamlNode; cyclic?: YamlNode; proto: YamlNode[] } {
+  const out: { deep?: YamlNode; firstAlias?: YamlNode; cyclic?: YamlNode; proto: YamlNode[] } = { proto: [] };
+  const root = doc.contents as YamlNode | null;
+  if (!root) return out;
+  const parent = new Map<unknown, unknown>();
+  const stack: [YamlNode, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) {
+      out.deep ??= node;
+      continue;
+    }
+    if (isAlias(node)) {
+      out.firstAlias ??= node;
+      const target = node.resolve(doc);
+      for (let p = parent.get(node); p !== undefined && !out.cyclic; p = parent.get(p)) if (p === target) out.cyclic = node;
+      continue;
+    }
+    if (isMap(node)) for (const pair of node.items) if (isScalar(pair.key) && pair.key.value === '__proto__') out.proto.push(pair.key);
+    const children: unknown[] = isMap(node) ? node.items.map((pair) => pair.value) : isSeq(node) ? node.items : [];
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (!child || typeof child !== 'object') continue;
+      parent.set(child, node);
+      stack.push([child as YamlNode, depth + 1]);
+    }
+  }
+  return out;
+}
+
+/** The text of the mapping key at `offset` (for "the key … is given twice"). */
+function keyAt(text: string, offset: number): string | undefined {
+  const m = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:,{}[\]\n]+?)\s*:/.exec(text.slice(offset, offset + 300));
+  if (!m) return undefined;
+  const key = m[1]!;
+  return key.startsWith('"') || key.startsWith("'") ? key : JSON.stringify(key);
+}
+
+/** The parser's errors as issues, reworded where its wording is vague; one per line, as later ones are mostly echoes. */
+function yamlIssues(file: SourceFile, lc: LineCounter, errors: readonly YAMLError[]): ScenarioIssue[] {
+  const issue = (offset: number, message: string): ScenarioIssue => {
+    const { line, col } = lc.linePos(offset);
+    return { file: file.name, line, column: col, path: [], message: `YAML: ${message}` };
+  };
+  // A document nested thousands deep overflows the parser's stack; it reports that at many places.
+  const overflow = errors.find((e) => e.message.includes('Maximum call stack size exceeded'));
+  if (overflow) return [issue(overflow.pos[0], `the document is nested too deeply to read (at most ${MAX_DEPTH} levels)`)];
+  const byLine = new Map<number, { issue: ScenarioIssue; code: string }>();
+  for (const e of errors) {
+    const at = e.pos[0];
+    let message = e.message.split('\n')[0] ?? e.message;
+    let offset = at;
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = keyAt(file.text, at);
+      if (key) message = `the key ${key} is given twice in this mapping`;
+    } else if (e.code === 'MISSING_CHAR') {
+      const quote = /closing (["'])quote/.exec(message)?.[1];
+      // The parser notices at the end of the text it read; the author needs the opening quote.
+      const open = quote ? file.text.lastIndexOf(quote, at - 1) : -1;
+      if (quote && open >= 0) {
+        offset = open;
+        message = `the string that opens with ${quote} here is never closed: add the closing ${quote}`;
+      }
+    } else if (e.code === 'MULTILINE_IMPLICIT_KEY') {
+      const next = lc.linePos(e.pos[1]).line;
+      message = `this text runs on into line ${next} and is read as a key there: check the indentation of line ${next}`;
+    } else if (e.code === 'BLOCK_AS_IMPLICIT_KEY') {
+      message = `${message}: a value that contains ": " must be quoted; otherwise check the indentation of the next line`;
+    }
+    const item = issue(offset, message);
+    const seen = byLine.get(item.line!);
+    // Of two errors on one line, the run-on key explains the other.
+    if (!seen || (e.code === 'MULTILINE_IMPLICIT_KEY' && seen.code === 'BLOCK_AS_IMPLICIT_KEY')) byLine.set(item.line!, { issue: item, code: e.code });
+  }
+  return [...byLine.values()].map((v) => v.issue);
+}
+
 function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; lc: LineCounter; root: YamlNode | null } | undefined {
   if (file.text.length > MAX_SCENARIO_BYTES) {
     issues.push({
@@ -138,11 +222,24 @@ function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; l
   const lc = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const { line, col } = lc.linePos(e.pos[0]);
-      const firstLine = e.message.split('\n')[0] ?? e.message;
-      issues.push({ file: file.name, line, column: col, path: [], message: `YAML: ${firstLine}` });
-    }
+    issues.push(...yamlIssues(file, lc, doc.errors));
+    return undefined;
+  }
+  const at = (node: YamlNode | undefined) => {
+    const { line, column } = positionOf(lc, file.name, node);
+    return { file: file.name, line, column, path: [] };
+  };
+  const nodes = inspectNodes(doc, MAX_DEPTH);
+  if (nodes.cyclic) {
+    issues.push({ ...at(nodes.cyclic), message: `YAML: the alias *${isAlias(nodes.cyclic) ? nodes.cyclic.source : ''} is inside the node its anchor marks, so its value would never end` });
+    return undefined;
+  }
+  if (nodes.proto.length > 0) {
+    for (const key of nodes.proto) issues.push({ ...at(key), message: 'the key "__proto__" is not allowed in a scenario' });
+    return undefined;
+  }
+  if (nodes.deep) {
+    issues.push({ ...at(nodes.deep), message: `the document is nested more than ${MAX_DEPTH} levels deep` });
     return undefined;
   }
   let data: unknown;
@@ -150,11 +247,18 @@ function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; l
     // Aliases are expanded here; the cap stops "billion laughs" documents.
     data = doc.toJS({ maxAliasCount: 50 });
   } catch (e) {
-    issues.push({ file: file.name, line: 1, column: 1, path: [], message: `YAML: ${(e as Error).message.split('\n')[0]}` });
+    const message = (e as Error).message.split('\n')[0] ?? '';
+    issues.push({
+      ...at(nodes.firstAlias),
+      message: /alias count/i.test(message)
+        ? 'YAML: the aliases (*name) expand to too much data, as in a "billion laughs" document: write the values out, or use fewer aliases'
+        : `YAML: ${message}`,
+    });
     return undefined;
   }
+  // Aliases can nest what they repeat, so the expanded data is measured as well.
   if (depthOf(data, MAX_DEPTH) > MAX_DEPTH) {
-    issues.push({ file: file.name, line: 1, column: 1, path: [], message: `the document is nested more than ${MAX_DEPTH} levels deep` });
+    issues.push({ ...at(nodes.firstAlias), message: `the document is nested more than ${MAX_DEPTH} levels deep (once its aliases are expanded)` });
     return undefined;
   }
   return { data, lc, root: doc.contents as YamlNode | null };
@@ -181,7 +285,13 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
       continue;
     }
     if (typeof parsed.data !== 'object' || Array.isArray(parsed.data) || !isMap(root)) {
-      issues.push({ file: file.name, line: 1, column: 1, path: [], message: `expected a mapping at the top of the file (id, title, calendar, …), got ${Array.isArray(parsed.data) ? 'a list' : typeof parsed.data}` });
+      const { line, column } = positionOf(lc, file.name, root);
+      const got = Array.isArray(parsed.data)
+        ? 'a list'
+        : typeof parsed.data === 'string'
+          ? `the text ${JSON.stringify(parsed.data.length > 40 ? `${parsed.data.slice(0, 40)}…` : parsed.data)}`
+          : `the ${typeof parsed.data} ${String(parsed.data)}`;
+      issues.push({ file: file.name, line, column, path: [], message: `expected a mapping at the top of the file (id, title, calendar, …), got ${got}` });
       continue;
     }
     const doc = parsed.data as Record<string, unknown>;
@@ -202,13 +312,14 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
         for (const entry of isMap(valueNode) ? valueNode.items : []) {
           if (!isPair(entry) || !isScalar(entry.key)) continue;
           const name = String(entry.key.value);
+          const { line, col } = lc.linePos(entry.key.range?.[0] ?? 0);
           if (Object.hasOwn(target, name)) {
-            const { line, col } = lc.linePos(entry.key.range?.[0] ?? 0);
-            issues.push({ file: file.name, line, column: col, path: [key, name], message: `duplicate id "${name}": already defined in ${origin.get(`${key}.${name}`) ?? 'another file'}` });
+            const what = ENTRY_KIND[key] ?? 'entry';
+            issues.push({ file: file.name, line, column: col, path: [key, name], message: `duplicate ${what} "${name}": already defined at ${origin.get(`${key}.${name}`) ?? 'another file'}` });
             continue;
           }
           target[name] = (value as Record<string, unknown>)[name];
-          origin.set(`${key}.${name}`, file.name);
+          origin.set(`${key}.${name}`, `${file.name}:${line}:${col}`);
           positions.setKey([key, name], positionOf(lc, file.name, entry.key as YamlNode));
           indexPositions(lc, file.name, entry.value as YamlNode, [key, name], positions, 2);
         }
@@ -226,11 +337,18 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
       } else {
         if (Object.hasOwn(data, key)) {
           const { line, col } = lc.linePos(pair.key.range?.[0] ?? 0);
-          issues.push({ file: file.name, line, column: col, path: [key], message: `"${key}" is already set in ${origin.get(key) ?? 'another file'}` });
+          issues.push({
+            file: file.name,
+            line,
+            column: col,
+            path: [key],
+            message: `"${key}" is already set at ${origin.get(key) ?? 'another file'}; only ${[...MERGED_MAPS, ...MERGED_LISTS].join(', ')} can be spread over several files`,
+          });
           continue;
         }
         data[key] = value;
-        origin.set(key, file.name);
+        const { line, col } = lc.linePos(pair.key.range?.[0] ?? 0);
+        origin.set(key, `${file.name}:${line}:${col}`);
         positions.setKey([key], positionOf(lc, file.name, pair.key as YamlNode));
         indexPositions(lc, file.name, valueNode, [key], positions, 1);
       }

@@ -63,7 +63,10 @@ export const SourceSchema = z.strictObject({
 
 export const CalendarSchema = z.strictObject({
   start: MonthSchema,
-  turns: z.int({ error: 'expected a whole number of turns' }).min(1).max(1200),
+  turns: z
+    .int({ error: 'expected a whole number of turns' })
+    .min(1, { error: 'expected at least 1 turn' })
+    .max(1200, { error: 'expected at most 1200 turns' }),
   /** Months per turn. */
   step: z.int().min(1).max(120).default(1),
 });

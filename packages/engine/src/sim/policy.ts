@@ -45,34 +45,30 @@ export function valueMoves(
     moveCount: world.moveCount.slice(),
     lastMove: world.lastMove.slice(),
   };
-  return moves.map((m) => {
-    const c = m.chance === null ? 1 : Math.min(1, Math.max(0, m.chance(world)));
-    const touched = new Map<string, { target: (typeof m.effects)[number]['target']; success: number; failure: number }>();
-    const consider = (list: typeof m.effects, which: 'success' | 'failure') => {
-      for (const e of list) {
-        let slot = touched.get(e.key);
-        if (!slot) {
-          const cur = readTarget(world, e.target);
-          slot = { target: e.target, success: cur, failure: cur };
-          touched.set(e.key, slot);
-        }
-        const a = expectedAmount(e, world);
-        slot[which] = clampTarget(scenario, e.target, e.op === 'set' ? a : slot[which] + a);
-      }
-    };
-    consider(m.effects, 'success');
-    if (c < 1) consider(m.failure, 'failure');
-    for (const slot of touched.values()) writeTarget(ahead, slot.target, c * slot.success + (1 - c) * slot.failure);
+  // Utility of the world after a list of effects (restored afterwards).
+  const after = (m: CompiledMove, effects: CompiledMove['effects']): number[] => {
+    const touched: { target: CompiledMove['effects'][number]['target']; value: number }[] = [];
+    for (const e of effects) {
+      const a = expectedAmount(e, world);
+      const cur = readTarget(ahead, e.target);
+      touched.push({ target: e.target, value: readTarget(world, e.target) });
+      writeTarget(ahead, e.target, clampTarget(scenario, e.target, e.op === 'set' ? a : cur + a));
+    }
     ahead.moveCount[m.global] = world.moveCount[m.global]! + 1;
     ahead.lastMove[party.index] = m.index;
-
-    const byInterest = party.interests.map((it, i) => weights[i]! * (it.utility(ahead) - now[i]!));
-    const utility = byInterest.reduce((a, b) => a + b, 0);
-
-    for (const slot of touched.values()) writeTarget(ahead, slot.target, readTarget(world, slot.target));
+    const values = party.interests.map((it, i) => weights[i]! * (it.utility(ahead) - now[i]!));
+    for (const t of touched) writeTarget(ahead, t.target, t.value);
     ahead.moveCount[m.global] = world.moveCount[m.global]!;
     ahead.lastMove[party.index] = world.lastMove[party.index]!;
-    return { utility, byInterest };
+    return values;
+  };
+  return moves.map((m) => {
+    const c = m.chance === null ? 1 : Math.min(1, Math.max(0, m.chance(world)));
+    // Expected utility over success and failure, not the utility of an averaged world:
+    // a `hold` or `band` interest must see a risky move as the gamble it is.
+    const success = after(m, m.effects);
+    const byInterest = c < 1 ? after(m, m.failure).map((f, i) => c * success[i]! + (1 - c) * f) : success;
+    return { utility: byInterest.reduce((a, b) => a + b, 0), byInterest };
   });
 }
 

@@ -265,9 +265,14 @@ function explain(party: CompiledScenario['parties'][number], move: CompiledMove 
     if (contribution > 0 && (!top || contribution > top.contribution)) top = { id, contribution };
   const interest = top ? party.interests.find((i) => i.id === top.id)! : undefined;
   const p = Math.round(option.probability * 100);
+  const likeliest = policy.options.reduce((a, b) => (b.probability > a.probability ? b : a));
+  const odds =
+    likeliest.move === move.id
+      ? `p=${p}%`
+      : `p=${p}%, drawn against the likelier "${party.moves.find((m) => m.id === likeliest.move)!.label}" (p=${Math.round(likeliest.probability * 100)}%)`;
   const summary = interest
-    ? `serves "${interest.text}" (+${top!.contribution.toFixed(3)}); chosen with p=${p}%`
-    : `no option served its interests better (utility ${option.utility.toFixed(3)}); chosen with p=${p}%`;
+    ? `serves "${interest.text}" (+${top!.contribution.toFixed(3)}); ${odds}`
+    : `${option.utility < 0 ? `costs more than it gains (utility ${option.utility.toFixed(3)})` : 'changes nothing its interests weigh'}; ${odds}`;
   return {
     summary,
     ...(interest ? { topInterest: { id: interest.id, text: interest.text, contribution: top!.contribution, cite: interest.cite } } : {}),
