@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: {
-    // Packages import each other's TypeScript source in tests, so no build is needed to test.
-    conditions: ['@wargame/source'],
-  },
+  // Packages import each other's TypeScript source in tests, so no build is needed to test.
+  // Tests run in vite's SSR environment, which takes its own resolve conditions.
+  resolve: { conditions: ['@wargame/source'] },
+  ssr: { resolve: { conditions: ['@wargame/source'], externalConditions: ['@wargame/source'] } },
   test: {
     include: ['test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.tsx'],
     testTimeout: 60_000,

@@ -103,7 +103,7 @@ describe('wargame validate', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       [
-        'bad.yaml:4:20 ✖ expected a month as "YYYY-MM" → at calendar.start',
+        'bad.yaml:4:20 ✖ expected a month as "YYYY-MM", got the string "2021-13" → at calendar.start',
         'bad.yaml:5:59 ✖ unknown key "colour" → at indicators.x.colour',
         '✖ bad.yaml: 2 problems',
         '',

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `wargame` program. */
 import { Command, InvalidArgumentError } from 'commander';
+import { historyFitCommand } from './commands/history-fit.js';
 import { inspectCommand } from './commands/inspect.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
@@ -16,6 +17,17 @@ function positiveInt(value: string): number {
 function seedArg(value: string): string {
   if (value.length === 0 || value.length > 200) throw new InvalidArgumentError('expected a seed of 1 to 200 characters.');
   return value;
+}
+
+function monthArg(value: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError('expected a month as YYYY-MM, e.g. 2023-09.');
+  return value;
+}
+
+function probabilityArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(n > 0 && n < 1)) throw new InvalidArgumentError('expected a probability between 0 and 1, e.g. 0.05.');
+  return n;
 }
 
 function collectSet(value: string, acc: Record<string, number>): Record<string, number> {
@@ -69,8 +81,22 @@ export function buildProgram(): Command {
     .option('--set <name=value>', 'set a scenario parameter (repeatable)', collectSet, {})
     .option('--json', 'print the full trajectory as JSON')
     .option('--save <file>', 'also write the run as a session save (replay it with wargame replay)')
-    .action((scenario: string, o: { seed?: string; turns?: number; set: Record<string, number>; json?: boolean; save?: string }) => {
+    .option('--follow-history-until <YYYY-MM>', 'follow the history track for every turn before this month, then let the computer decide', monthArg)
+    .action((scenario: string, o: { seed?: string; turns?: number; set: Record<string, number>; json?: boolean; save?: string; followHistoryUntil?: string }) => {
       process.exitCode = runCommand(scenario, o);
+    });
+
+  program
+    .command('history-fit')
+    .description('follow the history track with teacher forcing and report the probability the policy gave each historical move')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .option('--seed <seed>', 'the seed for the followed run and the noise samples', seedArg, 'history')
+    .option('--set <name=value>', 'set a scenario parameter (repeatable)', collectSet, {})
+    .option('--samples <n>', 'noise samples per decision', positiveInt, 400)
+    .option('--threshold <p>', 'flag historical moves the model finds less likely than this', probabilityArg, 0.05)
+    .option('--json', 'print the table as JSON')
+    .action((scenario: string, o: { seed: string; set: Record<string, number>; samples: number; threshold: number; json?: boolean }) => {
+      process.exitCode = historyFitCommand(scenario, o);
     });
 
   program

@@ -11,6 +11,7 @@ import { didYouMean } from '../util/suggest.js';
 import type {
   CompiledEffect,
   CompiledEvent,
+  CompiledHistoryStep,
   CompiledInterest,
   CompiledMove,
   CompiledOutcome,
@@ -303,9 +304,17 @@ class ScenarioCompiler {
       };
     });
 
+    let idle = -1;
+    if (doc.idle !== undefined) {
+      idle = doc.moves.findIndex((m) => m.id === doc.idle);
+      if (idle < 0) this.issue([...path, 'idle'], `unknown move "${doc.idle}" of ${id}${didYouMean(doc.idle, doc.moves.map((m) => m.id))}`);
+      else if (doc.moves[idle]!.postures !== undefined || doc.moves[idle]!.when !== undefined)
+        this.issue([...path, 'idle'], `the idle move "${doc.idle}" must be available in every posture and state (no postures or when), since history may need it at any time`);
+    }
     return {
       id,
       index,
+      idle,
       name: doc.name,
       seat: doc.seat,
       ...(doc.description === undefined ? {} : { description: doc.description }),
@@ -436,6 +445,24 @@ class ScenarioCompiler {
     });
 
     const end = doc.end ? this.condition(doc.end.when, ['end', 'when']) : null;
+
+    const seenSteps = new Set<string>();
+    const history: CompiledHistoryStep[] = [];
+    doc.history.forEach((h, i) => {
+      const p: Path = ['history', i];
+      const month = monthIndex(h.date);
+      if (month < start || month > last) this.issue([...p, 'date'], `${h.date} is outside the scenario's calendar (turns run from ${doc.calendar.start} to ${monthText(last)})`);
+      else if ((month - start) % doc.calendar.step !== 0) this.issue([...p, 'date'], `${h.date} is not the date of any turn (turns are ${doc.calendar.step} months apart)`);
+      const party = this.partyIndex(h.party, [...p, 'party']);
+      if (party < 0) return;
+      const move = this.symbols.moves[party]!.indexOf(h.move);
+      if (move < 0) return this.issue([...p, 'move'], `unknown move "${h.move}" of ${h.party}${didYouMean(h.move, this.symbols.moves[party]!)}`);
+      const key = `${h.date}/${h.party}`;
+      if (seenSteps.has(key)) this.issue([...p, 'party'], `${h.party} already has a historical move in ${h.date}: a party makes one move a turn`);
+      seenSteps.add(key);
+      history.push({ month, date: h.date, party, move, ...(h.note === undefined ? {} : { note: h.note }), cite: this.cites(h.cite, [...p, 'cite']) });
+    });
+    history.sort((a, b) => a.month - b.month || a.party - b.party);
     const streams = ['events', ...this.partyIds.flatMap((p) => [`policy:${p}`, `effects:${p}`])];
 
     return {
@@ -473,6 +500,7 @@ class ScenarioCompiler {
       moveCount: parties.reduce((sum, p) => sum + p.moves.length, 0),
       streams,
       outcomeDocs: doc.outcomes,
+      history,
     };
   }
 }

@@ -74,6 +74,19 @@ export interface CompiledParty {
   allTransitions: CompiledTransition[];
   interests: CompiledInterest[];
   moves: CompiledMove[];
+  /** Local index of the move made while following history when the track gives none, or -1. */
+  idle: number;
+  cite: Citation[];
+}
+
+export interface CompiledHistoryStep {
+  /** Absolute month. */
+  month: number;
+  date: string;
+  party: number;
+  /** Local move index. */
+  move: number;
+  note?: string;
   cite: Citation[];
 }
 
@@ -138,4 +151,6 @@ export interface CompiledScenario {
   /** Names of the random streams, in the order their states are kept. */
   streams: string[];
   outcomeDocs: Outcome[];
+  /** The history track, in date order (then party order). */
+  history: CompiledHistoryStep[];
 }

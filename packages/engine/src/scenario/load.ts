@@ -8,7 +8,7 @@ import type { CompiledScenario } from './compiled.js';
 import { didYouMean } from '../util/suggest.js';
 import { sortIssues, type ScenarioIssue } from './issues.js';
 import { parseScenarioYaml, type PositionIndex, type SourceFile } from './parse-yaml.js';
-import { ScenarioSchema } from './schema.js';
+import { ScenarioSchema, scenarioJsonSchema } from './schema.js';
 
 export interface LoadOptions {
   /**
@@ -80,7 +80,7 @@ function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknow
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) =>
-        positions.place({ path: [...path, key], message: `unknown key "${key}"${didYouMean(key, KNOWN_KEYS)}` }, { preferKey: true }),
+        positions.place({ path: [...path, key], message: `unknown key "${key}"${didYouMean(key, KNOWN_KEYS())}` }, { preferKey: true }),
       );
     case 'invalid_key':
       return [positions.place({ path, message: `invalid id "${String(path.at(-1))}": ${issue.issues[0]?.message ?? 'not an id'}` }, { preferKey: true })];
@@ -130,15 +130,22 @@ function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknow
   }
 }
 
-/** Every key the format knows, for "did you mean" on a misspelt one. */
-const KNOWN_KEYS = [
-  'id', 'title', 'description', 'version', 'sources', 'calendar', 'parameters', 'indicators', 'relations', 'guards', 'parties',
-  'events', 'outcomes', 'end', 'label', 'min', 'max', 'initial', 'default', 'key', 'unit', 'cite', 'source', 'quote', 'name',
-  'seat', 'temperature', 'noise', 'interests', 'machine', 'moves', 'states', 'on', 'target', 'guard', 'when', 'reason',
-  'postures', 'chance', 'effects', 'failure', 'text', 'weight', 'wants', 'raise', 'lower', 'band', 'hold', 'scale', 'of',
-  'within', 'value', 'type', 'params', 'at', 'repeat', 'over', 'values', 'cases', 'start', 'turns', 'step', 'between',
-  'integer', 'file', 'author', 'written', 'add', 'set',
-];
+/** Every key the format knows, for "did you mean" on a misspelt one: read off the JSON Schema, so it never lags the format. */
+let knownKeys: string[] | undefined;
+function KNOWN_KEYS(): string[] {
+  if (knownKeys) return knownKeys;
+  const names = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object')
+      for (const [key, child] of Object.entries(value)) {
+        if (key === 'properties' && child && typeof child === 'object') for (const name of Object.keys(child)) names.add(name);
+        walk(child);
+      }
+  };
+  walk(scenarioJsonSchema());
+  return (knownKeys = [...names]);
+}
 
 /**
  * Loads a scenario from the text of its YAML file(s): parse, validate against

@@ -59,6 +59,7 @@ const MAX_DEPTH = 40;
 /** Top-level sections that several files may each contribute entries to. */
 const MERGED_MAPS = new Set(['parameters', 'indicators', 'guards', 'parties']);
 const MERGED_LISTS = new Set(['sources', 'events', 'outcomes']);
+const SPREADABLE = [...MERGED_MAPS, ...MERGED_LISTS].join(', ').replace(/, ([^,]*)$/, ' and $1');
 const ENTRY_KIND: Record<string, string> = { parameters: 'parameter', indicators: 'indicator', guards: 'guard', parties: 'party' };
 
 export interface ParsedYaml {
@@ -342,7 +343,7 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
             line,
             column: col,
             path: [key],
-            message: `"${key}" is already set at ${origin.get(key) ?? 'another file'}; only ${[...MERGED_MAPS, ...MERGED_LISTS].join(', ')} can be spread over several files`,
+            message: `"${key}" is already set at ${origin.get(key) ?? 'another file'}; of the top-level keys only ${SPREADABLE} can be spread over several files`,
           });
           continue;
         }

@@ -239,6 +239,8 @@ export const PartySchema = z.strictObject({
   interests: z.array(InterestSchema).min(1, { error: 'a party needs at least one interest' }),
   machine: MachineSchema,
   moves: z.array(MoveSchema).min(1, { error: 'a party needs at least one move' }),
+  /** The move made while following history in a month the history track gives the party none (a quiet, always-available move). */
+  idle: IdSchema.optional(),
   cite: cites().optional(),
 });
 export type Party = z.infer<typeof PartySchema>;
@@ -299,6 +301,17 @@ export const OutcomeSchema = z.discriminatedUnion(
 );
 export type Outcome = z.infer<typeof OutcomeSchema>;
 
+/** A move a party really made, dated and cited: the history track a session can follow and branch from. */
+export const HistoryStepSchema = z.strictObject({
+  date: MonthSchema,
+  party: IdSchema,
+  move: IdSchema,
+  /** What happened, in a line, for the history table and debriefs. */
+  note: z.string().optional(),
+  cite: cites(),
+});
+export type HistoryStep = z.infer<typeof HistoryStepSchema>;
+
 export const ScenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   id: ScenarioIdSchema,
@@ -314,6 +327,7 @@ export const ScenarioSchema = z.strictObject({
   parties: z.record(IdSchema, PartySchema),
   events: z.array(EventSchema).default([]),
   outcomes: z.array(OutcomeSchema).default([]),
+  history: z.array(HistoryStepSchema).default([]),
   /** The run ends early when this holds after a turn. */
   end: z.strictObject({ when: ExpressionSchema }).optional(),
 });

@@ -26,6 +26,12 @@ export const TurnInputsSchema = z.strictObject({
   inject: z.array(InjectSchema).max(100).optional(),
   /** A facilitator's ruling: these effects replace the party's move effects this turn. */
   adjudicate: z.record(IdSchema, EffectsSchema).optional(),
+  /**
+   * Follow the history track this turn: parties make their historical moves
+   * (forced, even where the model would not offer them), parties without one
+   * make their idle move, and random events do not fire. Choices still win.
+   */
+  history: z.boolean().optional(),
   /** A facilitator's annotation, kept in the log. */
   note: z.string().max(4000).optional(),
 });

@@ -31,7 +31,9 @@ export interface PartyTurnLog {
   posture: string;
   /** The transition that changed the posture this turn, if any. */
   transition: { from: string; to: string; guard: string; reason?: string; cite: Citation[] } | null;
-  controller: 'computer' | 'human';
+  controller: 'computer' | 'human' | 'history';
+  /** When the move came from the history track: whether the model offered it in that posture, and the record. */
+  historical?: { available: boolean; note?: string; cite: Citation[] };
   move: string | null;
   moveLabel: string | null;
   /** False when a move with a chance of success failed. */
@@ -149,7 +151,8 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
     } else if (e.chance !== null) {
       // Drawn whether or not the event can fire, so later events keep their draws.
       const u = nextEvent();
-      if ((e.repeat || s.eventCount[e.index] === 0) && (e.when === null || e.when(s)) && u < e.chance(s))
+      // Chance events are not part of the record: following history, only scheduled ones fire.
+      if (!inputs.history && (e.repeat || s.eventCount[e.index] === 0) && (e.when === null || e.when(s)) && u < e.chance(s))
         fire('random', e.id, e.label, e.effects, e.cite, e.index);
     }
   }
@@ -175,7 +178,7 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
       posture: party.postures[s.posture[p]!]!,
       transition: t ? { from: party.postures[t.from]!, to: party.postures[t.to]!, guard: t.guardText, ...(t.reason === undefined ? {} : { reason: t.reason }), cite: t.cite } : null,
     };
-    const human = inputs.choices?.[party.id];
+    const human = inputs.choices && Object.hasOwn(inputs.choices, party.id) ? inputs.choices[party.id] : undefined;
     // The policy always runs, so its stream advances the same whoever chooses and the explanation is there to compare.
     const policy = chooseMove(scenario, party, s, available, next);
     if (human !== undefined) {
@@ -192,6 +195,32 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
         log: { ...base, controller: 'human', move: move.id, moveLabel: move.label, reason: { summary: 'chosen by a player', options: policy.options, cite: move.cite } },
       });
       continue;
+    }
+    if (inputs.history) {
+      const step = scenario.history.find((h) => h.month === s.month && h.party === p);
+      // Teacher forcing: the record decides, the policy's view is kept for the history check.
+      const forced = step ? party.moves[step.move]! : party.idle >= 0 ? party.moves[party.idle]! : null;
+      if (forced) {
+        const offered = available.includes(forced);
+        chosen.push({
+          move: forced,
+          log: {
+            ...base,
+            controller: 'history',
+            move: forced.id,
+            moveLabel: forced.label,
+            historical: { available: offered, ...(step?.note === undefined ? {} : { note: step.note }), cite: step?.cite ?? [] },
+            reason: {
+              summary: step ? `the historical move${offered ? '' : ' (which the model did not offer in this posture)'}` : 'no historical move this month: the idle move',
+              options: policy.options,
+              temperature: policy.temperature,
+              noiseSd: policy.noiseSd,
+              cite: step?.cite ?? forced.cite,
+            },
+          },
+        });
+        continue;
+      }
     }
     const move = policy.chosen >= 0 ? party.moves[policy.chosen]! : null;
     chosen.push({ move, log: { ...base, controller: 'computer', move: move?.id ?? null, moveLabel: move?.label ?? null, reason: explain(party, move, policy) } });

@@ -1,4 +1,4 @@
-import { runGame, saveSession, Session, type CompiledScenario, type GameRun, type TurnLog } from '@wargame/engine';
+import { monthIndex, monthText, runGame, saveSession, Session, type CompiledScenario, type GameRun, type TurnInputs, type TurnLog } from '@wargame/engine';
 import { out, UserError, writeFileAtomic } from '../io.js';
 import { loadOrFail } from './load.js';
 
@@ -8,6 +8,7 @@ export interface RunOptions {
   set: Record<string, number>;
   json?: boolean;
   save?: string;
+  followHistoryUntil?: string;
 }
 
 /** A seed for a run that was not given one. Drawn here, at the edge: the engine itself never draws. */
@@ -16,9 +17,10 @@ function drawSeed(): string {
 }
 
 /** The command that replays a run exactly. */
-export function replayCommand(arg: string, seed: string, opts: Pick<RunOptions, 'set' | 'turns'>): string {
+export function replayCommand(arg: string, seed: string, opts: Pick<RunOptions, 'set' | 'turns' | 'followHistoryUntil'>): string {
   const sets = Object.entries(opts.set).map(([k, v]) => ` --set ${k}=${v}`).join('');
-  return `wargame run ${arg} --seed ${seed}${sets}${opts.turns !== undefined ? ` --turns ${opts.turns}` : ''}`;
+  const follow = opts.followHistoryUntil ? ` --follow-history-until ${opts.followHistoryUntil}` : '';
+  return `wargame run ${arg} --seed ${seed}${sets}${follow}${opts.turns !== undefined ? ` --turns ${opts.turns}` : ''}`;
 }
 
 function signed(x: number): string {
@@ -71,10 +73,11 @@ export function runCommand(arg: string, opts: RunOptions): number {
   const s = loadOrFail(arg);
   const drawn = opts.seed === undefined;
   const seed = opts.seed ?? drawSeed();
-  const r = runGame(s, { seed, params: opts.set, ...(opts.turns === undefined ? {} : { turns: opts.turns }) });
+  const inputs = historyInputs(s, opts.followHistoryUntil);
+  const r = runGame(s, { seed, params: opts.set, inputs, ...(opts.turns === undefined ? {} : { turns: opts.turns }) });
   const replay = replayCommand(arg, seed, opts);
   if (!r.ok) throw new UserError(`${r.error.message}${r.turn !== undefined ? ` (turn ${r.turn + 1}; seed ${seed}; replay: ${replay})` : ''}`);
-  if (opts.save) writeSave(s, seed, opts, r.run.turns.length);
+  if (opts.save) writeSave(s, seed, opts, r.run.turns.length, inputs);
   if (opts.json) {
     out(
       JSON.stringify(
@@ -101,12 +104,28 @@ export function runCommand(arg: string, opts: RunOptions): number {
 }
 
 /** Writes the run as a session save (replayable with `wargame replay`). */
-function writeSave(s: CompiledScenario, seed: string, opts: RunOptions, turns: number): void {
+function writeSave(s: CompiledScenario, seed: string, opts: RunOptions, turns: number, inputs: (turn: number) => TurnInputs | undefined): void {
   const created = Session.create(s, { seed, params: opts.set });
   if (!created.ok) throw new UserError(created.error.message);
   for (let i = 0; i < turns; i++) {
-    const step = created.session.advance({});
+    const step = created.session.advance(inputs(i) ?? {});
     if (!step.ok) throw new UserError(step.error.message);
   }
   writeFileAtomic(opts.save!, `${JSON.stringify(saveSession(created.session), null, 2)}\n`);
+}
+
+/**
+ * Inputs that follow the history track for every turn dated before `until`
+ * (YYYY-MM): the state at `until` is the historical one, and the computer
+ * decides from there.
+ */
+export function historyInputs(s: CompiledScenario, until: string | undefined): (turn: number) => TurnInputs | undefined {
+  if (until === undefined) return () => undefined;
+  const month = monthIndex(until);
+  const first = s.calendar.start;
+  const last = first + (s.calendar.turns - 1) * s.calendar.step;
+  if (month < first || month > last + s.calendar.step)
+    throw new UserError(`--follow-history-until ${until} is outside the scenario's calendar (${monthText(first)} to ${monthText(last)})`);
+  if (s.history.length === 0) throw new UserError(`scenario ${s.id} has no history track to follow`);
+  return (turn) => (first + turn * s.calendar.step < month ? { history: true } : undefined);
 }
