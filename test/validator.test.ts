@@ -565,7 +565,7 @@ describe('validator: scenarios in several files', () => {
     ]);
     expect(r.ok ? [] : r.issues.map(formatIssue)).toMatchInlineSnapshot(`
       [
-        "folder/south.yaml:1:1 ✖ "title" is already set at folder/scenario.yaml:5:1; of the top-level keys only parameters, indicators, guards, parties, sources, events and outcomes can be spread over several files → at title",
+        "folder/south.yaml:1:1 ✖ "title" is already set at folder/scenario.yaml:5:1; of the top-level keys only parameters, indicators, guards, parties, sources, events, outcomes and history can be spread over several files → at title",
       ]
     `);
   });

@@ -58,7 +58,7 @@ const MAX_DEPTH = 40;
 
 /** Top-level sections that several files may each contribute entries to. */
 const MERGED_MAPS = new Set(['parameters', 'indicators', 'guards', 'parties']);
-const MERGED_LISTS = new Set(['sources', 'events', 'outcomes']);
+const MERGED_LISTS = new Set(['sources', 'events', 'outcomes', 'history']);
 const SPREADABLE = [...MERGED_MAPS, ...MERGED_LISTS].join(', ').replace(/, ([^,]*)$/, ' and $1');
 const ENTRY_KIND: Record<string, string> = { parameters: 'parameter', indicators: 'indicator', guards: 'guard', parties: 'party' };
 
