@@ -147,7 +147,8 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
   };
   for (const e of scenario.events) {
     if (e.at !== null) {
-      if (e.at === s.month) fire('scheduled', e.id, e.label, e.effects, e.cite, e.index);
+      // A scheduled event may still depend on the world: it fires at its date only if its condition holds.
+      if (e.at === s.month && (e.when === null || e.when(s))) fire('scheduled', e.id, e.label, e.effects, e.cite, e.index);
     } else if (e.chance !== null) {
       // Drawn whether or not the event can fire, so later events keep their draws.
       const u = nextEvent();
