@@ -33,7 +33,7 @@ export function runGame(
   const turns: TurnLog[] = [];
   const limit = opts.turns ?? Infinity;
   while (!state.ended && turns.length < limit) {
-    const r = stepTurn(scenario, state, opts.inputs?.(state.turn) ?? {}, opts.driver ? { driver: opts.driver } : {});
+    const r = stepTurn(scenario, state, opts.inputs?.(state.turn) ?? {}, { ...(opts.driver ? { driver: opts.driver } : {}), ...(opts.hash === false ? { hash: false } : {}) });
     if (!r.ok) return { ok: false, error: r.error, turn: state.turn };
     state = r.state;
     turns.push(r.log);

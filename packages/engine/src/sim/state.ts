@@ -6,7 +6,7 @@
 import type { World } from '../expr/compile.js';
 import { monthText } from '../expr/parse.js';
 import type { CompiledScenario } from '../scenario/compiled.js';
-import { hashValue } from '../util/hash.js';
+import { fastHash } from '../util/hash.js';
 import { seedStream, type AleaState } from '../rng/streams.js';
 
 export interface GameState extends World {
@@ -96,9 +96,19 @@ export function cloneState(s: GameState): GameState {
   };
 }
 
-/** The state hash: equal states (in every field, random streams included) have equal hashes. */
+/**
+ * The state hash: equal states (in every field, random streams included) have
+ * equal hashes. Fields are serialised in a fixed order rather than through a
+ * key-sorting canonical JSON, and hashed with a fast 64-bit hash: a SHA-256
+ * of the canonical JSON cost more than the turn itself.
+ */
 export function stateHash(s: GameState): string {
-  return hashValue(s);
+  return fastHash(
+    JSON.stringify([
+      s.v, s.scenario, s.seed, s.turn, s.month, s.ended, s.ind, s.rel, s.posture, s.lastMove,
+      s.moveCount, s.eventCount, s.params, s.ever, s.rng.map((r) => [r.c, r.s0, r.s1, r.s2]),
+    ]),
+  );
 }
 
 /** The date of the turn a state is about to play (or, once ended, just after the last one). */

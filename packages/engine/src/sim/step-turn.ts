@@ -70,6 +70,8 @@ export interface TurnLog {
 export interface StepOptions {
   /** How postures are stepped: XState's `transition()` (default) or the compiled table. Both give the same result. */
   driver?: MachineDriver;
+  /** Compute the state hash for the log (default true; batch runs that only need outcomes skip it, and the log's stateHash is then ""). */
+  hash?: boolean;
 }
 
 export type StepResult = { ok: true; state: GameState; log: TurnLog } | { ok: false; error: TurnError };
@@ -276,7 +278,7 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
       relations: namedRelations(scenario, s),
       ...(inputs.note === undefined ? {} : { note: inputs.note }),
       ended: s.ended,
-      stateHash: stateHash(s),
+      stateHash: opts.hash === false ? '' : stateHash(s),
     },
   };
 }
