@@ -137,7 +137,7 @@ describe('wargame schema and inspect', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('PARTIES (2)\n  A [a], seat Acity\n    postures: calm (initial), angry\n');
     const json = JSON.parse(runCli(['inspect', fixture, '--json']).stdout);
-    expect(Object.keys(json)).toEqual(['id', 'title', 'description', 'hash', 'calendar', 'parties', 'indicators', 'relations', 'events', 'outcomes', 'parameters', 'sources']);
+    expect(Object.keys(json)).toEqual(['id', 'title', 'description', 'hash', 'calendar', 'parties', 'indicators', 'relations', 'events', 'outcomes', 'parameters', 'history', 'sources']);
     expect(json.parties[0].interests[0].cite).toEqual([{ source: 'a.txt', quote: 'keep it calm please' }]);
   });
 });

@@ -20,6 +20,7 @@ export function describeScenario(s: CompiledScenario) {
       name: p.name,
       seat: p.seat,
       initialPosture: p.postures[p.initial],
+      idle: p.idle >= 0 ? p.moves[p.idle]!.id : undefined,
       postures: p.postures.map((name, i) => ({
         id: name,
         label: p.postureLabels[i],
@@ -33,6 +34,7 @@ export function describeScenario(s: CompiledScenario) {
     events: doc.events.map((e) => ({ id: e.id, label: e.label, at: e.at, chance: e.chance, when: e.when, effects: e.effects, cite: e.cite })),
     outcomes: doc.outcomes,
     parameters: s.parameters,
+    history: s.history.map((h) => ({ date: h.date, party: s.parties[h.party]!.id, move: s.parties[h.party]!.moves[h.move]!.id, note: h.note, cite: h.cite })),
     sources: doc.sources,
   };
 }
@@ -50,7 +52,7 @@ export function inspectCommand(arg: string, opts: { json?: boolean }): number {
   lines.push(`Calendar: ${d.calendar.turns} turns of ${d.calendar.stepMonths} month${d.calendar.stepMonths === 1 ? '' : 's'}, ${d.calendar.start} to ${d.calendar.end}`);
   lines.push('', `PARTIES (${d.parties.length})`);
   for (const p of d.parties) {
-    lines.push(`  ${p.name} [${p.id}], seat ${p.seat}`);
+    lines.push(`  ${p.name} [${p.id}], seat ${p.seat}${p.idle ? `; idle move ${p.idle}` : ''}`);
     lines.push(`    postures: ${p.postures.map((x) => (x.id === p.initialPosture ? `${x.id} (initial)` : x.id)).join(', ')}`);
     for (const x of p.postures) for (const t of x.transitions) lines.push(`      ${x.id} → ${t.to} when ${t.guard}`);
     lines.push('    interests:');
@@ -66,6 +68,8 @@ export function inspectCommand(arg: string, opts: { json?: boolean }): number {
   for (const o of d.outcomes) lines.push(`  ${o.id} (${o.type}${o.type === 'category' ? `: ${o.values.join('|')}` : ''}): ${o.label}`);
   lines.push('', `PARAMETERS (${d.parameters.length})`);
   for (const p of d.parameters) lines.push(`  ${p.id} = ${p.default} [${p.min}..${p.max}]: ${p.label}. ${p.description}`);
+  lines.push('', `HISTORY TRACK (${d.history.length} moves)`);
+  for (const h of d.history) lines.push(`  ${h.date} ${h.party}: ${h.move}${h.note ? ` (${h.note})` : ''}`);
   lines.push('', `SOURCES (${d.sources.length})`);
   for (const src of d.sources) lines.push(`  ${src.file}${src.title ? `: ${src.title}` : ''}${src.written ? ` (${src.written})` : ''}`);
   out(lines.join('\n'));

@@ -39,7 +39,7 @@ export function formatTurn(s: CompiledScenario, t: TurnLog, previous: Record<str
   for (const p of t.parties) {
     const party = s.parties.find((x) => x.id === p.party)!;
     const posture = p.transition ? `${p.previousPosture} → ${p.posture}` : p.posture;
-    const move = p.move === null ? 'makes no move' : `${p.moveLabel}${p.success ? '' : ' (fails)'}${p.adjudicated ? ' (adjudicated)' : ''}`;
+    const move = p.move === null ? 'makes no move' : `${p.moveLabel}${p.success ? '' : ' (fails)'}${p.adjudicated ? ' (adjudicated)' : ''}${p.controller === 'history' ? ' ⟨history⟩' : p.controller === 'human' ? ' ⟨player⟩' : ''}`;
     lines.push(`  ${party.name} [${posture}]: ${move}`);
     if (p.transition) lines.push(`      posture: ${p.transition.reason ?? `because ${p.transition.guard}`}`);
     lines.push(`      why: ${p.reason.summary}`);
