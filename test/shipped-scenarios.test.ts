@@ -2,16 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectCitations, normaliseText } from '@wargame/engine';
-import { load, root, shippedIds } from './helpers/scenarios.js';
+import { load, root, shippedIds, yamlFiles } from './helpers/scenarios.js';
 
 const sourcesDir = join(root, 'sources');
 const ids = shippedIds();
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? yamlFiles(join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : [],
-  );
-}
 
 describe('shipped scenarios', () => {
   it('there is at least one', () => {

@@ -5,7 +5,8 @@ import { loadScenario, formatIssue, type CompiledScenario, type SourceFile } fro
 
 export const root = join(import.meta.dirname, '..', '..');
 
-function yamlFiles(dir: string): string[] {
+/** The YAML files of a scenario folder, scenario.yaml first. */
+export function yamlFiles(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const p = join(dir, e.name);
