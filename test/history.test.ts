@@ -23,6 +23,9 @@ describe('the history track', () => {
           const p = turn.parties[step.party]!;
           expect(p.move, `${step.date} ${p.party} (replay: wargame run ${id} --seed ${seed} --follow-history-until ${step.date})`).toBe(s.parties[step.party]!.moves[step.move]!.id);
           expect(p.controller).toBe('history');
+          // The record says it happened: a recorded move does not roll its chance of failure.
+          expect(p.success).toBe(true);
+          expect(p.historical?.recorded).toBe(true);
         }
         // Parties without a recorded move that month make their idle move.
         for (const t of r.turns)

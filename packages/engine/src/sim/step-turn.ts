@@ -32,8 +32,8 @@ export interface PartyTurnLog {
   /** The transition that changed the posture this turn, if any. */
   transition: { from: string; to: string; guard: string; reason?: string; cite: Citation[] } | null;
   controller: 'computer' | 'human' | 'history';
-  /** When the move came from the history track: whether the model offered it in that posture, and the record. */
-  historical?: { available: boolean; note?: string; cite: Citation[] };
+  /** When the move came from the history track: whether it is a recorded step (else the idle move), whether the model offered it in that posture, and the record. */
+  historical?: { recorded: boolean; available: boolean; note?: string; cite: Citation[] };
   move: string | null;
   moveLabel: string | null;
   /** False when a move with a chance of success failed. */
@@ -212,7 +212,7 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
             controller: 'history',
             move: forced.id,
             moveLabel: forced.label,
-            historical: { available: offered, ...(step?.note === undefined ? {} : { note: step.note }), cite: step?.cite ?? [] },
+            historical: { recorded: step !== undefined, available: offered, ...(step?.note === undefined ? {} : { note: step.note }), cite: step?.cite ?? [] },
             reason: {
               summary: step ? `the historical move${offered ? '' : ' (which the model did not offer in this posture)'}` : 'no historical move this month: the idle move',
               options: policy.options,
@@ -237,7 +237,9 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
     const u = next();
     if (!move) return { ...log, success: false, adjudicated: false, effects: [] };
     const ruling = adjudications.get(p);
-    const success = ruling !== undefined || move.chance === null || u < move.chance(s);
+    // A recorded historical move happened as recorded: it does not roll its chance of failure.
+    const recorded = log.historical?.recorded === true;
+    const success = ruling !== undefined || recorded || move.chance === null || u < move.chance(s);
     const effects = ruling ?? (success ? move.effects : move.failure);
     const amounts = drawEffects(effects, s, next);
     effects.forEach((e, i) => {
