@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The installed `wargame` command. It exists before the build (pnpm links bins at
+// install time, before the postinstall build has written dist/), and runs the built CLI.
+import '../dist/cli.js';
