@@ -308,8 +308,6 @@ class ScenarioCompiler {
     if (doc.idle !== undefined) {
       idle = doc.moves.findIndex((m) => m.id === doc.idle);
       if (idle < 0) this.issue([...path, 'idle'], `unknown move "${doc.idle}" of ${id}${didYouMean(doc.idle, doc.moves.map((m) => m.id))}`);
-      else if (doc.moves[idle]!.postures !== undefined || doc.moves[idle]!.when !== undefined)
-        this.issue([...path, 'idle'], `the idle move "${doc.idle}" must be available in every posture and state (no postures or when), since history may need it at any time`);
     }
     return {
       id,

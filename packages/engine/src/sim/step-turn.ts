@@ -202,8 +202,15 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
     if (inputs.history) {
       const step = scenario.history.find((h) => h.month === s.month && h.party === p);
       // Teacher forcing: the record decides, the policy's view is kept for the history check.
-      const forced = step ? party.moves[step.move]! : party.idle >= 0 ? party.moves[party.idle]! : null;
-      if (forced) {
+      // A recorded move is forced even if the model would not offer it; the idle move only where it is available
+      // (a party that has ceased to exist makes no move at all).
+      const idle = party.idle >= 0 ? party.moves[party.idle]! : null;
+      const forced = step ? party.moves[step.move]! : idle && available.includes(idle) ? idle : null;
+      if (forced || (idle && !step)) {
+        if (!forced) {
+          chosen.push({ move: null, log: { ...base, controller: 'history', move: null, moveLabel: null, reason: { summary: 'no historical move this month, and its idle move is not available: no move', cite: [] } } });
+          continue;
+        }
         const offered = available.includes(forced);
         chosen.push({
           move: forced,
