@@ -400,6 +400,7 @@ class ScenarioCompiler {
         chance: e.chance === undefined ? null : this.number(e.chance, [...p, 'chance']),
         when: e.when === undefined ? null : this.condition(e.when, [...p, 'when']),
         repeat: e.repeat,
+        recurring: e.recurring,
         effects: this.effects(e.effects, [...p, 'effects']),
         cite: this.cites(e.cite, [...p, 'cite']),
       };

@@ -100,6 +100,8 @@ export interface CompiledEvent {
   chance: NumFn | null;
   when: BoolFn | null;
   repeat: boolean;
+  /** Fires every turn while `when` holds (a drift of the world, also under history). */
+  recurring: boolean;
   effects: CompiledEffect[];
   cite: Citation[];
 }

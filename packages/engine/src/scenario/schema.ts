@@ -264,12 +264,19 @@ export const EventSchema = z
     when: ExpressionSchema.optional(),
     /** Whether a random event can fire more than once. */
     repeat: z.boolean().default(false),
+    /**
+     * A drift of the world rather than a shock: fires every turn while \`when\` holds,
+     * without a draw, and also while a session follows history.
+     */
+    recurring: z.boolean().default(false),
     effects: EffectsSchema.default({}),
     cite: cites(),
   })
   .check((ctx) => {
     if (ctx.value.at !== undefined && ctx.value.chance !== undefined)
       ctx.issues.push({ code: 'custom', input: ctx.value, path: ['chance'], message: 'an event is either scheduled (at) or random (chance), not both' });
+    if (ctx.value.recurring && (ctx.value.at !== undefined || ctx.value.chance !== undefined))
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['recurring'], message: 'a recurring event fires every turn: it takes neither at nor chance' });
   });
 export type ScenarioEvent = z.infer<typeof EventSchema>;
 

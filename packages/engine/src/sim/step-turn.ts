@@ -20,7 +20,7 @@ import { cloneState, namedIndicators, namedRelations, stateHash, type GameState 
 export interface EventLog {
   id: string;
   label: string;
-  kind: 'scheduled' | 'random' | 'injected';
+  kind: 'scheduled' | 'recurring' | 'random' | 'injected';
   effects: AppliedEffect[];
   cite: Citation[];
 }
@@ -151,6 +151,8 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
     if (e.at !== null) {
       // A scheduled event may still depend on the world: it fires at its date only if its condition holds.
       if (e.at === s.month && (e.when === null || e.when(s))) fire('scheduled', e.id, e.label, e.effects, e.cite, e.index);
+    } else if (e.recurring) {
+      if (e.when === null || e.when(s)) fire('recurring', e.id, e.label, e.effects, e.cite, e.index);
     } else if (e.chance !== null) {
       // Drawn whether or not the event can fire, so later events keep their draws.
       const u = nextEvent();
