@@ -207,8 +207,8 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
       // A recorded move is forced even if the model would not offer it; the idle move only where it is available
       // (a party that has ceased to exist makes no move at all).
       const idle = party.idle >= 0 ? party.moves[party.idle]! : null;
-      const forced = step ? party.moves[step.move]! : idle && available.includes(idle) ? idle : null;
-      if (forced || (idle && !step)) {
+      if (step || idle) {
+        const forced = step ? party.moves[step.move]! : available.includes(idle!) ? idle! : null;
         if (!forced) {
           chosen.push({ move: null, log: { ...base, controller: 'history', move: null, moveLabel: null, reason: { summary: 'no historical move this month, and its idle move is not available: no move', cite: [] } } });
           continue;
