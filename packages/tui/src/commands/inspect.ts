@@ -31,7 +31,7 @@ export function describeScenario(s: CompiledScenario) {
     })),
     indicators: s.indicators,
     relations: { min: s.relations.min, max: s.relations.max, initial: doc.relations.initial.map((r) => ({ between: r.between, value: r.value })) },
-    events: doc.events.map((e) => ({ id: e.id, label: e.label, at: e.at, chance: e.chance, when: e.when, effects: e.effects, cite: e.cite })),
+    events: doc.events.map((e) => ({ id: e.id, label: e.label, at: e.at, chance: e.chance, recurring: e.recurring, when: e.when, effects: e.effects, cite: e.cite })),
     outcomes: doc.outcomes,
     parameters: s.parameters,
     history: s.history.map((h) => ({ date: h.date, party: s.parties[h.party]!.id, move: s.parties[h.party]!.moves[h.move]!.id, note: h.note, cite: h.cite })),
@@ -63,7 +63,7 @@ export function inspectCommand(arg: string, opts: { json?: boolean }): number {
   lines.push('', `INDICATORS (${d.indicators.length})`);
   for (const i of d.indicators) lines.push(`  ${i.key ? '*' : ' '} ${i.id}: ${i.label} [${i.min}..${i.max}], starts at ${i.initial}${i.unit ? ` ${i.unit}` : ''}`);
   lines.push('', `EVENTS (${d.events.length})`);
-  for (const e of d.events) lines.push(`  ${e.id}: ${e.label} (${e.at ? `at ${e.at}` : e.chance !== undefined ? `chance ${e.chance} per turn` : 'inject only'})`);
+  for (const e of d.events) lines.push(`  ${e.id}: ${e.label} (${e.at ? `at ${e.at}` : e.chance !== undefined ? `chance ${e.chance} per turn` : e.recurring ? 'every turn' : 'inject only'}${e.when ? ` when ${e.when}` : ''})`);
   lines.push('', `OUTCOMES (${d.outcomes.length})`);
   for (const o of d.outcomes) lines.push(`  ${o.id} (${o.type}${o.type === 'category' ? `: ${o.values.join('|')}` : ''}): ${o.label}`);
   lines.push('', `PARAMETERS (${d.parameters.length})`);
