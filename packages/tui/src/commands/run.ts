@@ -35,7 +35,8 @@ function fmt(x: number): string {
 /** The turn-by-turn account a person reads. */
 export function formatTurn(s: CompiledScenario, t: TurnLog, previous: Record<string, number>): string {
   const lines = [`── Turn ${t.turn} · ${t.date} ${'─'.repeat(Math.max(0, 50 - String(t.turn).length - t.date.length))}`];
-  for (const e of t.events) lines.push(`  ⚡ ${e.label} (${e.kind})`);
+  // Recurring drifts fire every turn: listed once at the top of the account, not as news each month.
+  for (const e of t.events) if (e.kind !== 'recurring') lines.push(`  ⚡ ${e.label} (${e.kind})`);
   for (const p of t.parties) {
     const party = s.parties.find((x) => x.id === p.party)!;
     const posture = p.transition ? `${p.previousPosture} → ${p.posture}` : p.posture;
@@ -52,7 +53,10 @@ export function formatTurn(s: CompiledScenario, t: TurnLog, previous: Record<str
 }
 
 export function formatRun(s: CompiledScenario, run: GameRun, replay: string): string {
-  const lines = [`${s.title} (${s.id}) · seed ${run.seed}`, `replay: ${replay}`, ''];
+  const lines = [`${s.title} (${s.id}) · seed ${run.seed}`, `replay: ${replay}`];
+  const drifts = s.events.filter((e) => e.recurring);
+  if (drifts.length > 0) lines.push(`every turn, while their condition holds: ${drifts.map((e) => e.label).join('; ')}`);
+  lines.push('');
   let previous: Record<string, number> = Object.fromEntries(s.indicators.map((i) => [i.id, i.initial]));
   for (const t of run.turns) {
     lines.push(formatTurn(s, t, previous));
