@@ -80,7 +80,7 @@ function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknow
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) =>
-        positions.place({ path: [...path, key], message: `unknown key "${key}"${didYouMean(key, KNOWN_KEYS())}` }, { preferKey: true }),
+        positions.place({ path: [...path, key], message: `unknown key "${key}"${didYouMean(key, knownKeyNames())}` }, { preferKey: true }),
       );
     case 'invalid_key':
       return [positions.place({ path, message: `invalid id "${String(path.at(-1))}": ${issue.issues[0]?.message ?? 'not an id'}` }, { preferKey: true })];
@@ -132,7 +132,7 @@ function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknow
 
 /** Every key the format knows, for "did you mean" on a misspelt one: read off the JSON Schema, so it never lags the format. */
 let knownKeys: string[] | undefined;
-function KNOWN_KEYS(): string[] {
+function knownKeyNames(): string[] {
   if (knownKeys) return knownKeys;
   const names = new Set<string>();
   const walk = (value: unknown): void => {
