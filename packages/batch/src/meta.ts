@@ -1,0 +1,78 @@
+/**
+ * What a batch output is: the scenario, the seed, the design and which slice
+ * of runs the file holds. Parquet files carry it in their key-value metadata
+ * (key `wargame.batch`); CSV and JSONL files in a sidecar `<file>.meta.json`.
+ * Merge, resume, summary, sensitivity, score and report all start from it.
+ */
+import { z } from 'zod';
+
+export const BATCH_FORMAT = 'wargame-batch';
+export const BATCH_VERSION = 1;
+
+const int = () => z.number().int().nonnegative();
+
+export const ColumnSchema = z.object({
+  name: z.string(),
+  type: z.enum(['INTEGER', 'DOUBLE', 'BOOLEAN', 'VARCHAR']),
+  role: z.enum(['run', 'parameter', 'outcome', 'turn', 'indicator']),
+  source: z.string().optional(),
+  label: z.string().optional(),
+  kind: z.enum(['boolean', 'category', 'number']).optional(),
+  values: z.array(z.string()).optional(),
+  nullable: z.boolean().optional(),
+});
+
+export const SweepAxisSchema = z.object({
+  parameter: z.string(),
+  /** Grid values, in the order given. */
+  values: z.array(z.number()).optional(),
+  /** A [low, high] range sampled by Latin hypercube. */
+  range: z.tuple([z.number(), z.number()]).optional(),
+});
+
+export const DesignSchema = z.object({
+  kind: z.enum(['single', 'grid', 'lhs']),
+  /** Parameters fixed with --set. */
+  fixed: z.record(z.string(), z.number()),
+  sweep: z.array(SweepAxisSchema),
+  /** Every cell's full parameter values (defaults, --set and the swept ones). */
+  cells: z.array(z.object({ cell: int(), params: z.record(z.string(), z.number()) })),
+});
+
+export const BatchMetaSchema = z.object({
+  format: z.literal(BATCH_FORMAT),
+  version: z.literal(BATCH_VERSION),
+  scenario: z.object({ id: z.string(), hash: z.string(), title: z.string() }),
+  /** The batch seed S: run i (within its cell) plays with seed `${S}.${i}`. */
+  seed: z.string(),
+  runsPerCell: z.number().int().positive(),
+  design: DesignSchema,
+  /** cells × runsPerCell. */
+  total: int(),
+  /** This file's slice of global run indices: [from, to). An unsharded batch is 1/1 over [0, total). */
+  shard: z.object({ k: z.number().int().positive(), n: z.number().int().positive(), from: int(), to: int() }),
+  /** Rows in the file: runs from .. from + completed − 1 (less than to − from when the batch was interrupted). */
+  completed: int(),
+  columns: z.array(ColumnSchema),
+  /** The command that makes this file, for the record. */
+  command: z.string(),
+  engine: z.object({ version: z.string() }),
+});
+
+export type BatchMeta = z.infer<typeof BatchMetaSchema>;
+export type BatchDesign = z.infer<typeof DesignSchema>;
+export type SweepAxis = z.infer<typeof SweepAxisSchema>;
+
+export type OutputFormat = 'parquet' | 'csv' | 'jsonl';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['parquet', 'csv', 'jsonl'];
+
+/** The format of an output path by its extension, or undefined. */
+export function formatOfPath(path: string): OutputFormat | undefined {
+  const m = /\.(parquet|csv|jsonl)$/i.exec(path);
+  return m ? (m[1]!.toLowerCase() as OutputFormat) : undefined;
+}
+
+/** Where CSV and JSONL outputs keep their metadata. */
+export function sidecarPath(path: string): string {
+  return `${path}.meta.json`;
+}

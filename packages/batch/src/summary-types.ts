@@ -1,0 +1,46 @@
+/** The summary of a batch (or of one shard or cell): what `wargame batch` prints and `--json` emits. */
+
+/** A proportion with its 95% Wilson interval. */
+export interface Proportion {
+  count: number;
+  n: number;
+  p: number;
+  lo: number;
+  hi: number;
+}
+
+export type OutcomeSummary =
+  | ({ id: string; label: string; type: 'boolean' } & Proportion)
+  | { id: string; label: string; type: 'category'; values: ({ value: string } & Proportion)[] }
+  | {
+      id: string;
+      label: string;
+      type: 'number';
+      n: number;
+      mean: number;
+      sd: number;
+      min: number;
+      max: number;
+      /** Quantiles by probability (0.05, 0.25, 0.5, 0.75, 0.95), type 7 (R's default, numpy's linear). */
+      quantiles: { p: number; value: number }[];
+    };
+
+export interface CellSummary {
+  cell: number;
+  params: Record<string, number>;
+  runs: number;
+  outcomes: OutcomeSummary[];
+}
+
+export interface BatchSummary {
+  scenario: { id: string; hash: string; title: string };
+  seed: string;
+  runs: number;
+  runsPerCell: number;
+  design: 'single' | 'grid' | 'lhs';
+  /** Parameters swept (empty for a single cell). */
+  swept: string[];
+  /** All runs together (for a sweep: pooled over cells). */
+  overall: CellSummary;
+  cells: CellSummary[];
+}
