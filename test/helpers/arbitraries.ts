@@ -45,6 +45,10 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
                 fc.tuple(indArb, level).map(([i, v]) => ({ target: { of: i, value: v } })),
                 fc.tuple(indArb, level).map(([i, v]) => ({ band: { of: i, within: [Math.min(v, 40), Math.max(v, 60)] as [number, number] } })),
                 cond.map((c) => ({ hold: c })),
+                // Interests that read relations, the party's own last move and move counts: what a move's look-ahead changes besides indicators.
+                fc.constant(parties.length > 1 ? { raise: `rel(p${pi}, ${parties[(pi + 1) % parties.length]!})` } : { raise: inds[0]! }),
+                fc.constant({ hold: `last(p${pi}) == m0` }),
+                fc.constant({ lower: `times(p${pi}, m0)`, scale: 5 }),
               ),
               { minLength: 1, maxLength: 3 },
             ),

@@ -52,3 +52,5 @@ export { closest, didYouMean, editDistance } from './util/suggest.js';
 export { historyFit, followHistory, noiseAveragedProbabilities, type HistoryFit, type HistoryFitRow } from './sim/history.js';
 export type { HistoryStep } from './scenario/schema.js';
 export type { CompiledHistoryStep } from './scenario/compiled.js';
+export { prepareFastRun, fastRun, type FastPlan } from './sim/fast-run.js';
+export { expressionReads, type WorldReads } from './expr/reads.js';

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** The `wargame` program. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseShard, parseSweep } from '@wargame/batch';
+import { batchCommandRun } from './commands/batch.js';
+import { VERSION } from './version.js';
 import { historyFitCommand } from './commands/history-fit.js';
 import { inspectCommand } from './commands/inspect.js';
 import { replayCommand } from './commands/replay.js';
@@ -38,10 +41,30 @@ function collectSet(value: string, acc: Record<string, number>): Record<string, 
   return { ...acc, [m[1]!]: n };
 }
 
+function intIn(lo: number, hi: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < lo || Number(value) > hi)
+      throw new InvalidArgumentError(`expected a whole number from ${lo.toLocaleString('en')} to ${hi.toLocaleString('en')}.`);
+    return Number(value);
+  };
+}
+
+function collectSweep(value: string, acc: string[]): string[] {
+  const r = parseSweep(value);
+  if (!r.ok) throw new InvalidArgumentError(`${r.message}.`);
+  return [...acc, value];
+}
+
+function shardArg(value: string): string {
+  const r = parseShard(value);
+  if (!r.ok) throw new InvalidArgumentError(`${r.message}.`);
+  return value;
+}
+
 export function buildProgram(): Command {
   const program = new Command('wargame')
     .description('Scenario war games: validate, inspect and run seeded, reproducible games.')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) });
 
@@ -107,6 +130,27 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .action((file: string, o: { scenario?: string; json?: boolean }) => {
       process.exitCode = replayCommand(file, o);
+    });
+
+  program
+    .command('batch')
+    .description('play many seeded runs on every core and write one row per run (Parquet, CSV or JSONL), then print a summary')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .requiredOption('--runs <n>', 'runs per cell (every cell plays seeds S.0 … S.n-1)', intIn(1, 100_000_000))
+    .option('--seed <seed>', 'the batch seed S (drawn and printed if not given); run i plays seed S.i', seedArg)
+    .option('--workers <n>', 'worker threads (default: every core); never changes the results', intIn(1, 256))
+    .option('--set <name=value>', 'fix a scenario parameter (repeatable)', collectSet, {})
+    .option('--sweep <name=values>', 'sweep a parameter: name=a,b,c for a grid, name=low:high with --lhs (repeatable; the full grid is run)', collectSweep, [])
+    .option('--lhs <k>', 'sample k cells from the --sweep ranges by Latin hypercube', intIn(2, 100_000))
+    .option('--out <file>', 'the output file (default: <scenario>-batch.parquet)')
+    .addOption(new Option('--format <format>', 'output format (default: from --out, else parquet)').choices(['parquet', 'csv', 'jsonl']))
+    .option('--shard <k/n>', 'run only the k-th of n equal slices of the batch (merge them with wargame merge)', shardArg)
+    .option('--resume', 'continue an interrupted batch in --out')
+    .option('--force', 'replace an existing --out')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--quiet', 'no progress or notes on stderr')
+    .action(async (scenario: string, o: Parameters<typeof batchCommandRun>[1]) => {
+      process.exitCode = await batchCommandRun(scenario, o);
     });
 
   return program;

@@ -1,0 +1,55 @@
+/**
+ * A batch worker thread: compiles the scenario once from the files the main
+ * thread read, then plays chunks of runs. Rows only depend on the run index,
+ * so how chunks are spread over threads never changes the output.
+ */
+import { workerData } from 'piscina';
+import { loadScenario, prepareFastRun, type SourceFile } from '@wargame/engine';
+import type { Row } from './columns.js';
+import type { BatchDesign } from './meta.js';
+import { playRow, type RowContext } from './run-row.js';
+
+export interface WorkerSetup {
+  sources: SourceFile[];
+  design: BatchDesign;
+  seed: string;
+  runsPerCell: number;
+  /** The scenario hash the main thread compiled: a worker that compiles another refuses to run. */
+  hash: string;
+}
+
+export interface ChunkTask {
+  from: number;
+  to: number;
+}
+
+export type ChunkResult = { ok: true; rows: Row[] } | { ok: false; message: string; run: number; seed?: string };
+
+/** Compiles the setup's scenario and returns a row context, or a message. */
+export function createRowContext(setup: WorkerSetup): { ok: true; ctx: RowContext } | { ok: false; message: string } {
+  const loaded = loadScenario(setup.sources);
+  if (!loaded.ok) return { ok: false, message: `the worker could not load the scenario: ${loaded.issues[0]?.message ?? 'unknown problem'}` };
+  if (loaded.scenario.hash !== setup.hash) return { ok: false, message: `the worker compiled another scenario (hash ${loaded.scenario.hash}, expected ${setup.hash})` };
+  const scenario = loaded.scenario;
+  return { ok: true, ctx: { scenario, plan: prepareFastRun(scenario), design: setup.design, seed: setup.seed, runsPerCell: setup.runsPerCell } };
+}
+
+/** Plays runs [from, to) in order. */
+export function playChunk(ctx: RowContext, task: ChunkTask): ChunkResult {
+  const rows: Row[] = [];
+  for (let run = task.from; run < task.to; run++) {
+    const r = playRow(ctx, run);
+    if (!r.ok) return { ok: false, message: r.message, run, seed: r.seed };
+    rows.push(r.row);
+  }
+  return { ok: true, rows };
+}
+
+let context: { ok: true; ctx: RowContext } | { ok: false; message: string } | undefined;
+
+/** The piscina task function. */
+export default function runChunk(task: ChunkTask): ChunkResult {
+  context ??= createRowContext(workerData as WorkerSetup);
+  if (!context.ok) return { ok: false, message: context.message, run: task.from };
+  return playChunk(context.ctx, task);
+}

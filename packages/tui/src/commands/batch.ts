@@ -1,0 +1,207 @@
+/** `wargame batch`: many seeded runs on every core, streamed to Parquet, CSV or JSONL, then summarised. */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import {
+  BATCH_FORMAT,
+  BATCH_VERSION,
+  batchColumns,
+  buildDesign,
+  executeBatch,
+  formatOfPath,
+  formatSummary,
+  openBatch,
+  openSink,
+  parseShard,
+  parseSweep,
+  readBatchMeta,
+  shardRange,
+  summarizeBatch,
+  type BatchMeta,
+  type OutputFormat,
+  type SweepAxis,
+} from '@wargame/batch';
+import { formatIssue } from '@wargame/engine';
+import { err, out, UserError } from '../io.js';
+import { createProgress } from '../progress.js';
+import { readScenario } from '../scenario-files.js';
+import { VERSION } from '../version.js';
+
+export interface BatchOptions {
+  runs: number;
+  seed?: string;
+  workers?: number;
+  set: Record<string, number>;
+  sweep: string[];
+  lhs?: number;
+  out?: string;
+  format?: OutputFormat;
+  shard?: string;
+  resume?: boolean;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function drawSeed(): string {
+  // Drawn here, at the edge; printed and recorded so the batch can be made again.
+  return String(Math.floor(Math.random() * 1_000_000_000));
+}
+
+/** The command that makes this output (without --out, --format and --workers, which do not change the rows). */
+export function batchCommand(arg: string, o: { runs: number; seed: string; set: Record<string, number>; sweep: SweepAxis[]; lhs?: number; shard?: { k: number; n: number } }): string {
+  const parts = [`wargame batch ${arg} --runs ${o.runs} --seed ${o.seed}`];
+  for (const [k, v] of Object.entries(o.set)) parts.push(`--set ${k}=${v}`);
+  for (const a of o.sweep) parts.push(`--sweep ${a.parameter}=${a.values ? a.values.join(',') : a.range!.join(':')}`);
+  if (o.lhs !== undefined) parts.push(`--lhs ${o.lhs}`);
+  if (o.shard && o.shard.n > 1) parts.push(`--shard ${o.shard.k}/${o.shard.n}`);
+  return parts.join(' ');
+}
+
+function sameBatch(a: BatchMeta, b: BatchMeta): string | null {
+  if (a.scenario.hash !== b.scenario.hash) return `it was made from another version of the scenario (hash ${a.scenario.hash.slice(0, 12)}…, now ${b.scenario.hash.slice(0, 12)}…)`;
+  if (a.seed !== b.seed) return `it has seed ${a.seed}, not ${b.seed}`;
+  if (a.runsPerCell !== b.runsPerCell) return `it has ${a.runsPerCell} runs per cell, not ${b.runsPerCell}`;
+  if (JSON.stringify(a.design) !== JSON.stringify(b.design)) return 'its parameters or sweep differ';
+  if (a.shard.k !== b.shard.k || a.shard.n !== b.shard.n) return `it is shard ${a.shard.k}/${a.shard.n}, not ${b.shard.k}/${b.shard.n}`;
+  return null;
+}
+
+export async function batchCommandRun(arg: string, o: BatchOptions): Promise<number> {
+  const loaded = readScenario(arg);
+  if (!loaded.ok) {
+    err(loaded.issues.map(formatIssue).join('\n'));
+    return 1;
+  }
+  const scenario = loaded.scenario;
+  const seed = o.seed ?? drawSeed();
+
+  const sweep: SweepAxis[] = [];
+  for (const s of o.sweep) {
+    const r = parseSweep(s);
+    if (!r.ok) throw new UserError(r.message);
+    sweep.push(r.value);
+  }
+  const design = buildDesign(scenario, { fixed: o.set, sweep, seed, ...(o.lhs === undefined ? {} : { lhs: o.lhs }) });
+  if (!design.ok) throw new UserError(design.message);
+  const shard = o.shard === undefined ? { k: 1, n: 1 } : (() => {
+    const r = parseShard(o.shard);
+    if (!r.ok) throw new UserError(r.message);
+    return r.value;
+  })();
+
+  const fromPath = o.out === undefined ? undefined : formatOfPath(o.out);
+  if (o.format && fromPath && o.format !== fromPath) throw new UserError(`--format ${o.format} does not match the file name ${o.out} (.${fromPath}): make them agree`);
+  const format: OutputFormat = o.format ?? fromPath ?? 'parquet';
+  const suffix = shard.n > 1 ? `-${shard.k}-of-${shard.n}` : '';
+  const path = o.out ?? `${scenario.id}-batch${suffix}.${format}`;
+
+  const cells = design.value.cells.length;
+  const total = cells * o.runs;
+  if (total > 100_000_000) throw new UserError(`${cells} cells × ${o.runs} runs is ${total.toLocaleString('en')} runs; the limit is 100,000,000 per batch (use shards across machines)`);
+  const range = shardRange(total, shard.k, shard.n);
+  const command = batchCommand(arg, { runs: o.runs, seed, set: o.set, sweep, ...(o.lhs === undefined ? {} : { lhs: o.lhs }), shard });
+  const meta: BatchMeta = {
+    format: BATCH_FORMAT,
+    version: BATCH_VERSION,
+    scenario: { id: scenario.id, hash: scenario.hash, title: scenario.title },
+    seed,
+    runsPerCell: o.runs,
+    design: design.value,
+    total,
+    shard: { ...shard, ...range },
+    completed: 0,
+    columns: batchColumns(scenario),
+    command,
+    engine: { version: VERSION },
+  };
+
+  let start = range.from;
+  if (o.resume) {
+    if (!existsSync(path)) throw new UserError(`--resume: ${path} does not exist; run without --resume to start the batch`);
+    const old = await readBatchMeta(path);
+    if (!old.ok) throw new UserError(`--resume: ${old.message}`);
+    const why = sameBatch(old.meta, meta);
+    if (why) throw new UserError(`--resume: ${path} is not this batch: ${why}. Its command was: ${old.meta.command}`);
+    start = range.from + old.meta.completed;
+    if (start >= range.to) err(`${path} is already complete (${old.meta.completed} runs); summarising it.`);
+  } else if (existsSync(path) && !o.force) {
+    throw new UserError(`${path} exists: add --resume to continue that batch, --force to replace it, or choose another --out`);
+  }
+
+  const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), 256));
+  if (!o.quiet && !o.json)
+    err(
+      `${scenario.title} (${scenario.id}) · seed ${seed} · ${cells > 1 ? `${cells} cells × ` : ''}${o.runs} runs${shard.n > 1 ? ` · shard ${shard.k}/${shard.n} (runs ${range.from}–${range.to - 1})` : ''} · ${workers} worker${workers > 1 ? 's' : ''} → ${path}`,
+    );
+
+  if (start < range.to) {
+    const sink = await openSink({ path, format, columns: meta.columns, ...(o.resume ? { resume: { path } } : {}) });
+    const controller = new AbortController();
+    let abandoned = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!controller.signal.aborted) {
+        controller.abort();
+        err(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: finishing the runs in progress, then writing what is done (Ctrl-C again to abandon without writing).`);
+      } else if (!abandoned) {
+        abandoned = true;
+        void sink.abort().finally(() => {
+          err(`abandoned: ${path} was not changed.`);
+          process.exit(130);
+        });
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const progress = createProgress(range.to - start, { tty: process.stderr.isTTY === true, quiet: o.quiet === true, label: 'batch' });
+    try {
+      const result = await executeBatch({
+        setup: { sources: loaded.sources, design: design.value, seed, runsPerCell: o.runs, hash: scenario.hash },
+        from: start,
+        to: range.to,
+        workers,
+        sink,
+        signal: controller.signal,
+        onProgress: (done) => progress.update(done),
+      });
+      progress.stop();
+      if (!result.ok) {
+        await sink.abort();
+        const cell = Math.floor(result.run / o.runs);
+        const params = design.value.cells[cell]?.params ?? {};
+        const sets = Object.entries(params)
+          .filter(([k, v]) => scenario.parameters.find((p) => p.id === k)?.default !== v)
+          .map(([k, v]) => ` --set ${k}=${v}`)
+          .join('');
+        throw new UserError(
+          `run ${result.run} failed: ${result.message}${result.seed ? `\nreplay it: wargame run ${arg} --seed ${result.seed}${sets}` : ''}\n${path} was not changed.`,
+        );
+      }
+      meta.completed = start - range.from + result.done;
+      await sink.commit(meta);
+      if (result.interrupted) {
+        err(
+          `Stopped: ${path} holds ${meta.completed} of ${range.to - range.from} runs (a valid file).\nResume with: ${command}${o.out ? ` --out ${o.out}` : ''}${o.format ? ` --format ${o.format}` : ''} --resume`,
+        );
+        return 130;
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      progress.stop();
+    }
+  }
+
+  const opened = await openBatch(path);
+  if (!opened.ok) throw new UserError(opened.message);
+  try {
+    const summary = await summarizeBatch(opened.table);
+    if (o.json) out(JSON.stringify({ output: path, summary }, null, 2));
+    else {
+      out(formatSummary(summary));
+      if (!o.quiet) err(`wrote ${path}${format === 'parquet' ? '' : ` (+ ${path}.meta.json)`}`);
+    }
+  } finally {
+    opened.table.close();
+  }
+  return 0;
+}
