@@ -1,32 +1,98 @@
 #!/usr/bin/env node
-// Engine speed figures (a benchmark, not a test): whole games per second with
-// each machine driver, and µs per party-turn. Usage: pnpm bench [scenario] [runs]
-import { runGame } from '../packages/engine/dist/index.js';
+// Batch speed figures (a benchmark, not a test). Usage: pnpm bench [scenario] [runs] [--memory-runs N]
+//   1. the batch path (fastRun) on one worker: runs/s and µs per party-turn;
+//   2. the same batch on every core through the worker pool: runs/s and the scaling ratio;
+//   3. peak memory of a real `wargame batch` writing Parquet (10^5 runs by default);
+//   4. the same scenario through the full engine, with XState's own transition() and with the compiled table, for comparison.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fastRun, prepareFastRun, runGame, formatIssue } from '../packages/engine/dist/index.js';
+import { buildDesign, executeBatch } from '../packages/batch/dist/index.js';
 import { readScenario } from '../packages/tui/dist/scenario-files.js';
-import { formatIssue } from '../packages/engine/dist/index.js';
 
-const [arg = 'sochi-2021', runsArg = '300'] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
+const memoryRuns = Number(flag('--memory-runs', '100000'));
+const [id = 'south-caucasus', runsArg = '4000'] = args;
 const runs = Number(runsArg);
-const r = readScenario(arg);
-if (!r.ok) {
-  console.error(r.issues.map(formatIssue).join('\n'));
+const loaded = readScenario(id);
+if (!loaded.ok) {
+  console.error(loaded.issues.map(formatIssue).join('\n'));
   process.exit(1);
 }
-const s = r.scenario;
-console.log(`scenario ${s.id}: ${s.parties.length} parties, ${s.calendar.turns} turns; ${runs} runs per driver, one core`);
-for (const driver of ['table', 'xstate']) {
-  // Warm up the JIT so the figure is the steady state.
-  for (let i = 0; i < Math.min(50, runs); i++) runGame(s, { seed: `warm${i}`, driver });
-  const t0 = process.hrtime.bigint();
-  let partyTurns = 0;
-  for (let i = 0; i < runs; i++) {
-    const g = runGame(s, { seed: String(i), driver });
-    if (!g.ok) throw new Error(`seed ${i}: ${g.error.message}`);
-    partyTurns += g.run.turns.length * s.parties.length;
-  }
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(
-    `${driver.padEnd(6)}  ${(runs / seconds).toFixed(0).padStart(7)} runs/s  ${((seconds * 1e6) / partyTurns).toFixed(1).padStart(7)} µs per party-turn  (with full turn logs and a state hash per turn)`,
-  );
+const s = loaded.scenario;
+const cores = availableParallelism();
+const fmt = (x, d = 0) => x.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
+console.log(`scenario ${s.id}: ${s.parties.length} parties × ${s.calendar.turns} turns; node ${process.version}; ${cores} cores`);
+
+// 1. One worker, in this thread.
+const plan = prepareFastRun(s);
+for (let i = 0; i < 200; i++) fastRun(plan, { seed: `warm.${i}` });
+let partyTurns = 0;
+let t0 = performance.now();
+for (let i = 0; i < runs; i++) {
+  const r = fastRun(plan, { seed: `bench.${i}` });
+  if (!r.ok) throw new Error(r.error.message);
+  partyTurns += r.state.turn * s.parties.length;
 }
-console.log(`peak resident memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+let seconds = (performance.now() - t0) / 1000;
+const single = runs / seconds;
+console.log(`batch path, 1 worker      ${fmt(single).padStart(8)} runs/s   ${fmt((seconds * 1e6) / partyTurns, 2).padStart(6)} µs per party-turn   (${fmt(runs)} runs)`);
+
+// 2. Every core, through the pool (rows built, written nowhere).
+const design = buildDesign(s, { fixed: {}, sweep: [], seed: 'bench' });
+if (!design.ok) throw new Error(design.message);
+const sink = { written: 0, resumed: 0, write(rows) { this.written += rows.length; }, async commit() {}, async abort() {} };
+const setup = { sources: loaded.sources, design: design.value, seed: 'bench', runsPerCell: runs * cores, hash: s.hash };
+const pooled = async (workers, n) => {
+  const start = performance.now();
+  const r = await executeBatch({ setup, from: 0, to: n, workers, sink });
+  if (!r.ok) throw new Error(r.message);
+  return n / ((performance.now() - start) / 1000);
+};
+await pooled(1, Math.min(runs, 500)); // warm-up
+const one = await pooled(1, runs);
+await pooled(cores, Math.min(runs, 500));
+const all = await pooled(cores, runs * cores);
+console.log(`batch, pool of 1          ${fmt(one).padStart(8)} runs/s   (rows built, in-thread)`);
+console.log(`batch, pool of ${String(cores).padEnd(2)}         ${fmt(all).padStart(8)} runs/s   scaling ${fmt(all / one, 2)}× on ${cores} cores`);
+
+// 3. Peak memory of a real batch to Parquet.
+if (memoryRuns > 0) {
+  const dir = mkdtempSync(join(tmpdir(), 'wargame-bench-'));
+  const wrapper = `const { main } = await import(${JSON.stringify(new URL('../packages/tui/dist/cli-main.js', import.meta.url).href)});
+const code = await main(process.argv);
+process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n');
+process.exit(code);`;
+  t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper, 'node', 'wargame', 'batch', id, '--runs', String(memoryRuns), '--seed', 'mem', '--out', join(dir, 'out.parquet'), '--quiet'], { encoding: 'utf8' });
+  seconds = (performance.now() - t0) / 1000;
+  const rss = /maxrss (\d+)/.exec(r.stderr ?? '');
+  if (r.status !== 0 || !rss) console.log(`peak memory: the batch failed (exit ${r.status}): ${(r.stderr ?? '').slice(0, 500)}`);
+  else console.log(`wargame batch --runs ${fmt(memoryRuns)} → Parquet: peak resident memory ${fmt(Number(rss[1]) / 1024)} MB, ${fmt(seconds, 1)} s (${fmt(memoryRuns / seconds)} runs/s incl. start, writing and summary)`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 4. The full engine (turn logs, explanations, input checks), for comparison.
+for (const driver of ['xstate', 'table']) {
+  const n = Math.max(20, Math.round(runs / 100));
+  for (let i = 0; i < 10; i++) runGame(s, { seed: `warm${i}`, driver, hash: false });
+  t0 = performance.now();
+  let pt = 0;
+  for (let i = 0; i < n; i++) {
+    const g = runGame(s, { seed: `bench.${i}`, driver, hash: false });
+    if (!g.ok) throw new Error(g.error.message);
+    pt += g.run.turns.length * s.parties.length;
+  }
+  seconds = (performance.now() - t0) / 1000;
+  const label = driver === 'xstate' ? 'full engine, XState interpreter' : 'full engine, compiled table  ';
+  console.log(`${label} ${fmt(n / seconds).padStart(5)} runs/s   ${fmt((seconds * 1e6) / pt, 2).padStart(6)} µs per party-turn   (turn logs and explanations)`);
+}

@@ -4,6 +4,7 @@
  * view of the game state and never allocate, so the turn loop stays cheap.
  */
 import { didYouMean } from '../util/suggest.js';
+import { generateFunction } from './codegen.js';
 import { monthText, parseExpression, type Node, type ParseError } from './parse.js';
 
 /** The read-only view of the game state that compiled expressions evaluate against. */
@@ -347,13 +348,20 @@ class Compiler {
 
 export type CompileResult<F> = { ok: true; fn: F } | { ok: false; error: ParseError };
 
-function run<F>(src: string, symbols: Symbols, kind: 'num' | 'bool'): CompileResult<F> {
+export interface ExpressionOptions {
+  /** Generate one JavaScript function from the checked tree (default true); false keeps the closure tree (for comparison tests). */
+  generate?: boolean;
+}
+
+function run<F>(src: string, symbols: Symbols, kind: 'num' | 'bool', opts: ExpressionOptions = {}): CompileResult<F> {
   const parsed = parseExpression(src);
   if (!parsed.ok) return parsed;
   try {
     const c = new Compiler(symbols);
+    // The closure compiler type-checks and names every error; only a tree it accepted is generated.
     const fn = kind === 'num' ? c.num(parsed.node) : c.bool(parsed.node);
-    return { ok: true, fn: fn as F };
+    const fast = opts.generate === false ? null : generateFunction<F>(parsed.node, symbols);
+    return { ok: true, fn: fast ?? (fn as F) };
   } catch (e) {
     if (e instanceof CompileError) return { ok: false, error: { message: e.message, at: e.at } };
     throw e;
@@ -361,13 +369,13 @@ function run<F>(src: string, symbols: Symbols, kind: 'num' | 'bool'): CompileRes
 }
 
 /** Compiles a condition (`western_pressure > 60 and posture(armenia) == diversifying`). */
-export function compileCondition(src: string, symbols: Symbols): CompileResult<BoolFn> {
-  return run<BoolFn>(src, symbols, 'bool');
+export function compileCondition(src: string, symbols: Symbols, opts?: ExpressionOptions): CompileResult<BoolFn> {
+  return run<BoolFn>(src, symbols, 'bool', opts);
 }
 
 /** Compiles a numeric expression (`0.5 * decision_noise`, `rel(armenia, russia)`). */
-export function compileNumber(src: string, symbols: Symbols): CompileResult<NumFn> {
-  return run<NumFn>(src, symbols, 'num');
+export function compileNumber(src: string, symbols: Symbols, opts?: ExpressionOptions): CompileResult<NumFn> {
+  return run<NumFn>(src, symbols, 'num', opts);
 }
 
 export { monthText };

@@ -1,0 +1,218 @@
+/** The `wargame` program: its commands and the error boundary (cli.ts runs it). */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseShard, parseSweep } from '@wargame/batch';
+import { mergeCommand, reportCommand, scoreCommand, sensitivityCommand } from './commands/analyse.js';
+import { batchCommandRun } from './commands/batch.js';
+import { VERSION } from './version.js';
+import { historyFitCommand } from './commands/history-fit.js';
+import { inspectCommand } from './commands/inspect.js';
+import { replayCommand } from './commands/replay.js';
+import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
+import { err, UserError } from './io.js';
+
+function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100000) throw new InvalidArgumentError('expected a whole number from 1 to 100000.');
+  return Number(value);
+}
+
+function seedArg(value: string): string {
+  if (value.length === 0 || value.length > 200) throw new InvalidArgumentError('expected a seed of 1 to 200 characters.');
+  return value;
+}
+
+function monthArg(value: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError('expected a month as YYYY-MM, e.g. 2023-09.');
+  return value;
+}
+
+function probabilityArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(n > 0 && n < 1)) throw new InvalidArgumentError('expected a probability between 0 and 1, e.g. 0.05.');
+  return n;
+}
+
+function collectSet(value: string, acc: Record<string, number>): Record<string, number> {
+  const m = /^([a-z][a-z0-9_]*)=(.+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected name=value (e.g. western_pressure=60), got "${value}".`);
+  const n = Number(m[2]);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`the value of ${m[1]} must be a number, got "${m[2]}".`);
+  return { ...acc, [m[1]!]: n };
+}
+
+function intIn(lo: number, hi: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < lo || Number(value) > hi)
+      throw new InvalidArgumentError(`expected a whole number from ${lo.toLocaleString('en')} to ${hi.toLocaleString('en')}.`);
+    return Number(value);
+  };
+}
+
+function collectSweep(value: string, acc: string[]): string[] {
+  const r = parseSweep(value);
+  if (!r.ok) throw new InvalidArgumentError(`${r.message}.`);
+  return [...acc, value];
+}
+
+function shardArg(value: string): string {
+  const r = parseShard(value);
+  if (!r.ok) throw new InvalidArgumentError(`${r.message}.`);
+  return value;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('wargame')
+    .description('Scenario war games: validate, inspect and run seeded, reproducible games.')
+    .version(VERSION)
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program
+    .command('validate')
+    .description('check scenarios and report every problem with file:line:column and path (default: all shipped scenarios)')
+    .argument('[scenarios...]', 'scenario files, folders or shipped ids')
+    .option('--no-quotes', 'do not check that citation quotes appear verbatim in their source texts')
+    .option('--json', 'print the issues as JSON')
+    .action((scenarios: string[], o: { quotes: boolean; json?: boolean }) => {
+      process.exitCode = validateCommand(scenarios, o);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the scenario format (for editor completion)')
+    .option('--out <file>', 'write it to a file instead')
+    .action((o: { out?: string }) => {
+      process.exitCode = schemaCommand(o);
+    });
+
+  program
+    .command('inspect')
+    .description('summarise a scenario: parties, postures, interests, moves, indicators, events, outcomes, parameters, sources')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .option('--json', 'print the summary as JSON')
+    .action((scenario: string, o: { json?: boolean }) => {
+      process.exitCode = inspectCommand(scenario, o);
+    });
+
+  program
+    .command('run')
+    .description('play a whole game with the computer playing every party')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .option('--seed <seed>', 'the seed (drawn and printed if not given)', seedArg)
+    .option('--turns <n>', 'stop after n turns', positiveInt)
+    .option('--set <name=value>', 'set a scenario parameter (repeatable)', collectSet, {})
+    .option('--json', 'print the full trajectory as JSON')
+    .option('--save <file>', 'also write the run as a session save (replay it with wargame replay)')
+    .option('--follow-history-until <YYYY-MM>', 'follow the history track for every turn before this month, then let the computer decide', monthArg)
+    .action((scenario: string, o: { seed?: string; turns?: number; set: Record<string, number>; json?: boolean; save?: string; followHistoryUntil?: string }) => {
+      process.exitCode = runCommand(scenario, o);
+    });
+
+  program
+    .command('history-fit')
+    .description('follow the history track with teacher forcing and report the probability the policy gave each historical move')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .option('--seed <seed>', 'the seed for the followed run and the noise samples', seedArg, 'history')
+    .option('--set <name=value>', 'set a scenario parameter (repeatable)', collectSet, {})
+    .option('--samples <n>', 'noise samples per decision', positiveInt, 400)
+    .option('--threshold <p>', 'flag historical moves the model finds less likely than this', probabilityArg, 0.05)
+    .option('--json', 'print the table as JSON')
+    .action((scenario: string, o: { seed: string; set: Record<string, number>; samples: number; threshold: number; json?: boolean }) => {
+      process.exitCode = historyFitCommand(scenario, o);
+    });
+
+  program
+    .command('replay')
+    .description('replay a save from its seed and verify the state hash at every turn')
+    .argument('<save>', 'a save file')
+    .option('--scenario <scenario>', 'the scenario file, folder or id (default: the one named in the save)')
+    .option('--json', 'print the result as JSON')
+    .action((file: string, o: { scenario?: string; json?: boolean }) => {
+      process.exitCode = replayCommand(file, o);
+    });
+
+  program
+    .command('batch')
+    .description('play many seeded runs on every core and write one row per run (Parquet, CSV or JSONL), then print a summary')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .requiredOption('--runs <n>', 'runs per cell (every cell plays seeds S.0 … S.n-1)', intIn(1, 100_000_000))
+    .option('--seed <seed>', 'the batch seed S (drawn and printed if not given); run i plays seed S.i', seedArg)
+    .option('--workers <n>', 'worker threads (default: every core); never changes the results', intIn(1, 256))
+    .option('--set <name=value>', 'fix a scenario parameter (repeatable)', collectSet, {})
+    .option('--sweep <name=values>', 'sweep a parameter: name=a,b,c for a grid, name=low:high with --lhs (repeatable; the full grid is run)', collectSweep, [])
+    .option('--lhs <k>', 'sample k cells from the --sweep ranges by Latin hypercube', intIn(2, 100_000))
+    .option('--out <file>', 'the output file (default: <scenario>-batch.parquet)')
+    .addOption(new Option('--format <format>', 'output format (default: from --out, else parquet)').choices(['parquet', 'csv', 'jsonl']))
+    .option('--shard <k/n>', 'run only the k-th of n equal slices of the batch (merge them with wargame merge)', shardArg)
+    .option('--resume', 'continue an interrupted batch in --out')
+    .option('--force', 'replace an existing --out')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--quiet', 'no progress or notes on stderr')
+    .action(async (scenario: string, o: Parameters<typeof batchCommandRun>[1]) => {
+      process.exitCode = await batchCommandRun(scenario, o);
+    });
+
+  program
+    .command('merge')
+    .description('combine the shards of a batch (--shard k/n outputs) into one output equal to the unsharded batch')
+    .argument('<outputs...>', 'shard outputs, in any order')
+    .requiredOption('--out <file>', 'the merged output')
+    .addOption(new Option('--format <format>', 'output format (default: from --out)').choices(['parquet', 'csv', 'jsonl']))
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--quiet', 'print nothing but errors')
+    .action(async (inputs: string[], o: Parameters<typeof mergeCommand>[1]) => {
+      process.exitCode = await mergeCommand(inputs, o);
+    });
+
+  program
+    .command('sensitivity')
+    .description('which parameters move which outcomes in a sweep: standardised regression coefficients and first-order variance shares')
+    .argument('<outputs...>', 'a batch output (or the shards of one)')
+    .option('--json', 'print the result as JSON')
+    .action(async (paths: string[], o: { json?: boolean }) => {
+      process.exitCode = await sensitivityCommand(paths, o);
+    });
+
+  program
+    .command('score')
+    .description("score a batch's forecasts against what happened: Brier and log scores per outcome, against a uniform baseline")
+    .argument('<outputs...>', 'batch outputs (several: scored each, with a pooled reliability table)')
+    .requiredOption('--observed <file>', 'a YAML file of observed outcomes: name: value')
+    .option('--json', 'print the scores as JSON')
+    .action(async (paths: string[], o: { observed: string; json?: boolean }) => {
+      process.exitCode = await scoreCommand(paths, o);
+    });
+
+  program
+    .command('report')
+    .description('write a self-contained report of a batch output with charts (Markdown or HTML)')
+    .argument('<output>', 'a batch output')
+    .addOption(new Option('--format <format>', 'report format').choices(['md', 'html']).default('html'))
+    .option('--out <file>', 'the report file (default: beside the output, <name>.report.<format>)')
+    .action(async (path: string, o: { format: 'md' | 'html'; out?: string }) => {
+      process.exitCode = await reportCommand(path, o);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  // `wargame run … | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof UserError) {
+      err(e.message);
+      return e.exitCode;
+    }
+    err(`internal error: ${(e as Error).message}`);
+    if (process.env['WARGAME_DEBUG']) err((e as Error).stack ?? '');
+    else err('(this is a bug in wargame; set WARGAME_DEBUG=1 for details and report it)');
+    return 70;
+  }
+}

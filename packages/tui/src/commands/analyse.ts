@@ -1,0 +1,101 @@
+/** `wargame merge | sensitivity | score | report` on batch outputs. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import {
+  BatchInputError,
+  combineReliability,
+  formatScore,
+  formatSensitivity,
+  formatSummary,
+  MAX_OBSERVED_BYTES,
+  mergeOutputs,
+  openBatch,
+  parseObserved,
+  renderBatchReport,
+  scoreBatch,
+  sensitivity,
+  summarizeBatch,
+  type BatchTable,
+  type OutputFormat,
+  type ScoreResult,
+} from '@wargame/batch';
+import { formatIssue } from '@wargame/engine';
+import { err, out, UserError, writeFileAtomic } from '../io.js';
+
+/** Opens a batch output (or several shards of one) and always closes it. */
+async function withBatch<T>(paths: string | string[], use: (table: BatchTable) => Promise<T>): Promise<T> {
+  const opened = await openBatch(paths);
+  if (!opened.ok) throw new UserError(opened.message);
+  try {
+    return await use(opened.table);
+  } catch (e) {
+    // Requests the data cannot answer (no sweep to analyse, observed values that do not fit) are the user's to fix.
+    if (e instanceof BatchInputError) throw new UserError(e.message);
+    throw e;
+  } finally {
+    opened.table.close();
+  }
+}
+
+export async function mergeCommand(inputs: string[], o: { out: string; format?: OutputFormat; json?: boolean; quiet?: boolean }): Promise<number> {
+  const r = await mergeOutputs(inputs, o.out, o.format);
+  if (!r.ok) throw new UserError(r.message);
+  if (!o.quiet) err(`merged ${inputs.length} file${inputs.length === 1 ? '' : 's'} into ${o.out}: ${r.meta.completed} runs`);
+  const summary = await withBatch(o.out, summarizeBatch);
+  if (o.json) out(JSON.stringify({ output: o.out, summary }, null, 2));
+  else if (!o.quiet) out(formatSummary(summary));
+  return 0;
+}
+
+export async function sensitivityCommand(paths: string[], o: { json?: boolean }): Promise<number> {
+  const result = await withBatch(paths, sensitivity);
+  out(o.json ? JSON.stringify(result, null, 2) : formatSensitivity(result, { width: process.stdout.columns ?? 100 }));
+  return 0;
+}
+
+function readObserved(path: string): { name: string; text: string } {
+  if (!existsSync(path)) throw new UserError(`--observed: ${path} does not exist`);
+  const size = statSync(path).size;
+  if (size > MAX_OBSERVED_BYTES) throw new UserError(`--observed: ${path} is ${(size / 1048576).toFixed(1)} MB; an observed-outcomes file is limited to ${MAX_OBSERVED_BYTES / 1048576} MB`);
+  return { name: path, text: readFileSync(path, 'utf8') };
+}
+
+export async function scoreCommand(paths: string[], o: { observed: string; json?: boolean }): Promise<number> {
+  const file = readObserved(o.observed);
+  const results: ScoreResult[] = [];
+  // Each output is scored on its own (several outputs: several scenarios or batches), then reliability is pooled.
+  for (const path of paths)
+    results.push(
+      await withBatch(path, async (table) => {
+        const parsed = parseObserved(file, table.meta);
+        if (!parsed.ok) throw new UserError(parsed.issues.map(formatIssue).join('\n'));
+        return { ...(await scoreBatch(table, parsed.observed)), file: path };
+      }),
+    );
+  if (o.json) out(JSON.stringify(results.length === 1 ? results[0] : { results, reliability: combineReliability(results) }, null, 2));
+  else {
+    out(results.map((r) => formatScore(r, { width: process.stdout.columns ?? 100 })).join('\n\n'));
+    if (results.length > 1) {
+      const bins = combineReliability(results).filter((b) => b.count > 0);
+      out(`\nReliability over all ${results.length} outputs (forecast bin → observed frequency, 95% interval):`);
+      for (const b of bins)
+        out(
+          `  ${(100 * b.lo).toFixed(0).padStart(3)}–${(100 * b.hi).toFixed(0).padEnd(3)}%  forecast ${(100 * b.meanForecast).toFixed(1).padStart(5)}%  observed ${(100 * b.frequency.p).toFixed(1).padStart(5)}% [${(100 * b.frequency.lo).toFixed(1)}, ${(100 * b.frequency.hi).toFixed(1)}]  (${b.hits}/${b.count})`,
+        );
+    }
+  }
+  return 0;
+}
+
+export async function reportCommand(path: string, o: { format: 'md' | 'html'; out?: string }): Promise<number> {
+  const target = o.out ?? join(dirname(path), `${basename(path).replace(/\.(parquet|csv|jsonl)$/i, '')}.report.${o.format}`);
+  const text = await withBatch(path, async (table) => {
+    const summary = await summarizeBatch(table);
+    // A sweep also gets its sensitivity table.
+    const sens = table.meta.design.sweep.length > 0 ? formatSensitivity(await sensitivity(table), { width: 110 }) : undefined;
+    return renderBatchReport(summary, { format: o.format, command: table.meta.command, ...(sens === undefined ? {} : { sensitivity: sens }) });
+  });
+  writeFileAtomic(target, text);
+  err(`wrote ${target}`);
+  return 0;
+}

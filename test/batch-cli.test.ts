@@ -1,0 +1,187 @@
+/**
+ * `wargame batch`, `merge` and friends end to end, as a researcher runs them:
+ * the built CLI in a child process, outputs in a temporary folder.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openBatch, readBatchMeta } from '@wargame/batch';
+import { cliPath, runCli } from './helpers/cli.js';
+import { root } from './helpers/scenarios.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wargame-batch-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const at = (name: string) => join(dir, name);
+
+function batch(args: string[]) {
+  const r = runCli(['batch', ...args, '--quiet']);
+  if (r.code !== 0) throw new Error(`wargame batch ${args.join(' ')} exited ${r.code}:\n${r.stderr}`);
+  return r;
+}
+
+async function rows(path: string | string[]): Promise<Record<string, unknown>[]> {
+  const o = await openBatch(path);
+  if (!o.ok) throw new Error(o.message);
+  try {
+    return await o.table.all(`SELECT * FROM ${o.table.from} ORDER BY run`);
+  } finally {
+    o.table.close();
+  }
+}
+
+describe('wargame batch', () => {
+  it('gives byte-identical output and summary with 1 and 2 workers (CSV, JSONL and Parquet)', () => {
+    for (const format of ['csv', 'jsonl', 'parquet']) {
+      const a = batch(['sochi-2021', '--runs', '240', '--seed', '7', '--workers', '1', '--out', at(`w1.${format}`), '--json']);
+      const b = batch(['sochi-2021', '--runs', '240', '--seed', '7', '--workers', '2', '--out', at(`w2.${format}`), '--json']);
+      expect(readFileSync(at(`w2.${format}`)).equals(readFileSync(at(`w1.${format}`))), `${format} files differ`).toBe(true);
+      if (format !== 'parquet') expect(readFileSync(at(`w2.${format}.meta.json`), 'utf8')).toBe(readFileSync(at(`w1.${format}.meta.json`), 'utf8'));
+      expect(JSON.parse(b.stdout).summary).toEqual(JSON.parse(a.stdout).summary);
+    }
+  });
+
+  it('every row replays with wargame run: same outcomes and final indicators', async () => {
+    batch(['south-caucasus', '--runs', '6', '--seed', 'r', '--sweep', 'western_pressure=20,80', '--out', at('replay.parquet')]);
+    const all = await rows(at('replay.parquet'));
+    expect(all).toHaveLength(12);
+    for (const row of [all[1]!, all[10]!]) {
+      const run = runCli(['run', 'south-caucasus', '--seed', String(row['seed']), '--set', `western_pressure=${row['param_western_pressure']}`, '--json']);
+      expect(run.code).toBe(0);
+      const game = JSON.parse(run.stdout);
+      for (const [id, o] of Object.entries(game.outcomes as Record<string, { value: unknown }>)) expect({ id, value: row[`outcome_${id}`] }).toEqual({ id, value: o.value });
+      const last = game.turns.at(-1);
+      for (const [id, v] of Object.entries(last.indicators as Record<string, number>)) expect({ id, v: row[`final_${id}`] }).toEqual({ id, v });
+      expect(row['turns']).toBe(game.turns.length);
+    }
+  });
+
+  it('a grid sweep runs every cell with the same seeds; --lhs samples the ranges', async () => {
+    batch(['sochi-2021', '--runs', '5', '--seed', 'g', '--sweep', 'western_pressure=20,50,80', '--sweep', 'russia_bandwidth=30,70', '--out', at('grid.csv')]);
+    const grid = await rows(at('grid.csv'));
+    expect(grid).toHaveLength(30);
+    const cells = new Map<number, { wp: unknown; rb: unknown; seeds: unknown[] }>();
+    for (const r of grid) {
+      const c = cells.get(r['cell'] as number) ?? { wp: r['param_western_pressure'], rb: r['param_russia_bandwidth'], seeds: [] };
+      c.seeds.push(r['seed']);
+      cells.set(r['cell'] as number, c);
+    }
+    expect([...cells.values()].map((c) => [c.wp, c.rb])).toEqual([[20, 30], [20, 70], [50, 30], [50, 70], [80, 30], [80, 70]]);
+    for (const c of cells.values()) expect(c.seeds).toEqual(['g.0', 'g.1', 'g.2', 'g.3', 'g.4']);
+
+    batch(['sochi-2021', '--runs', '2', '--seed', 'h', '--sweep', 'western_pressure=10:90', '--lhs', '8', '--out', at('lhs.csv')]);
+    const lhs = await rows(at('lhs.csv'));
+    const values = [...new Set(lhs.map((r) => r['param_western_pressure'] as number))].sort((a, b) => a - b);
+    expect(values).toHaveLength(8);
+    // One value in each eighth of the range.
+    values.forEach((v, i) => {
+      expect(v).toBeGreaterThanOrEqual(10 + i * 10);
+      expect(v).toBeLessThanOrEqual(10 + (i + 1) * 10);
+    });
+  });
+
+  it('4 shards merged equal the unsharded batch (rows, metadata and summary)', async () => {
+    batch(['sochi-2021', '--runs', '50', '--seed', 's', '--sweep', 'western_pressure=30,60', '--out', at('whole.parquet')]);
+    for (const k of [1, 2, 3, 4]) batch(['sochi-2021', '--runs', '50', '--seed', 's', '--sweep', 'western_pressure=30,60', '--shard', `${k}/4`, '--out', at(`part${k}.parquet`)]);
+    const shardMeta = await readBatchMeta(at('part3.parquet'));
+    expect(shardMeta.ok && shardMeta.meta.shard).toEqual({ k: 3, n: 4, from: 50, to: 75 });
+    const merged = runCli(['merge', at('part4.parquet'), at('part2.parquet'), at('part1.parquet'), at('part3.parquet'), '--out', at('merged.parquet'), '--json']);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(await rows(at('merged.parquet'))).toEqual(await rows(at('whole.parquet')));
+    const [m, w] = await Promise.all([readBatchMeta(at('merged.parquet')), readBatchMeta(at('whole.parquet'))]);
+    expect(m.ok && m.meta).toEqual(w.ok && w.meta);
+    const whole = runCli(['batch', 'sochi-2021', '--runs', '50', '--seed', 's', '--sweep', 'western_pressure=30,60', '--out', at('whole.parquet'), '--resume', '--json', '--quiet']);
+    expect(JSON.parse(merged.stdout).summary).toEqual(JSON.parse(whole.stdout).summary);
+
+    // CSV shards merge to the very bytes of the unsharded file.
+    batch(['sochi-2021', '--runs', '40', '--seed', 's', '--out', at('whole.csv')]);
+    for (const k of [1, 2, 3, 4]) batch(['sochi-2021', '--runs', '40', '--seed', 's', '--shard', `${k}/4`, '--out', at(`part${k}.csv`)]);
+    expect(runCli(['merge', ...[1, 2, 3, 4].map((k) => at(`part${k}.csv`)), '--out', at('merged.csv'), '--quiet']).code).toBe(0);
+    expect(readFileSync(at('merged.csv'), 'utf8')).toBe(readFileSync(at('whole.csv'), 'utf8'));
+    expect(readFileSync(at('merged.csv.meta.json'), 'utf8')).toBe(readFileSync(at('whole.csv.meta.json'), 'utf8'));
+  });
+
+  it('merge names a missing shard and refuses', () => {
+    const r = runCli(['merge', at('part1.csv'), at('part2.csv'), at('part4.csv'), '--out', at('bad.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/shard 3\/4 \(runs 20–29\) missing/);
+  });
+
+  it('Ctrl-C leaves a valid file of the runs finished, and --resume completes it to the uninterrupted result', async () => {
+    const args = ['batch', 'south-caucasus', '--runs', '2500', '--seed', 'int', '--workers', '1', '--out', at('int.csv')];
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Interrupt once the batch has started and has had a second to work.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (stderr.includes('→')) {
+          clearInterval(poll);
+          setTimeout(resolve, 1000);
+        }
+      }, 20);
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    const meta = await readBatchMeta(at('int.csv'));
+    if (!meta.ok) throw new Error(meta.message);
+    if (code === 130) {
+      expect(stderr).toMatch(/Resume with: wargame batch south-caucasus --runs 2500 --seed int --out .*int\.csv --resume/);
+      expect(meta.meta.completed).toBeLessThan(2500);
+    } else expect(code).toBe(0); // a very fast machine finished first: still a valid file
+    expect((await rows(at('int.csv'))).map((r) => r['run'])).toEqual(Array.from({ length: meta.meta.completed }, (_, i) => i));
+
+    const resumed = runCli([...args, '--resume', '--quiet']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    batch(['south-caucasus', '--runs', '2500', '--seed', 'int', '--workers', '2', '--out', at('straight.csv')]);
+    expect(readFileSync(at('int.csv'), 'utf8')).toBe(readFileSync(at('straight.csv'), 'utf8'));
+  });
+
+  it('prints a summary with Wilson intervals and category frequencies', () => {
+    const r = runCli(['batch', 'sochi-2021', '--runs', '200', '--seed', '3', '--out', at('sum.parquet'), '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/%\s+\[\s*\d+\.\d, \s*\d+\.\d\]/);
+    const j = runCli(['batch', 'sochi-2021', '--runs', '200', '--seed', '3', '--out', at('sum.parquet'), '--resume', '--json', '--quiet']);
+    const summary = JSON.parse(j.stdout).summary;
+    expect(summary.runs).toBe(200);
+    for (const o of summary.overall.outcomes) {
+      if (o.type === 'boolean') expect(o.lo <= o.p && o.p <= o.hi && o.n === 200).toBe(true);
+      if (o.type === 'category') expect(o.values.reduce((a: number, v: { count: number }) => a + v.count, 0)).toBe(200);
+    }
+  });
+});
+
+describe('wargame batch refuses bad requests with a clear message', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['a sweep over an undeclared parameter', ['sochi-2021', '--runs', '2', '--sweep', 'western_presure=1,2'], /--sweep western_presure: the scenario "sochi-2021" declares no parameter "western_presure" \(did you mean western_pressure\?\)/],
+    ['a value outside the range', ['sochi-2021', '--runs', '2', '--sweep', 'western_pressure=1,500'], /500 is outside the parameter's range/],
+    ['a range without --lhs', ['sochi-2021', '--runs', '2', '--sweep', 'western_pressure=10:90'], /add --lhs K/],
+    ['a bad shard', ['sochi-2021', '--runs', '2', '--shard', '5/4'], /--shard expects k\/n with 1 ≤ k ≤ n/],
+    ['a bad run count', ['sochi-2021', '--runs', '0'], /--runs.*expected a whole number from 1/],
+    ['a format that contradicts the file name', ['sochi-2021', '--runs', '2', '--format', 'csv', '--out', 'x.parquet'], /--format csv does not match the file name/],
+    ['an unknown scenario', ['sochi-2012', '--runs', '2'], /no scenario "sochi-2012".*did you mean "sochi-2021"/],
+  ];
+  for (const [what, args, message] of cases)
+    it(what, () => {
+      const r = runCli(['batch', ...(args.includes('--out') ? args : [...args, '--out', at('never.parquet')])]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    });
+
+  it('an existing output is kept unless --resume or --force', () => {
+    writeFileSync(at('keep.csv'), 'precious');
+    const r = runCli(['batch', 'sochi-2021', '--runs', '2', '--out', at('keep.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/keep\.csv exists: add --resume to continue that batch, --force to replace it/);
+    expect(readFileSync(at('keep.csv'), 'utf8')).toBe('precious');
+  });
+
+  it('--resume of another batch says what differs', () => {
+    batch(['sochi-2021', '--runs', '4', '--seed', 'a', '--out', at('other.csv')]);
+    const r = runCli(['batch', 'sochi-2021', '--runs', '4', '--seed', 'b', '--out', at('other.csv'), '--resume']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is not this batch: it has seed a, not b/);
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Expressions are evaluated by one generated function each (expr/codegen.ts);
+ * the closure tree the compiler builds is the reference. Both must agree on
+ * every expression and every world, bit for bit.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileCondition, compileNumber, type Symbols, type World } from '@wargame/engine';
+import { load, shippedIds } from './helpers/scenarios.js';
+
+const symbols: Symbols = {
+  indicators: ['a', 'b', 'c'],
+  parameters: ['k'],
+  parties: ['x', 'y', 'z'],
+  postures: [['calm', 'angry'], ['calm', 'tense', 'war'], ['only']],
+  moves: [['talk', 'wait'], ['push'], ['hold', 'fold']],
+  moveOffset: [0, 2, 3],
+  events: ['e1', 'e2'],
+  placeholders: { limit: 12.5 },
+};
+
+const num: fc.Arbitrary<string> = fc.letrec<{ n: string }>((tie) => ({
+  n: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom('a', 'b', 'c', 'k', 'turn', '$limit', 'rel(x, y)', 'rel(z, x)', 'times(x, wait)', '0', '3.5', '100', '1e-3'),
+    tie('n').map((e) => `-${e}`),
+    fc.tuple(tie('n'), fc.constantFrom('+', '-', '*', '/'), tie('n')).map(([l, op, r]) => `(${l} ${op} ${r})`),
+    tie('n').map((e) => `abs(${e})`),
+    fc.tuple(tie('n'), tie('n'), tie('n')).map(([p, q, r]) => `min(${p}, ${q}, ${r})`),
+    fc.tuple(tie('n'), tie('n')).map(([p, q]) => `max(${p}, ${q})`),
+    fc.tuple(tie('n'), tie('n'), tie('n')).map(([p, q, r]) => `clamp(${p}, ${q}, ${r})`),
+  ),
+})).n;
+
+const cond: fc.Arbitrary<string> = fc.letrec<{ c: string }>((tie) => ({
+  c: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.tuple(num, fc.constantFrom('<', '<=', '>', '>=', '==', '!='), num).map(([l, op, r]) => `${l} ${op} ${r}`),
+    fc.constantFrom('posture(x) == angry', 'tense != posture(y)', 'last(z) == fold', 'last(x) != talk', 'made(y, push)', 'happened(e2)', 'date >= 2022-03', 'true', 'false'),
+    tie('c').map((c) => `not (${c})`),
+    fc.tuple(tie('c'), fc.constantFrom('and', 'or'), tie('c')).map(([l, op, r]) => `(${l}) ${op} (${r})`),
+  ),
+})).c;
+
+const world: fc.Arbitrary<World> = fc.record({
+  ind: fc.array(fc.oneof(fc.double({ min: -200, max: 200, noNaN: true }), fc.constantFrom(0, -0, 50)), { minLength: 3, maxLength: 3 }),
+  rel: fc.array(fc.integer({ min: -100, max: 100 }), { minLength: 3, maxLength: 3 }),
+  posture: fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 2 }), fc.constant(0)),
+  month: fc.integer({ min: 24250, max: 24300 }),
+  turn: fc.integer({ min: 0, max: 60 }),
+  params: fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1, maxLength: 1 }),
+  moveCount: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 5, maxLength: 5 }),
+  lastMove: fc.tuple(fc.integer({ min: -1, max: 1 }), fc.integer({ min: -1, max: 0 }), fc.integer({ min: -1, max: 1 })),
+  eventCount: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2, maxLength: 2 }),
+});
+
+function both<T>(compile: (src: string, s: Symbols, o?: { generate?: boolean }) => { ok: true; fn: (w: World) => T } | { ok: false }, src: string) {
+  const gen = compile(src, symbols);
+  const ref = compile(src, symbols, { generate: false });
+  if (!gen.ok || !ref.ok) throw new Error(`"${src}" does not compile`);
+  expect(gen.fn).not.toBe(ref.fn);
+  return [gen.fn, ref.fn] as const;
+}
+
+describe('generated expression functions', () => {
+  it('numbers: the generated function equals the closure tree on every world (Object.is: -0 and all)', () => {
+    fc.assert(
+      fc.property(num, fc.array(world, { minLength: 1, maxLength: 5 }), (src, worlds) => {
+        const [gen, ref] = both(compileNumber, src);
+        for (const w of worlds) expect(Object.is(gen(w), ref(w)), `${src} on ${JSON.stringify(w)}: ${gen(w)} vs ${ref(w)}`).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('conditions: the generated function equals the closure tree on every world', () => {
+    fc.assert(
+      fc.property(cond, fc.array(world, { minLength: 1, maxLength: 5 }), (src, worlds) => {
+        const [gen, ref] = both(compileCondition, src);
+        for (const w of worlds) expect(gen(w), `${src} on ${JSON.stringify(w)}`).toBe(ref(w));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('division by zero is 0 in both, as the format documents', () => {
+    const [gen, ref] = both(compileNumber, 'a / (b - b)');
+    const w = { ind: [7, 3, 0], rel: [0, 0, 0], posture: [0, 0, 0], month: 0, turn: 0, params: [0], moveCount: [0, 0, 0, 0, 0], lastMove: [-1, -1, -1], eventCount: [0, 0] };
+    expect([gen(w), ref(w)]).toEqual([0, 0]);
+  });
+
+  it('every expression of the shipped scenarios is generated (none falls back to closures)', () => {
+    for (const id of shippedIds()) {
+      const s = load(`scenarios/${id}`);
+      const fns = [
+        ...s.parties.flatMap((p) => [...p.allTransitions.map((t) => t.guard), ...p.moves.flatMap((m) => [m.when, m.chance])]),
+        ...s.events.flatMap((e) => [e.when, e.chance]),
+      ].filter((f): f is NonNullable<typeof f> => f !== null);
+      // Generated functions are arrow functions over `w`; closures call their children (l(w), f(w), fs[i]).
+      // A number written as a number (`chance: 0.3`) is a constant function, never an expression.
+      const closures = fns.filter((f) => f.toString() !== '() => src' && (!/^\(w\) => /.test(f.toString()) || /\bl\(w\)|\bf\(w\)|\bfs\[/.test(f.toString())));
+      expect({ id, closures: closures.map(String).slice(0, 3) }).toEqual({ id, closures: [] });
+    }
+  });
+});
