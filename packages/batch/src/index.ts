@@ -9,3 +9,39 @@ export { createRowContext, playChunk, type WorkerSetup, type ChunkTask, type Chu
 export { executeBatch, type BatchExecution, type ExecutionResult } from './runner.js';
 export { renderBatchReport, type BatchReportOptions } from './report/batch-report.js';
 export { buildBatchCharts, renderBatchCharts, renderChartSvg, type BatchChart, type ChartKind, type RenderedChart } from './report/charts.js';
+export { wilson, zForLevel, normalQuantile, Z95 } from './stats/wilson.js';
+export { quantileSorted, quantiles, mean, variance, sd } from './stats/quantile.js';
+export { summarizeBatch, formatSummary, BatchInputError, SUMMARY_QUANTILES, POOLED_CELL, type FormatOptions } from './summary.js';
+export {
+  sensitivity,
+  formatSensitivity,
+  SENSITIVITY_BINS,
+  MAX_EXACT_GROUPS,
+  type SensitivityResult,
+  type SensitivityParameter,
+  type SensitivityOutcome,
+  type SensitivityEffect,
+} from './sensitivity.js';
+export {
+  parseObserved,
+  scoreBatch,
+  combineReliability,
+  formatScore,
+  MAX_OBSERVED_BYTES,
+  RELIABILITY_BINS,
+  type Observed,
+  type ObservedOutcome,
+  type ObservedValue,
+  type ObservedParse,
+  type OutcomeScore,
+  type ProbabilityScore,
+  type MeanScore,
+  type CellScore,
+  type ReliabilityBin,
+  type ScoreResult,
+} from './score.js';
+export { openSink, PARQUET_SINK_MEMORY, type RowSink, type SinkOptions } from './io/sink.js';
+export { readBatchMeta, type MetaResult } from './io/read-meta.js';
+export { openBatch, type OpenResult } from './io/table.js';
+export { mergeOutputs, type MergeResult } from './io/merge.js';
+export { PARQUET_META_KEY } from './io/parquet-sink.js';

@@ -5,6 +5,7 @@ import { mergeCommand, reportCommand, scoreCommand, sensitivityCommand } from '.
 import { batchCommandRun } from './commands/batch.js';
 import { VERSION } from './version.js';
 import { historyFitCommand } from './commands/history-fit.js';
+import { playCommand } from './commands/play.js';
 import { inspectCommand } from './commands/inspect.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
@@ -192,6 +193,19 @@ export function buildProgram(): Command {
     .option('--out <file>', 'the report file (default: beside the output, <name>.report.<format>)')
     .action(async (path: string, o: { format: 'md' | 'html'; out?: string }) => {
       process.exitCode = await reportCommand(path, o);
+    });
+
+  program
+    .command('play')
+    .description('play one party of a scenario in the terminal, turn by turn, against the computer (no arguments: pick scenario, party and start date)')
+    .argument('[scenario]', 'a scenario file, folder or shipped id')
+    .option('--as <party>', 'the party you play (id or name)')
+    .option('--seed <seed>', 'the seed (drawn if not given; shown on screen)', seedArg)
+    .option('--from <YYYY-MM>', 'start at this month, the turns before it following the history track', monthArg)
+    .option('--save <file>', 'where s saves the game (default: <scenario>-<party>-seed<seed>.save.json)')
+    .option('--runs <n>', 'computer-played runs in the debrief\'s background batch (0: none)', intIn(0, 100_000), 2000)
+    .action(async (scenario: string | undefined, o: { as?: string; seed?: string; from?: string; save?: string; runs: number }) => {
+      process.exitCode = await playCommand(scenario, o);
     });
 
   return program;

@@ -1,0 +1,162 @@
+/**
+ * DuckDB, configured the one way batch I/O uses it: a single thread, so query
+ * results and the Parquet files it writes are byte-for-byte deterministic; a
+ * memory limit with a private spill directory, so 10^6-row outputs stream
+ * instead of filling memory; no progress bar and no extension downloads, so it
+ * never prints and never touches the network (Parquet and JSON are linked in).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, JSDuckDBValueConverter } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValueConverter, JS } from '@duckdb/node-api';
+import type { Column, Row } from '../columns.js';
+import type { OutputFormat } from '../meta.js';
+import { ident, literal } from '../table-types.js';
+import type { SqlRow } from '../table-types.js';
+
+export interface DuckOptions {
+  /** A database file; in memory when absent. */
+  path?: string;
+  /** DuckDB memory limit, e.g. `512MB`; beyond it DuckDB spills to disk. */
+  memoryLimit?: string;
+  /** Where to spill (created, and removed on close); a fresh directory in the OS temp directory when absent. */
+  spillDirectory?: string;
+}
+
+export interface Duck {
+  readonly connection: DuckDBConnection;
+  /** Runs statements, discarding any result. */
+  run(sql: string): Promise<void>;
+  /** Runs a query and returns its rows as plain JS objects (see {@link plainValue}). */
+  all(sql: string): Promise<SqlRow[]>;
+  /** Streams a query's rows as plain JS arrays, one DuckDB chunk (≤ 2048 rows) at a time. */
+  rows(sql: string): AsyncIterable<Row[]>;
+  /** Closes the database and removes its spill directory. Idempotent. */
+  close(): void;
+}
+
+export const DEFAULT_MEMORY_LIMIT = '512MB';
+
+/**
+ * Opens a DuckDB database for batch I/O.
+ *
+ * @example
+ * const duck = await openDuck();
+ * try { console.log(await duck.all('SELECT 42 AS answer')); } finally { duck.close(); }
+ */
+export async function openDuck(opts: DuckOptions = {}): Promise<Duck> {
+  // A private spill directory: DuckDB's default (`.tmp` in the working
+  // directory) would litter wherever the CLI happens to run.
+  let spill: string;
+  if (opts.spillDirectory === undefined) spill = mkdtempSync(join(tmpdir(), 'wargame-duck-'));
+  else {
+    spill = opts.spillDirectory;
+    mkdirSync(spill);
+  }
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(opts.path ?? ':memory:', {
+      threads: '1',
+      memory_limit: opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+      temp_directory: spill,
+      // Rows must come out in the order they went in (run order): this is the
+      // default, stated here because output correctness depends on it.
+      preserve_insertion_order: 'true',
+      autoinstall_known_extensions: 'false',
+    });
+  } catch (error) {
+    rmSync(spill, { recursive: true, force: true });
+    throw error;
+  }
+  let connection: DuckDBConnection;
+  try {
+    connection = await instance.connect();
+    // A session setting, so not among the instance options above.
+    await connection.run('SET enable_progress_bar = false');
+  } catch (error) {
+    instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
+    throw error;
+  }
+  let closed = false;
+  return {
+    connection,
+    async run(sql) {
+      await connection.run(sql);
+    },
+    async all(sql) {
+      const reader = await connection.runAndReadAll(sql);
+      return reader.convertRowObjects(plainValue) as SqlRow[];
+    },
+    async *rows(sql) {
+      const result = await connection.stream(sql);
+      for await (const rows of result.yieldConvertedRows(plainValue)) yield rows as Row[];
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      connection.closeSync();
+      instance.closeSync();
+      rmSync(spill, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * DuckDB values as plain JS: BIGINT and HUGEINT become numbers (counts and sums
+ * of run data stay far below 2^53), DECIMAL a double, BLOB a Uint8Array, NULL null.
+ */
+export const plainValue: DuckDBValueConverter<JS> = (value, type, converter) => {
+  const js = JSDuckDBValueConverter(value, type, converter);
+  return typeof js === 'bigint' ? Number(js) : js;
+};
+
+/**
+ * DuckDB's message for people: its first paragraph (a CSV error's line number,
+ * the line, and what failed to convert) on one line, without the error-class
+ * prefix and without the advice and SQL context that follow, which are about
+ * options we set on purpose.
+ */
+export function duckMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const paragraph = text.trim().split(/\n\s*\n/)[0] ?? text;
+  return paragraph
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('; ')
+    .replace(/^[A-Za-z ]+ Error: /, '');
+}
+
+/** The `columns={…}` struct that tells DuckDB's CSV and JSON readers each column's type, so nothing is guessed. */
+export function columnsStruct(columns: readonly Column[]): string {
+  return `{${columns.map((c) => `${literal(c.name)}: ${literal(c.type)}`).join(', ')}}`;
+}
+
+/** A SQL list of path literals. */
+function pathList(paths: readonly string[]): string {
+  return `[${paths.map(literal).join(', ')}]`;
+}
+
+/**
+ * The table expression reading batch outputs of one format, with the column
+ * names and types of `columns` in their order. CSV is read exactly as the CSV
+ * sink writes it: an empty field is NULL, a quoted empty field (`""`) the empty string.
+ */
+export function readerSql(format: OutputFormat, paths: readonly string[], columns: readonly Column[]): string {
+  const list = pathList(paths);
+  const select = columns.map((c) => ident(c.name)).join(', ');
+  switch (format) {
+    case 'parquet':
+      // Select by name so a file's physical column order can never reorder a row.
+      return `(SELECT ${select} FROM read_parquet(${list}))`;
+    case 'csv':
+      return (
+        `read_csv(${list}, header = true, columns = ${columnsStruct(columns)}, auto_detect = false, ` +
+        `delim = ',', quote = '"', escape = '"', new_line = '\\n', nullstr = '', allow_quoted_nulls = false)`
+      );
+    case 'jsonl':
+      return `read_json(${list}, format = 'newline_delimited', columns = ${columnsStruct(columns)}, auto_detect = false)`;
+  }
+}

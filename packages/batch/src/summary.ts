@@ -1,0 +1,450 @@
+/**
+ * The summary of a batch: every outcome over all runs and per sweep cell,
+ * aggregated inside DuckDB so memory stays flat however many runs the file
+ * holds (only one row per cell comes back to JS).
+ *
+ * Conventions (also what `--json` emits):
+ * - booleans: the share of runs where the outcome held, with its 95% Wilson interval;
+ * - categories: every declared value in the scenario's order, zero counts
+ *   included, each with its Wilson interval; a value the scenario does not
+ *   declare (an older file, a hand-edited one) is listed after them;
+ * - numbers: n, mean, sample sd (n − 1), min, max and type-7 quantiles at
+ *   5/25/50/75/95%; NULL and non-finite values are left out, so n may be less than runs;
+ * - an empty cell (not reached before the batch was interrupted, or in another
+ *   shard) has runs 0, proportions {p 0, [0, 1]}, and number statistics 0 with n 0;
+ * - the pooled summary (`overall`) has cell −1 and the parameters every cell shares;
+ * - non-integer results are rounded to 10 significant digits: beyond that the
+ *   digits are summation noise, and rounding keeps the JSON byte-identical when
+ *   the same runs are summed in another order (a merged file, a resumed run).
+ */
+import type { Column } from './columns.js';
+import type { BatchMeta } from './meta.js';
+import { wilson } from './stats/wilson.js';
+import type { BatchSummary, CellSummary, OutcomeSummary, Proportion } from './summary-types.js';
+import { ident, literal, type BatchTable, type SqlRow } from './table-types.js';
+
+/**
+ * A batch that cannot answer the question asked (no sweep for a sensitivity
+ * analysis, observations of outcomes the batch does not have): the message
+ * names the problem and the fix; the CLI prints it without a stack trace.
+ */
+export class BatchInputError extends Error {
+  override readonly name = 'BatchInputError';
+  constructor(
+    message: string,
+    readonly code: 'no-sweep' | 'observed-mismatch',
+  ) {
+    super(message);
+  }
+}
+
+/** The quantiles every number outcome reports. */
+export const SUMMARY_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+
+/** The cell number of the pooled summary. */
+export const POOLED_CELL = -1;
+
+// ---------------------------------------------------------------------------
+// Shared helpers (also used by sensitivity and score; not part of the package API).
+
+/** An outcome column of a batch table, as the statistics see it. */
+export interface OutcomeColumn {
+  id: string;
+  label: string;
+  /** The SQL column name (`outcome_<id>`). */
+  column: string;
+  kind: 'boolean' | 'category' | 'number';
+  /** Declared values (categories), in the scenario's order. */
+  values: string[];
+}
+
+/** The outcome columns of a batch, in column order. */
+export function outcomeColumns(meta: BatchMeta): OutcomeColumn[] {
+  return meta.columns.filter((c) => c.role === 'outcome').map(toOutcome);
+}
+
+function toOutcome(c: Column | BatchMeta['columns'][number]): OutcomeColumn {
+  const kind = c.kind ?? (c.type === 'BOOLEAN' ? 'boolean' : c.type === 'VARCHAR' ? 'category' : 'number');
+  const id = c.source ?? c.name.replace(/^outcome_/, '');
+  return { id, label: c.label ?? id, column: c.name, kind, values: kind === 'category' ? [...(c.values ?? [])] : [] };
+}
+
+/** A SQL result value as a finite number (counts come back as numbers, but a reader may hand over bigint or DECIMAL text). */
+export function num(value: unknown): number {
+  const x = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(x) ? x : 0;
+}
+
+/** Rounds to 10 significant digits (see the module comment); -0 becomes 0, non-finite 0. */
+export function tidy(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return 0;
+  if (Number.isInteger(x) && Math.abs(x) < 2 ** 53) return x;
+  const r = Number(x.toPrecision(10));
+  return r === 0 ? 0 : r;
+}
+
+function tidyProportion(p: Proportion): Proportion {
+  return { count: p.count, n: p.n, p: tidy(p.p), lo: tidy(p.lo), hi: tidy(p.hi) };
+}
+
+/** A number outcome as DOUBLE, with NaN and ±Infinity read as missing. */
+export function finiteSql(column: string): string {
+  const x = `CAST(${ident(column)} AS DOUBLE)`;
+  return `(CASE WHEN isfinite(${x}) THEN ${x} END)`;
+}
+
+/** The cells of the design in order, then any cell found in the rows that the design does not list. */
+export function orderedCells(meta: BatchMeta, present: Iterable<number>): { cell: number; params: Record<string, number> }[] {
+  const out = meta.design.cells.map((c) => ({ cell: c.cell, params: { ...c.params } }));
+  const known = new Set(out.map((c) => c.cell));
+  const extra = [...new Set(present)].filter((c) => !known.has(c)).sort((a, b) => a - b);
+  for (const cell of extra) out.push({ cell, params: {} });
+  return out;
+}
+
+/** The parameter values every cell of the design shares (all of them for a single cell). */
+export function sharedParams(meta: BatchMeta): Record<string, number> {
+  const cells = meta.design.cells;
+  if (cells.length === 0) return { ...meta.design.fixed };
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(cells[0]!.params)) if (cells.every((c) => c.params[k] === v)) out[k] = v;
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The summary.
+
+/** The SQL aggregates of one outcome and how to read them back. Aliases are positional (`a3_…`), so no scenario id reaches SQL unquoted. */
+function planOutcome(o: OutcomeColumn, i: number): { inner: string[]; outer: string[]; read(row: SqlRow): OutcomeSummary } {
+  const col = ident(o.column);
+  const a = (s: string) => `a${i}_${s}`;
+  if (o.kind === 'boolean') {
+    return {
+      inner: [`count(${col}) AS ${a('n')}`, `count(*) FILTER (WHERE ${col}) AS ${a('k')}`],
+      outer: [a('n'), a('k')],
+      read: (row) => ({ id: o.id, label: o.label, type: 'boolean', ...tidyProportion(wilson(num(row[a('k')]), num(row[a('n')]))) }),
+    };
+  }
+  if (o.kind === 'category') {
+    const declared = o.values.map((v, j) => `count(*) FILTER (WHERE ${col} = ${literal(v)}) AS ${a(`v${j}`)}`);
+    const other = o.values.length === 0 ? 'TRUE' : `${col} NOT IN (${o.values.map(literal).join(', ')})`;
+    return {
+      inner: [`count(${col}) AS ${a('n')}`, ...declared, `count(*) FILTER (WHERE ${other}) AS ${a('other')}`],
+      outer: [a('n'), ...o.values.map((_, j) => a(`v${j}`)), a('other')],
+      read: (row) => {
+        const n = num(row[a('n')]);
+        return {
+          id: o.id,
+          label: o.label,
+          type: 'category',
+          values: o.values.map((value, j) => ({ value, ...tidyProportion(wilson(num(row[a(`v${j}`)]), n)) })),
+        };
+      },
+    };
+  }
+  const x = finiteSql(o.column);
+  const list = `[${SUMMARY_QUANTILES.join(', ')}]`;
+  return {
+    inner: [
+      `count(${x}) AS ${a('n')}`,
+      `avg(${x}) AS ${a('mean')}`,
+      `stddev_samp(${x}) AS ${a('sd')}`,
+      `min(${x}) AS ${a('min')}`,
+      `max(${x}) AS ${a('max')}`,
+      `quantile_cont(${x}, ${list}) AS ${a('q')}`,
+    ],
+    // DuckDB lists are 1-based; reading the elements in SQL keeps the reader's list conversion out of it.
+    outer: [a('n'), a('mean'), a('sd'), a('min'), a('max'), ...SUMMARY_QUANTILES.map((_, j) => `${a('q')}[${j + 1}] AS ${a(`q${j}`)}`)],
+    read: (row) => {
+      const n = num(row[a('n')]);
+      return {
+        id: o.id,
+        label: o.label,
+        type: 'number',
+        n,
+        mean: tidy(num(row[a('mean')])),
+        // stddev_samp is NULL for a single value; 0 there, as for n = 0 (read n).
+        sd: tidy(num(row[a('sd')])),
+        min: tidy(num(row[a('min')])),
+        max: tidy(num(row[a('max')])),
+        quantiles: SUMMARY_QUANTILES.map((p, j) => ({ p, value: tidy(num(row[a(`q${j}`)])) })),
+      };
+    },
+  };
+}
+
+/** Counts of undeclared category values, when the first pass found any: (outcome, cell) → [value, count][]. */
+async function undeclaredValues(table: BatchTable, outcomes: OutcomeColumn[]): Promise<Map<string, Map<number, [string, number][]>>> {
+  const out = new Map<string, Map<number, [string, number][]>>();
+  for (const o of outcomes) {
+    const col = ident(o.column);
+    const other = o.values.length === 0 ? `${col} IS NOT NULL` : `${col} NOT IN (${o.values.map(literal).join(', ')})`;
+    const rows = await table.all(
+      `SELECT grouping(cell) AS g, cell, ${col} AS v, count(*) AS k FROM ${table.from} WHERE ${other} ` +
+        `GROUP BY GROUPING SETS ((cell, ${col}), (${col})) ORDER BY g, cell, v`,
+    );
+    const byCell = new Map<number, [string, number][]>();
+    for (const r of rows) {
+      const cell = num(r.g) === 1 ? POOLED_CELL : num(r.cell);
+      const list = byCell.get(cell) ?? [];
+      list.push([String(r.v), num(r.k)]);
+      byCell.set(cell, list);
+    }
+    out.set(o.id, byCell);
+  }
+  return out;
+}
+
+function emptyOutcome(o: OutcomeColumn, undeclared: [string, number][] = []): OutcomeSummary {
+  if (o.kind === 'boolean') return { id: o.id, label: o.label, type: 'boolean', ...wilson(0, 0) };
+  if (o.kind === 'category')
+    return { id: o.id, label: o.label, type: 'category', values: [...o.values, ...undeclared.map(([v]) => v)].map((value) => ({ value, ...wilson(0, 0) })) };
+  return { id: o.id, label: o.label, type: 'number', n: 0, mean: 0, sd: 0, min: 0, max: 0, quantiles: SUMMARY_QUANTILES.map((p) => ({ p, value: 0 })) };
+}
+
+/**
+ * Per-cell and pooled summaries of the given outcomes: one pass over the table,
+ * plus a narrow second one only when a category holds undeclared values.
+ * Shared with scoring, which needs the counts but not the number outcomes.
+ */
+export async function aggregateOutcomes(
+  table: BatchTable,
+  outcomes: readonly OutcomeColumn[],
+): Promise<{ overall: CellSummary; cells: CellSummary[] }> {
+  const { meta } = table;
+  const plans = outcomes.map(planOutcome);
+  const inner = ['grouping(cell) AS g', 'cell', 'count(*) AS runs', ...plans.flatMap((p) => p.inner)];
+  const outer = ['g', 'cell', 'runs', ...plans.flatMap((p) => p.outer)];
+  const rows = await table.all(
+    `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${table.from} GROUP BY GROUPING SETS ((cell), ())) ORDER BY g, cell`,
+  );
+
+  const odd = outcomes.filter((o, i) => o.kind === 'category' && rows.some((r) => num(r[`a${i}_other`]) > 0));
+  const undeclared = odd.length > 0 ? await undeclaredValues(table, odd) : new Map<string, Map<number, [string, number][]>>();
+  const pooledUndeclared = (id: string) => undeclared.get(id)?.get(POOLED_CELL) ?? [];
+
+  const summarise = (row: SqlRow | undefined, cell: number, params: Record<string, number>): CellSummary => {
+    const runs = row ? num(row.runs) : 0;
+    return {
+      cell,
+      params,
+      runs,
+      outcomes: outcomes.map((o, i) => {
+        if (!row || runs === 0) return emptyOutcome(o, pooledUndeclared(o.id));
+        const s = plans[i]!.read(row);
+        if (s.type === 'category' && undeclared.has(o.id)) {
+          // Every cell lists the same values (as declared ones with count 0 are listed), so cells line up in a table.
+          const here = new Map(undeclared.get(o.id)?.get(cell) ?? []);
+          const n = num(row[`a${i}_n`]);
+          for (const [value] of pooledUndeclared(o.id)) s.values.push({ value, ...tidyProportion(wilson(here.get(value) ?? 0, n)) });
+        }
+        return s;
+      }),
+    };
+  };
+
+  const pooledRow = rows.find((r) => num(r.g) === 1);
+  const byCell = new Map<number, SqlRow>();
+  for (const r of rows) if (num(r.g) === 0 && r.cell !== null) byCell.set(num(r.cell), r);
+  return {
+    overall: summarise(pooledRow, POOLED_CELL, sharedParams(meta)),
+    cells: orderedCells(meta, byCell.keys()).map((c) => summarise(byCell.get(c.cell), c.cell, c.params)),
+  };
+}
+
+/**
+ * Summarises a batch table: every outcome over all runs and per cell.
+ *
+ * @example
+ * const table = await openBatch('out.parquet');
+ * try {
+ *   const summary = await summarizeBatch(table);
+ *   process.stdout.write(formatSummary(summary));
+ * } finally { table.close(); }
+ */
+export async function summarizeBatch(table: BatchTable): Promise<BatchSummary> {
+  const { meta } = table;
+  const { overall, cells } = await aggregateOutcomes(table, outcomeColumns(meta));
+  return {
+    scenario: { ...meta.scenario },
+    seed: meta.seed,
+    runs: overall.runs,
+    runsPerCell: meta.runsPerCell,
+    design: meta.design.kind,
+    swept: meta.design.sweep.map((a) => a.parameter),
+    overall,
+    cells,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Plain-text tables (shared with sensitivity and score).
+
+export type Align = 'l' | 'r';
+
+/** Lays out rows as columns separated by two spaces; trailing spaces are trimmed. */
+export function renderTable(rows: readonly (readonly string[])[], align: readonly Align[]): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, j) => (widths[j] = Math.max(widths[j] ?? 0, width(c))));
+  return rows.map((r) =>
+    r
+      .map((c, j) => {
+        const pad = ' '.repeat((widths[j] ?? 0) - width(c));
+        return (align[j] ?? 'l') === 'r' ? pad + c : c + pad;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** Display width: code points (the tables use no wide characters). */
+export function width(text: string): number {
+  return [...text].length;
+}
+
+/**
+ * A wide table in blocks no wider than `maxWidth`, each repeating the leading
+ * `keep` columns (as R prints a wide data frame). `header` rows are repeated too.
+ */
+export function renderWide(rows: readonly (readonly string[])[], align: readonly Align[], keep: number, maxWidth: number): string[] {
+  if (rows.length === 0) return [];
+  const total = rows[0]!.length;
+  const colWidth = (j: number) => Math.max(...rows.map((r) => width(r[j] ?? '')));
+  const lead = Array.from({ length: keep }, (_, j) => colWidth(j) + 2).reduce((s, w) => s + w, 0);
+  const blocks: number[][] = [];
+  let current: number[] = [];
+  let used = lead;
+  for (let j = keep; j < total; j++) {
+    const w = colWidth(j) + 2;
+    if (current.length > 0 && used + w > maxWidth) {
+      blocks.push(current);
+      current = [];
+      used = lead;
+    }
+    current.push(j);
+    used += w;
+  }
+  if (current.length > 0 || blocks.length === 0) blocks.push(current);
+  const out: string[] = [];
+  blocks.forEach((cols, b) => {
+    if (b > 0) out.push('');
+    const pick = [...Array.from({ length: keep }, (_, j) => j), ...cols];
+    out.push(...renderTable(rows.map((r) => pick.map((j) => r[j] ?? '')), pick.map((j) => align[j] ?? 'l')));
+  });
+  return out;
+}
+
+/** A share as a percentage: one decimal, more digits only where one decimal would show a non-zero share as 0.0. */
+export function percent(p: number): string {
+  const x = p * 100;
+  if (x !== 0 && Math.abs(x) < 0.05) return `${Number(x.toPrecision(2))}%`;
+  return `${x.toFixed(1)}%`;
+}
+
+/** A number for a table: 4 significant digits, integers as they are up to 10^9, an exponent beyond. */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const ax = Math.abs(x);
+  if (ax >= 1e9 || ax < 1e-4) return x.toExponential(2).replace('e+', 'e');
+  if (ax >= 1e4) return Math.round(x).toString();
+  return String(Number(x.toPrecision(4)));
+}
+
+function intervalText(p: Proportion): string {
+  if (p.n === 0) return '';
+  return `[${(p.lo * 100).toFixed(1)}, ${(p.hi * 100).toFixed(1)}]`;
+}
+
+function outcomeRows(outcomes: readonly OutcomeSummary[]): string[][] {
+  const rows: string[][] = [];
+  for (const o of outcomes) {
+    if (o.type === 'boolean') rows.push([o.id, o.n === 0 ? '—' : percent(o.p), intervalText(o), `${o.count}/${o.n}`]);
+    else if (o.type === 'category') {
+      rows.push([o.id, '', '', '']);
+      for (const v of o.values) rows.push([`  ${v.value}`, v.n === 0 ? '—' : percent(v.p), intervalText(v), `${v.count}/${v.n}`]);
+    } else if (o.n === 0) rows.push([o.id, '—', '', 'n 0']);
+    else {
+      const q = (p: number) => o.quantiles.find((x) => x.p === p)?.value ?? 0;
+      rows.push([o.id, formatNumber(q(0.5)), `[${formatNumber(q(0.05))} – ${formatNumber(q(0.95))}]`, `mean ${formatNumber(o.mean)}, sd ${formatNumber(o.sd)}, n ${o.n}`]);
+    }
+  }
+  return rows;
+}
+
+/** The value of an outcome (or category value) in one cell's column: a percentage, or a number outcome's median. */
+function cellValues(outcomes: readonly OutcomeSummary[]): string[] {
+  const out: string[] = [];
+  for (const o of outcomes) {
+    if (o.type === 'boolean') out.push(o.n === 0 ? '—' : percent(o.p));
+    else if (o.type === 'category') {
+      out.push('');
+      for (const v of o.values) out.push(v.n === 0 ? '—' : percent(v.p));
+    } else out.push(o.n === 0 ? '—' : formatNumber(o.quantiles.find((x) => x.p === 0.5)?.value ?? 0));
+  }
+  return out;
+}
+
+/** The largest half-width of a 95% Wilson interval at n runs (it peaks at p = ½): what a cell's shares can resolve. */
+function worstHalfWidth(n: number): number {
+  const z2 = 1.959963984540054 ** 2;
+  return (Math.sqrt(z2) * Math.sqrt(n / 4 + z2 / 4)) / (n + z2);
+}
+
+export interface FormatOptions {
+  /** Wrap wide tables at this many columns (default 100). */
+  width?: number;
+}
+
+/**
+ * The summary as plain text for a terminal.
+ *
+ * One table of all runs: booleans and category values as a percentage of runs
+ * with the 95% Wilson interval (in percent) and the count; number outcomes as
+ * the median, the 5%–95% range of runs, mean, sd and n. For a sweep, a second
+ * table has one row per outcome (category values indented) and one column per
+ * cell, headed by the swept parameters' values: the rows read like the first
+ * table and a parameter's effect reads along a row. Cells hold percentages
+ * (number outcomes: the median); the precision of a cell's shares is given once
+ * below it rather than per entry. Past `width` columns the cells wrap into
+ * further blocks that repeat the outcome names.
+ *
+ * @example
+ * process.stdout.write(formatSummary(await summarizeBatch(table)));
+ */
+export function formatSummary(summary: BatchSummary, options: FormatOptions = {}): string {
+  const maxWidth = options.width ?? 100;
+  const lines: string[] = [];
+  const sweep = summary.cells.length > 1;
+  const what = sweep
+    ? `${summary.cells.length} cells × ${summary.runsPerCell} runs (${summary.design}: ${summary.swept.join(', ') || 'no swept parameter'})`
+    : 'one cell';
+  lines.push(`${summary.scenario.title} (${summary.scenario.id})`);
+  lines.push(`${summary.runs} runs · seed ${summary.seed} · ${what}`);
+  lines.push('');
+  if (sweep) lines.push(`All cells pooled:`);
+  lines.push(...renderTable([['outcome', 'share', '95% CI (%)', 'runs'], ...outcomeRows(summary.overall.outcomes)], ['l', 'r', 'l', 'l']));
+  if (summary.overall.outcomes.some((o) => o.type === 'number'))
+    lines.push('', 'Number outcomes: median, [5% – 95%] of runs, mean, sd and n.');
+
+  if (sweep) {
+    lines.push('', 'By cell (% of runs; number outcomes: median):');
+    const swept = summary.swept.length > 0 ? summary.swept : Object.keys(summary.cells[0]?.params ?? {});
+    const header: string[][] = [['cell', ...summary.cells.map((c) => String(c.cell))]];
+    for (const p of swept) header.push([p, ...summary.cells.map((c) => (c.params[p] === undefined ? '' : formatNumber(c.params[p])))]);
+    header.push(['runs', ...summary.cells.map((c) => String(c.runs))]);
+    const labels = outcomeRows(summary.overall.outcomes).map((r) => r[0]!);
+    const columns = summary.cells.map((c) => cellValues(c.outcomes));
+    const body = labels.map((label, i) => [label, ...columns.map((col) => col[i] ?? '')]);
+    const rows = [...header, ...body];
+    lines.push(...renderWide(rows, ['l', ...summary.cells.map((): Align => 'r')], 1, maxWidth));
+    const sizes = summary.cells.map((c) => c.runs).filter((n) => n > 0);
+    if (sizes.length > 0) {
+      const n = Math.min(...sizes);
+      lines.push('', `With ${n} runs a cell's shares are within ±${(worstHalfWidth(n) * 100).toFixed(1)} points at most (95% Wilson); --json has every interval.`);
+    }
+    const empty = summary.cells.filter((c) => c.runs === 0).length;
+    if (empty > 0) lines.push(`${empty} cell${empty === 1 ? ' has' : 's have'} no runs in this file (interrupted, or in another shard).`);
+  }
+  return `${lines.join('\n')}\n`;
+}
