@@ -73,7 +73,7 @@ const code = await main(process.argv);
 process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n');
 process.exit(code);`;
   t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper, 'node', 'wargame', 'batch', id, '--runs', String(memoryRuns), '--seed', 'mem', '--out', join(dir, 'out.parquet'), '--quiet'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper, 'wargame', 'batch', id, '--runs', String(memoryRuns), '--seed', 'mem', '--out', join(dir, 'out.parquet'), '--quiet'], { encoding: 'utf8' });
   seconds = (performance.now() - t0) / 1000;
   const rss = /maxrss (\d+)/.exec(r.stderr ?? '');
   if (r.status !== 0 || !rss) console.log(`peak memory: the batch failed (exit ${r.status}): ${(r.stderr ?? '').slice(0, 500)}`);

@@ -405,6 +405,11 @@ export function formatSensitivity(result: SensitivityResult, options: FormatOpti
   // Wrap by whole parameters (SRC and S_i stay together).
   const rows = [head1, head2, ...body];
   const colW = (j: number) => Math.max(...rows.slice(1).map((r) => [...(r[j] ?? '')].length));
+  // A parameter's name heads its SRC and S_i columns: widen S_i (right-aligned) so the name never runs into the next parameter.
+  order.forEach((p, a) => {
+    const need = [...p.id].length + 1 - (colW(3 + 2 * a) + 2);
+    if (need > colW(4 + 2 * a)) head2[4 + 2 * a] = 'S_i'.padStart(need);
+  });
   const lead = [0, 1, 2].reduce((s, j) => s + colW(j) + 2, 0);
   const blocks: number[][] = [[]];
   let used = lead;
