@@ -36,12 +36,17 @@ export function createProgress(total: number, opts: { tty: boolean; quiet: boole
       },
     );
     bar.start(total, 0, { rate: '0', left: '?' });
+    let stopped = false;
     return {
       update(done) {
+        // Once stopped (finished, or a message must be printed), the bar never redraws over the text below it.
+        if (stopped) return;
         const r = rate(done);
         bar.update(done, { rate: Math.round(r).toLocaleString('en'), left: duration((total - done) / r) });
       },
       stop() {
+        if (stopped) return;
+        stopped = true;
         bar.stop();
       },
     };

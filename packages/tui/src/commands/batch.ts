@@ -131,16 +131,18 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
   const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), 256));
   if (!o.quiet && !o.json)
     err(
-      `${scenario.title} (${scenario.id}) · seed ${seed} · ${cells > 1 ? `${cells} cells × ` : ''}${o.runs} runs${shard.n > 1 ? ` · shard ${shard.k}/${shard.n} (runs ${range.from}–${range.to - 1})` : ''} · ${workers} worker${workers > 1 ? 's' : ''} → ${path}`,
+      `${scenario.title} (${scenario.id}) · seed ${seed} · ${cells > 1 ? `${cells} cells × ` : ''}${o.runs} runs${shard.n > 1 ? ` · shard ${shard.k}/${shard.n} (runs ${range.from}–${range.to - 1})` : ''} · ${workers} worker${workers > 1 ? 's' : ''} → ${path}${start > range.from && start < range.to ? ` (resuming: ${start - range.from} runs done)` : ''}`,
     );
 
   if (start < range.to) {
     const sink = await openSink({ path, format, columns: meta.columns, ...(o.resume ? { resume: { path } } : {}) });
     const controller = new AbortController();
     let abandoned = false;
+    const progress = createProgress(range.to - start, { tty: process.stderr.isTTY === true, quiet: o.quiet === true, label: 'batch' });
     const onSignal = (signal: NodeJS.Signals) => {
       if (!controller.signal.aborted) {
         controller.abort();
+        progress.stop();
         err(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: finishing the runs in progress, then writing what is done (Ctrl-C again to abandon without writing).`);
       } else if (!abandoned) {
         abandoned = true;
@@ -152,7 +154,6 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const progress = createProgress(range.to - start, { tty: process.stderr.isTTY === true, quiet: o.quiet === true, label: 'batch' });
     try {
       const result = await executeBatch({
         setup: { sources: loaded.sources, design: design.value, seed, runsPerCell: o.runs, hash: scenario.hash },
