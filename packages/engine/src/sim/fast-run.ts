@@ -104,7 +104,10 @@ export function prepareFastRun(scenario: CompiledScenario): FastPlan {
       nowTurn: new Int32Array(party.interests.length).fill(-1),
     };
   });
-  const effectCounts = scenario.parties.flatMap((p) => p.moves.map((m) => Math.max(m.effects.length, m.failure.length)));
+  const effectCounts = [
+    ...scenario.parties.flatMap((p) => p.moves.map((m) => Math.max(m.effects.length, m.failure.length))),
+    ...scenario.events.map((e) => e.effects.length),
+  ];
   ensureScratch(Math.max(1, ...effectCounts), Math.max(1, ...scenario.parties.map((p) => p.interests.length)), Math.max(1, maxMoves));
   return {
     scenario,
@@ -156,7 +159,8 @@ function meanAmount(e: CompiledEffect, world: World): number {
 /** applySequential with drawn amounts. */
 function applyEvent(plan: FastPlan, s: GameState, effects: readonly CompiledEffect[], next: () => number): void {
   // Amounts are all settled before any is applied, as drawEffects does.
-  const amounts = effects.map((e) => drawAmount(e, s, next));
+  const amounts = scratchDrawn;
+  for (let i = 0; i < effects.length; i++) amounts[i] = drawAmount(effects[i]!, s, next);
   for (let i = 0; i < effects.length; i++) {
     const e = effects[i]!;
     const a = amounts[i]!;
@@ -177,6 +181,7 @@ let scratchAmounts = new Float64Array(16);
 let scratchSuccess = new Float64Array(64);
 let scratchFailure = new Float64Array(64);
 let scratchAvail = new Int32Array(64);
+let scratchDrawn = new Float64Array(16);
 
 function ensureScratch(effects: number, interests: number, moves: number): void {
   if (scratchSaved.length < effects) {
@@ -188,6 +193,7 @@ function ensureScratch(effects: number, interests: number, moves: number): void 
     scratchFailure = new Float64Array(interests);
   }
   if (scratchAvail.length < moves) scratchAvail = new Int32Array(moves);
+  if (scratchDrawn.length < effects) scratchDrawn = new Float64Array(effects);
 }
 
 /** The look-ahead utility change of the affected interests after `effects` (the `after` of valueMoves), written into `out`. */
@@ -359,7 +365,8 @@ function fastTurn(plan: FastPlan, s: GameState): void {
     const move = fp.party.moves[chosen[p]!]!;
     const success = move.chance === null || u < move.chance(s);
     const effects = success ? move.effects : move.failure;
-    const amounts = effects.map((e) => drawAmount(e, s, next));
+    const amounts = scratchDrawn;
+    for (let i = 0; i < effects.length; i++) amounts[i] = drawAmount(effects[i]!, s, next);
     for (let i = 0; i < effects.length; i++) {
       const e = effects[i]!;
       const k = e.target.index;
