@@ -185,3 +185,57 @@ describe('wargame batch refuses bad requests with a clear message', () => {
     expect(r.stderr).toMatch(/is not this batch: it has seed a, not b/);
   });
 });
+
+describe('wargame sensitivity, score and report on a batch output', () => {
+  it('sensitivity ranks the swept parameters; without a sweep it says what to run', () => {
+    batch(['sochi-2021', '--runs', '60', '--seed', 'sens', '--sweep', 'western_pressure=10,90', '--out', at('sens.parquet')]);
+    batch(['sochi-2021', '--runs', '100', '--seed', 'plain', '--out', at('plain.parquet')]);
+    const r = runCli(['sensitivity', at('sens.parquet'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.parameters.filter((p: { swept: boolean }) => p.swept).map((p: { id: string }) => p.id)).toEqual(['western_pressure']);
+    expect(runCli(['sensitivity', at('sens.parquet')]).stdout).toMatch(/SRC\s+S_i/);
+    const none = runCli(['sensitivity', at('plain.parquet')]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/--sweep/);
+  });
+
+  it('score reads an observed file and scores it; a malformed one gets located errors', () => {
+    batch(['sochi-2021', '--runs', '100', '--seed', 'plain', '--out', at('plain.parquet'), '--force']);
+    writeFileSync(at('observed.yaml'), 'csto_discredited: true\nregional_order: contested\n');
+    const r = runCli(['score', at('plain.parquet'), '--observed', at('observed.yaml'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const score = JSON.parse(r.stdout);
+    const o = score.overall.outcomes.find((x: { id: string }) => x.id === 'csto_discredited');
+    // Brier of a boolean that happened: (1 − p)².
+    expect(o.brier).toBeCloseTo((1 - o.p) ** 2, 9);
+
+    writeFileSync(at('bad.yaml'), 'csto_discreditted: true\nregional_order: chaos\n');
+    const bad = runCli(['score', at('plain.parquet'), '--observed', at('bad.yaml')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/bad\.yaml:1:1 .*unknown outcome "csto_discreditted".*did you mean "csto_discredited"/);
+    expect(bad.stderr).toMatch(/bad\.yaml:2:17 .*"chaos"/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    expect(runCli(['score', at('plain.parquet'), '--observed', at('missing.yaml')]).stderr).toMatch(/missing\.yaml does not exist/);
+  });
+
+  it('report writes a self-contained HTML file with charts, and Markdown', () => {
+    const r = runCli(['report', at('sens.parquet'), '--format', 'html', '--out', at('sens.html')]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(at('sens.html'), 'utf8');
+    expect(html).toMatch(/<svg/);
+    expect(html).not.toMatch(/<script/);
+    expect(html).toMatch(/Sensitivity/i);
+    expect(runCli(['report', at('sens.parquet'), '--format', 'md', '--out', at('sens.md')]).code).toBe(0);
+    expect(readFileSync(at('sens.md'), 'utf8')).toMatch(/data:image\/svg\+xml;base64,/);
+  });
+
+  it('a damaged output is refused with a clear message', () => {
+    writeFileSync(at('junk.parquet'), 'not parquet at all');
+    const r = runCli(['sensitivity', at('junk.parquet')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/junk\.parquet/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
