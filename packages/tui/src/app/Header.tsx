@@ -1,0 +1,50 @@
+/** The top line: scenario, the player's party and posture, the date and turn, and whether the game is saved. */
+import { Box, Text } from 'ink';
+import { truncate } from './format.js';
+
+export function Header({ width, title, party, posture, date, turn, turns, dirty, ended }: {
+  width: number;
+  title: string;
+  party: string;
+  posture: string;
+  date: string;
+  turn: number;
+  turns: number;
+  dirty: boolean;
+  ended: boolean;
+}) {
+  // Cut by hand rather than by flexbox, so the line never wraps in a narrow terminal.
+  const right = dirty ? ' ● unsaved' : ' ✔ saved';
+  const when = ended ? `${date} · game over after ${turn} turns` : `${date} · turn ${turn} of ${turns}`;
+  const room = Math.max(0, width - right.length);
+  const who = truncate(` ${party} (${posture})`, room);
+  const rest = truncate(` │ ${when}`, room - who.length);
+  const tail = truncate(` │ ${title}`, room - who.length - rest.length);
+  const pad = ' '.repeat(Math.max(0, room - who.length - rest.length - tail.length));
+  return (
+    <Box width={width}>
+      <Text>
+        <Text bold color="yellow">{who}</Text>
+        <Text bold>{rest}</Text>
+        <Text dimColor>{tail}</Text>
+        <Text>{pad}</Text>
+        <Text color={dirty ? 'yellow' : 'green'}>{right}</Text>
+      </Text>
+    </Box>
+  );
+}
+
+/** The bottom line: the keys that work here, or a message; help is always named. */
+export function Footer({ width, keys, status }: { width: number; keys: string; status: string | null }) {
+  const help = ' ? help ';
+  const text = truncate(status ?? keys, Math.max(0, width - help.length));
+  return (
+    <Box width={width}>
+      <Text>
+        <Text {...(status ? { color: 'cyan' } : { dimColor: true })}>{text}</Text>
+        <Text>{' '.repeat(Math.max(0, width - help.length - text.length))}</Text>
+        <Text bold>{help}</Text>
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,212 @@
+/**
+ * The briefing a player reads before each turn, as plain data: the date, key
+ * indicators with their history, the player's relations, last turn's news
+ * (events and every party's move, each with the source passage behind it) and
+ * the moves the player can make with their expected effects.
+ */
+import { availableMoves, monthText, type Citation, type CompiledEffect, type CompiledScenario, type GameState, type Session, type TurnLog } from '@wargame/engine';
+import { formatSigned, formatValue } from './format.js';
+
+export interface IndicatorRow {
+  id: string;
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  /** Change over the last turn. */
+  change: number;
+  /** Values from the first state to now. */
+  series: number[];
+  unit?: string;
+}
+
+export interface RelationRow {
+  /** The other party's id and name. */
+  id: string;
+  name: string;
+  value: number;
+  change: number;
+  series: number[];
+}
+
+export interface Quote {
+  text: string;
+  source: string;
+}
+
+export interface NewsItem {
+  kind: 'event' | 'move';
+  headline: string;
+  /** A second line: a posture change, a failure, the record a move follows. */
+  detail?: string;
+  quotes: Quote[];
+  /** The player's own move. */
+  mine: boolean;
+}
+
+export interface MoveOption {
+  id: string;
+  label: string;
+  description?: string;
+  /** Expected effects as a person reads them: "Border tension −3". */
+  effects: string[];
+  /** Chance of success, when the move can fail. */
+  chance?: number;
+  failure: string[];
+  /** This is the move the history track records for the player at this date. */
+  onRecord: boolean;
+  quotes: Quote[];
+}
+
+export interface Briefing {
+  scenarioTitle: string;
+  party: { id: string; name: string; posture: string };
+  date: string;
+  /** 1-based number of the turn about to be played (or the last one once ended). */
+  turn: number;
+  turns: number;
+  ended: boolean;
+  indicators: IndicatorRow[];
+  relations: RelationRow[];
+  lastTurn: { date: string; items: NewsItem[]; drifts: string[] } | null;
+  moves: MoveOption[];
+}
+
+/** "Author (written)" or the title or the file name of a cited source. */
+export function sourceLabel(scenario: CompiledScenario, file: string): string {
+  const s = scenario.doc.sources.find((x) => x.file === file);
+  if (!s) return file;
+  const who = s.author ?? s.title ?? s.file;
+  return s.written ? `${who}, ${s.written}` : who;
+}
+
+export function quotesOf(scenario: CompiledScenario, cite: readonly Citation[] | undefined, max = 2): Quote[] {
+  const seen = new Set<string>();
+  const out: Quote[] = [];
+  for (const c of cite ?? []) {
+    if (seen.has(c.quote)) continue;
+    seen.add(c.quote);
+    out.push({ text: c.quote, source: sourceLabel(scenario, c.source) });
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** Display name of an effect's target: the indicator's label, or "relations A–B". */
+export function targetLabel(scenario: CompiledScenario, e: Pick<CompiledEffect, 'target'>): string {
+  if (e.target.kind === 'indicator') return scenario.indicators[e.target.index]!.label;
+  const [a, b] = scenario.relations.pairs[e.target.index]!;
+  return `relations ${scenario.parties[a]!.name}–${scenario.parties[b]!.name}`;
+}
+
+/** What an effect is expected to do in a world: "+5", "−2…−6", "→ 1". */
+export function describeEffect(scenario: CompiledScenario, e: CompiledEffect, world: GameState): string {
+  const amount =
+    e.amount.kind === 'fixed'
+      ? formatSigned(e.amount.value)
+      : e.amount.kind === 'range'
+        ? `${formatSigned(e.amount.lo)}…${formatSigned(e.amount.hi)}`
+        : formatSigned(e.amount.fn(world));
+  const shown = e.op === 'set' ? `→ ${e.amount.kind === 'fixed' ? formatValue(e.amount.value) : amount.replace(/^\+/, '')}` : amount;
+  return `${targetLabel(scenario, e)} ${shown}`;
+}
+
+function seriesOf(states: readonly GameState[], pick: (s: GameState) => number): number[] {
+  return states.map(pick);
+}
+
+/** The news of one turn: events (not the recurring drifts) and every party's move. */
+export function newsOf(scenario: CompiledScenario, log: TurnLog, playerId: string | null): { items: NewsItem[]; drifts: string[] } {
+  const items: NewsItem[] = [];
+  const drifts: string[] = [];
+  for (const e of log.events) {
+    if (e.kind === 'recurring') {
+      drifts.push(e.label);
+      continue;
+    }
+    items.push({ kind: 'event', headline: `⚡ ${e.label}${e.kind === 'injected' ? ' (injected)' : ''}`, quotes: quotesOf(scenario, e.cite, 1), mine: false });
+  }
+  for (const p of log.parties) {
+    const party = scenario.parties.find((x) => x.id === p.party)!;
+    const mine = p.party === playerId;
+    const who = mine ? `${party.name} (you)` : party.name;
+    const posture = (id: string) => party.postureLabels[party.postures.indexOf(id)] ?? id;
+    const what = p.move === null ? 'made no move' : `${p.moveLabel}${p.success ? '' : ' — it failed'}${p.adjudicated ? ' (adjudicated)' : ''}`;
+    const details: string[] = [];
+    if (p.transition) details.push(`turned from ${posture(p.transition.from)} to ${posture(p.transition.to)}${p.transition.reason ? `: ${p.transition.reason}` : ''}`);
+    if (p.controller === 'history') details.push(p.historical?.recorded ? `as on the record${p.historical.note ? `: ${p.historical.note}` : ''}` : 'following history: no recorded move');
+    const cite = p.controller === 'history' && p.historical?.recorded ? p.historical.cite : p.move === null ? [] : (party.moves.find((m) => m.id === p.move)?.cite ?? []);
+    items.push({
+      kind: 'move',
+      headline: `${mine ? '★' : '•'} ${who}: ${what}`,
+      ...(details.length > 0 ? { detail: details.join('; ') } : {}),
+      quotes: quotesOf(scenario, cite, 1),
+      mine,
+    });
+  }
+  return { items, drifts };
+}
+
+/**
+ * The briefing at the session's head for the player's party.
+ *
+ * @example
+ * const b = buildBriefing(scenario, session, 0);
+ * b.moves.map((m) => m.label);
+ */
+export function buildBriefing(scenario: CompiledScenario, session: Session, partyIndex: number): Briefing {
+  const path = session.path();
+  const states = path.map((n) => session.stateOf(n.id));
+  const now = states.at(-1)!;
+  const before = states.length > 1 ? states.at(-2)! : now;
+  const party = scenario.parties[partyIndex]!;
+  const indicators: IndicatorRow[] = scenario.indicators
+    .map((ind, i) => ({ ind, i }))
+    .filter(({ ind }) => ind.key)
+    .map(({ ind, i }) => ({
+      id: ind.id,
+      label: ind.label,
+      value: now.ind[i]!,
+      min: ind.min,
+      max: ind.max,
+      change: now.ind[i]! - before.ind[i]!,
+      series: seriesOf(states, (s) => s.ind[i]!),
+      ...(ind.unit === undefined ? {} : { unit: ind.unit }),
+    }));
+  const relations: RelationRow[] = [];
+  scenario.relations.pairs.forEach(([a, b], k) => {
+    if (a !== partyIndex && b !== partyIndex) return;
+    const other = scenario.parties[a === partyIndex ? b : a]!;
+    relations.push({ id: other.id, name: other.name, value: now.rel[k]!, change: now.rel[k]! - before.rel[k]!, series: seriesOf(states, (s) => s.rel[k]!) });
+  });
+  const last = path.at(-1)!.log;
+  const lastTurn = last ? { date: last.date, ...newsOf(scenario, last, party.id) } : null;
+  const recorded = scenario.history.find((h) => h.month === now.month && h.party === partyIndex);
+  const moves: MoveOption[] = now.ended
+    ? []
+    : availableMoves(scenario, partyIndex, now).map((m) => {
+        const chance = m.chance === null ? undefined : Math.min(1, Math.max(0, m.chance(now)));
+        return {
+          id: m.id,
+          label: m.label,
+          ...(m.description === undefined ? {} : { description: m.description }),
+          effects: m.effects.map((e) => describeEffect(scenario, e, now)),
+          ...(chance === undefined ? {} : { chance }),
+          failure: m.failure.map((e) => describeEffect(scenario, e, now)),
+          onRecord: recorded !== undefined && party.moves[recorded.move]!.id === m.id,
+          quotes: quotesOf(scenario, m.cite, 1),
+        };
+      });
+  return {
+    scenarioTitle: scenario.title,
+    party: { id: party.id, name: party.name, posture: party.postureLabels[now.posture[partyIndex]!] ?? party.postures[now.posture[partyIndex]!]! },
+    date: now.ended ? (last?.date ?? monthText(now.month)) : monthText(now.month),
+    turn: now.ended ? now.turn : now.turn + 1,
+    turns: scenario.calendar.turns,
+    ended: now.ended,
+    indicators,
+    relations,
+    lastTurn,
+    moves,
+  };
+}

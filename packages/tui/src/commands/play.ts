@@ -1,0 +1,100 @@
+/**
+ * `wargame play [scenario] [--as PARTY] [--seed N] [--from YYYY-MM]`: a
+ * student plays one party in the terminal. Arguments are checked before
+ * anything is drawn; the ink app is loaded only once a game can start.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { formatIssue, monthText, type CompiledScenario } from '@wargame/engine';
+import { parseStartMonth, resolveParty } from '../app/play-setup.js';
+import { err, out, UserError, writeFileAtomic } from '../io.js';
+import { readScenario, shippedScenarios } from '../scenario-files.js';
+import { loadOrFail } from './load.js';
+
+export interface PlayOptions {
+  as?: string;
+  seed?: string;
+  from?: string;
+  save?: string;
+  runs: number;
+}
+
+/** Drawn here, at the edge: the engine never draws. */
+function drawSeed(): string {
+  return String(Math.floor(Math.random() * 1_000_000));
+}
+
+/** A scenario's title from its main file's `title:` line, without loading it (for the picker). */
+function quickTitle(path: string): string {
+  try {
+    const file = statSync(path).isDirectory() ? join(path, 'scenario.yaml') : path;
+    const head = readFileSync(file, 'utf8').slice(0, 8192);
+    const m = /^title:\s*(.+)$/m.exec(head);
+    return m ? m[1]!.trim().replace(/^(['"])(.*)\1$/, '$2') : '';
+  } catch {
+    return '';
+  }
+}
+
+function display(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+export async function playCommand(arg: string | undefined, opts: PlayOptions): Promise<number> {
+  let scenario: CompiledScenario | undefined;
+  let partyIndex: number | undefined;
+  let from: number | undefined;
+  if (arg === undefined && (opts.as !== undefined || opts.from !== undefined))
+    throw new UserError(`${opts.as !== undefined ? '--as' : '--from'} needs a scenario: wargame play <scenario>${opts.as !== undefined ? ` --as ${opts.as}` : ''}${opts.from !== undefined ? ` --from ${opts.from}` : ''} (shipped: ${shippedScenarios().map((s) => s.id).join(', ')})`);
+  if (arg !== undefined) {
+    scenario = loadOrFail(arg);
+    if (opts.as !== undefined) {
+      const p = resolveParty(scenario, opts.as);
+      if (!p.ok) throw new UserError(p.message);
+      partyIndex = p.value;
+    }
+    if (opts.from !== undefined) {
+      const f = parseStartMonth(scenario, opts.from);
+      if (!f.ok) throw new UserError(f.message);
+      from = f.value;
+    }
+  }
+  if (opts.save !== undefined && existsSync(opts.save) && statSync(opts.save).isDirectory()) throw new UserError(`--save ${opts.save} is a folder; give a file name`);
+  if (!process.stdin.isTTY) {
+    err('wargame play is interactive and needs a terminal, but standard input is not one (a pipe or a file).');
+    err('Run it in a terminal, or play a whole game without one: wargame run <scenario> --seed N');
+    return 2;
+  }
+  // NO_COLOR (no-color.org): ink's colour library reads FORCE_COLOR only, so turn it into that before ink loads.
+  if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
+  const seed = opts.seed ?? drawSeed();
+  const catalog = scenario ? [] : shippedScenarios().map((s) => ({ id: s.id, title: quickTitle(s.path) }));
+  if (!scenario && catalog.length === 0) throw new UserError('no shipped scenarios found: give a scenario file or folder, e.g. wargame play ./my-scenario');
+  const scenarioName = (s: CompiledScenario) => arg ?? s.id;
+  const { runPlay } = await import('../app/run-play.js');
+  const { summary, timing } = await runPlay({
+    catalog,
+    loadScenario: (id) => {
+      const r = readScenario(id);
+      return r.ok ? { ok: true, scenario: r.scenario } : { ok: false, message: `${r.issues.map(formatIssue).join('\n')}\ncannot load scenario "${id}" (run: wargame validate ${id})` };
+    },
+    ...(scenario ? { scenario } : {}),
+    ...(partyIndex === undefined ? {} : { partyIndex }),
+    ...(from === undefined ? {} : { from }),
+    seed,
+    savePath: (s, party) => opts.save ?? `${s.id}-${party}-seed${seed}.save.json`,
+    writeFile: writeFileAtomic,
+    backgroundRuns: opts.runs,
+    replayCommand: (s, party, start) => `wargame play ${scenarioName(s)} --as ${party} --seed ${seed}${start !== s.calendar.start ? ` --from ${monthText(start)}` : ''}`,
+  });
+  if (summary?.saved) out(`Saved game: ${display(summary.savePath)} (turn ${summary.turn}). Check it replays: wargame replay ${display(summary.savePath)}`);
+  if (process.env['WARGAME_TIMING']) {
+    const r = timing.renders;
+    const sorted = [...r].sort((a, b) => a - b);
+    err(
+      `timing: first frame ${timing.firstFrameMs?.toFixed(0) ?? '?'} ms after process start; ${r.length} renders, median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { monthIndex } from '@wargame/engine';
+import { buildBriefing } from '../src/app/briefing-model.js';
+import { buildDebrief, frequencySentence, tallyOutcomes } from '../src/app/debrief-model.js';
+import { formatChange, meterBar, sparkline, wrapText } from '../src/app/format.js';
+import { playLayout } from '../src/app/layout.js';
+import { createPlaySession, parseStartMonth, resolveParty, startDates } from '../src/app/play-setup.js';
+import { initialUi, reduceKey, type KeyContext } from '../src/app/ui-state.js';
+import { shipped } from './helpers.js';
+
+describe('play: text helpers', () => {
+  it('draws bars in eighths with the empty part visible, and changes with their direction in the glyph', () => {
+    expect(meterBar(25, 0, 100, 10)).toBe('██▌░░░░░░░');
+    expect(meterBar(0, 0, 100, 4)).toBe('░░░░');
+    expect(meterBar(150, 0, 100, 4)).toBe('████');
+    expect([formatChange(2.04), formatChange(-3.5), formatChange(0.01)]).toEqual(['▲+2', '▼−3.5', '·']);
+  });
+
+  it('draws sparklines on the series range, flat series at their place in the declared range', () => {
+    expect(sparkline([0, 50, 100], 3)).toBe('▁▅█');
+    expect(sparkline([1, 2, 3, 4, 5], 3)).toBe('▁▅█');
+    expect(sparkline([0, 0, 0], 3, 5, { min: 0, max: 100 })).toBe('▁▁▁');
+    expect(sparkline([100, 100], 2, 5, { min: 0, max: 100 })).toBe('██');
+  });
+
+  it('wraps at word boundaries', () => {
+    expect(wrapText('the quick brown fox jumps', 10)).toEqual(['the quick', 'brown fox', 'jumps']);
+  });
+});
+
+describe('play: setup', () => {
+  const s = shipped('peace-tracks');
+
+  it('finds parties by id or name and suggests the nearest on a typo', () => {
+    expect(resolveParty(s, 'Armenia')).toEqual({ ok: true, value: 0 });
+    expect(resolveParty(s, 'european union (with france)')).toEqual({ ok: true, value: 2 });
+    expect(resolveParty(s, 'azerbajan')).toMatchInlineSnapshot(`
+      {
+        "message": "no party "azerbajan" in scenario peace-tracks (did you mean "azerbaijan"?); its parties are armenia, azerbaijan, eu, russia, us",
+        "ok": false,
+      }
+    `);
+  });
+
+  it('offers the start and every later date on the history track', () => {
+    expect(startDates(s).map((d) => d.date)).toEqual(['2023-10', '2023-11', '2024-02', '2024-04', '2024-05']);
+    expect(startDates(s)[1]!.label).toContain('history followed until then · on the record: Armenia: Send Baku an updated draft');
+  });
+
+  it('checks --from precisely', () => {
+    expect(parseStartMonth(s, '2024-02')).toEqual({ ok: true, value: monthIndex('2024-02') });
+    expect(parseStartMonth(s, '2025-01')).toMatchInlineSnapshot(`
+      {
+        "message": "--from 2025-01 is outside scenario peace-tracks's calendar (2023-10 to 2024-09); dates on its history track: 2023-10, 2023-11, 2024-02, 2024-04, 2024-05",
+        "ok": false,
+      }
+    `);
+    expect(parseStartMonth(s, '24-02')).toMatchInlineSnapshot(`
+      {
+        "message": "--from 24-02: expected a month as YYYY-MM, e.g. 2023-10",
+        "ok": false,
+      }
+    `);
+  });
+
+  it('follows history to the start date, so the player takes over there', () => {
+    const r = createPlaySession(s, { seed: '1', from: monthIndex('2024-02') });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.value.startTurn).toBe(4);
+    expect(r.value.session.history().every((t) => t.parties.every((p) => p.controller === 'history'))).toBe(true);
+    expect(buildBriefing(s, r.value.session, 0).date).toBe('2024-02');
+  });
+});
+
+describe('play: keys', () => {
+  const ctx: KeyContext = { ended: false, moves: 3, parties: 4, options: 5, dirty: true, page: 5 };
+
+  it('moves the cursor within the list and plays the highlighted move', () => {
+    let ui = initialUi();
+    for (let i = 0; i < 5; i++) ui = reduceKey(ui, '', { downArrow: true }, ctx).ui;
+    expect(ui.moveCursor).toBe(2);
+    expect(reduceKey(ui, '', { return: true }, ctx).command).toEqual({ type: 'play', move: 2 });
+  });
+
+  it('asks before quitting with unsaved turns, and not otherwise', () => {
+    expect(reduceKey(initialUi(), 'q', {}, ctx)).toMatchObject({ ui: { overlay: 'quit' } });
+    expect(reduceKey(initialUi(), 'q', {}, { ...ctx, dirty: false }).command).toEqual({ type: 'quit' });
+  });
+
+  it('keeps help one key away from every screen', () => {
+    for (const overlay of ['none', 'explain'] as const) expect(reduceKey({ ...initialUi(), overlay }, '?', {}, ctx).ui.overlay).toBe('help');
+    expect(reduceKey(initialUi(), '?', {}, { ...ctx, ended: true }).ui.overlay).toBe('help');
+  });
+});
+
+describe('play: layout', () => {
+  it('fits 80×24 with tabs and uses side-by-side panes on a large terminal', () => {
+    expect(playLayout(80, 24, 8)).toMatchObject({ height: 23, split: false, moveRows: 7, paneRows: 9 });
+    expect(playLayout(160, 48, 8)).toMatchObject({ height: 47, split: true });
+  });
+});
+
+describe('play: debrief model', () => {
+  it('compares the path with the record and phrases frequencies', () => {
+    const s = shipped('sochi-2021');
+    const r = createPlaySession(s, { seed: '1' });
+    if (!r.ok) throw new Error(r.message);
+    while (!r.value.session.state.ended) r.value.session.advance({ choices: { armenia: 'stay_the_course' } });
+    const d = buildDebrief(s, r.value.session, 0, 0);
+    expect(d.turnsPlayed).toBe(12);
+    expect(d.recorded).toBeGreaterThan(0);
+    expect(d.path[0]).toMatchObject({ date: '2021-11', yours: 'Keep talking, concede nothing new' });
+    const line = d.outcomes.find((o) => o.type === 'boolean')!;
+    const columns = { [line.id]: [true, false, false, true] };
+    const f = tallyOutcomes(s, columns, { [line.id]: line.result });
+    expect(frequencySentence(line, f[line.id])).toMatch(new RegExp(`^${line.label.replace(/[()]/g, '.')}: in 50% of 4 runs; you (got it|did not)`));
+  });
+});
