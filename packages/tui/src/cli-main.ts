@@ -1,11 +1,12 @@
 /** The `wargame` program: its commands and the error boundary (cli.ts runs it). */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseShard, parseSweep } from '@wargame/batch';
-import { mergeCommand, reportCommand, scoreCommand, sensitivityCommand } from './commands/analyse.js';
-import { batchCommandRun } from './commands/batch.js';
+// Commands that need the batch package (DuckDB, vega, worker pools) or ink are imported when run,
+// so `wargame run` or `wargame play` do not pay for the others' modules at start-up.
+import { parseShard, parseSweep } from '@wargame/batch/design';
+import type { MergeOptions } from './commands/analyse.js';
+import type { BatchOptions } from './commands/batch.js';
 import { VERSION } from './version.js';
 import { historyFitCommand } from './commands/history-fit.js';
-import { playCommand } from './commands/play.js';
 import { inspectCommand } from './commands/inspect.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
@@ -150,8 +151,8 @@ export function buildProgram(): Command {
     .option('--force', 'replace an existing --out')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress or notes on stderr')
-    .action(async (scenario: string, o: Parameters<typeof batchCommandRun>[1]) => {
-      process.exitCode = await batchCommandRun(scenario, o);
+    .action(async (scenario: string, o: BatchOptions) => {
+      process.exitCode = await (await import('./commands/batch.js')).batchCommandRun(scenario, o);
     });
 
   program
@@ -162,8 +163,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format (default: from --out)').choices(['parquet', 'csv', 'jsonl']))
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'print nothing but errors')
-    .action(async (inputs: string[], o: Parameters<typeof mergeCommand>[1]) => {
-      process.exitCode = await mergeCommand(inputs, o);
+    .action(async (inputs: string[], o: MergeOptions) => {
+      process.exitCode = await (await import('./commands/analyse.js')).mergeCommand(inputs, o);
     });
 
   program
@@ -172,7 +173,7 @@ export function buildProgram(): Command {
     .argument('<outputs...>', 'a batch output (or the shards of one)')
     .option('--json', 'print the result as JSON')
     .action(async (paths: string[], o: { json?: boolean }) => {
-      process.exitCode = await sensitivityCommand(paths, o);
+      process.exitCode = await (await import('./commands/analyse.js')).sensitivityCommand(paths, o);
     });
 
   program
@@ -182,7 +183,7 @@ export function buildProgram(): Command {
     .requiredOption('--observed <file>', 'a YAML file of observed outcomes: name: value')
     .option('--json', 'print the scores as JSON')
     .action(async (paths: string[], o: { observed: string; json?: boolean }) => {
-      process.exitCode = await scoreCommand(paths, o);
+      process.exitCode = await (await import('./commands/analyse.js')).scoreCommand(paths, o);
     });
 
   program
@@ -192,7 +193,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'report format').choices(['md', 'html']).default('html'))
     .option('--out <file>', 'the report file (default: beside the output, <name>.report.<format>)')
     .action(async (path: string, o: { format: 'md' | 'html'; out?: string }) => {
-      process.exitCode = await reportCommand(path, o);
+      process.exitCode = await (await import('./commands/analyse.js')).reportCommand(path, o);
     });
 
   program
@@ -205,7 +206,7 @@ export function buildProgram(): Command {
     .option('--save <file>', 'where s saves the game (default: <scenario>-<party>-seed<seed>.save.json)')
     .option('--runs <n>', 'computer-played runs in the debrief\'s background batch (0: none)', intIn(0, 100_000), 2000)
     .action(async (scenario: string | undefined, o: { as?: string; seed?: string; from?: string; save?: string; runs: number }) => {
-      process.exitCode = await playCommand(scenario, o);
+      process.exitCode = await (await import('./commands/play.js')).playCommand(scenario, o);
     });
 
   return program;

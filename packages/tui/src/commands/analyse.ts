@@ -37,7 +37,14 @@ async function withBatch<T>(paths: string | string[], use: (table: BatchTable) =
   }
 }
 
-export async function mergeCommand(inputs: string[], o: { out: string; format?: OutputFormat; json?: boolean; quiet?: boolean }): Promise<number> {
+export interface MergeOptions {
+  out: string;
+  format?: OutputFormat;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export async function mergeCommand(inputs: string[], o: MergeOptions): Promise<number> {
   const r = await mergeOutputs(inputs, o.out, o.format);
   if (!r.ok) throw new UserError(r.message);
   if (!o.quiet) err(`merged ${inputs.length} file${inputs.length === 1 ? '' : 's'} into ${o.out}: ${r.meta.completed} runs`);
