@@ -1,5 +1,5 @@
 /** One run of a batch, from its global index to its output row. */
-import { evaluateOutcomes, fastRun, type CompiledScenario, type FastPlan } from '@wargame/engine';
+import { evaluateOutcomes, fastRun, prepareFastRun, type CompiledScenario, type FastPlan } from '@wargame/engine';
 import type { Row } from './columns.js';
 import type { BatchDesign } from './meta.js';
 import { runSeed } from './design.js';
@@ -10,6 +10,11 @@ export interface RowContext {
   design: BatchDesign;
   seed: string;
   runsPerCell: number;
+}
+
+/** A row context for a scenario already compiled in this thread. */
+export function prepareBatchContext(scenario: CompiledScenario, design: BatchDesign, seed: string, runsPerCell: number): RowContext {
+  return { scenario, plan: prepareFastRun(scenario), design, seed, runsPerCell };
 }
 
 export type RowResult = { ok: true; row: Row } | { ok: false; message: string; seed: string };

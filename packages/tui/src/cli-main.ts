@@ -188,11 +188,14 @@ export function buildProgram(): Command {
 
   program
     .command('report')
-    .description('write a self-contained report of a batch output with charts (Markdown or HTML)')
-    .argument('<output>', 'a batch output')
+    .description('write a self-contained report with charts (Markdown or HTML) of a batch output (.parquet, .csv, .jsonl) or of a saved game')
+    .argument('<file>', 'a batch output or a session save')
     .addOption(new Option('--format <format>', 'report format').choices(['md', 'html']).default('html'))
-    .option('--out <file>', 'the report file (default: beside the output, <name>.report.<format>)')
-    .action(async (path: string, o: { format: 'md' | 'html'; out?: string }) => {
+    .option('--out <file>', 'the report file (default: beside the input, <name>.report.<format>)')
+    .option('--as <party>', 'saved game: the party whose path is compared with the record (default: the parties people played)')
+    .option('--runs <n>', 'saved game: computer-played runs to compare its outcomes with (0: none)', intIn(0, 100_000), 2000)
+    .option('--scenario <scenario>', 'saved game: the scenario file, folder or id (default: the one named in the save)')
+    .action(async (path: string, o: { format: 'md' | 'html'; out?: string; as?: string; runs: number; scenario?: string }) => {
       process.exitCode = await (await import('./commands/analyse.js')).reportCommand(path, o);
     });
 

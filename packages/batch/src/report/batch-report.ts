@@ -33,27 +33,36 @@ export async function renderBatchReport(summary: BatchSummary, opts: BatchReport
 }
 
 // ── document model ──────────────────────────────────────────────────────────
+// Shared with the session report (`wargame report <save>`): one model, rendered as HTML or Markdown.
 
-type Inline = string | { code: string } | { strong: string };
+export type Inline = string | { code: string } | { strong: string };
 
 /** A table cell: text, or lines of text. */
-type TableCell = string | string[];
+export type TableCell = string | string[];
 
-interface Table {
+/** A rendered chart as a document shows it. */
+export type DocumentChart = Pick<RenderedChart, 'id' | 'title' | 'alt' | 'svg'>;
+
+export interface Table {
   head: string[];
   rows: TableCell[][];
   /** Right-aligned (numeric) columns. */
   numeric: boolean[];
 }
 
-type Block =
+export type Block =
   | { kind: 'heading'; level: 2 | 3; text: string }
   | { kind: 'paragraph'; inlines: Inline[] }
   | { kind: 'list'; items: Inline[][] }
   | { kind: 'meta'; items: [string, Inline[]][] }
   | { kind: 'table'; table: Table }
-  | { kind: 'chart'; chart: RenderedChart }
+  | { kind: 'chart'; chart: DocumentChart }
   | { kind: 'pre'; text: string };
+
+/** A document as one self-contained HTML page or Markdown file (escaping every text). */
+export function renderDocument(title: string, doc: Block[], format: 'md' | 'html'): string {
+  return format === 'html' ? toHtml(title, doc) : toMarkdown(title, doc);
+}
 
 type BooleanOutcome = Extract<OutcomeSummary, { type: 'boolean' }>;
 type Category = Extract<OutcomeSummary, { type: 'category' }>;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   BatchInputError,
+  formatOfPath,
   combineReliability,
   formatScore,
   formatSensitivity,
@@ -94,7 +95,9 @@ export async function scoreCommand(paths: string[], o: { observed: string; json?
   return 0;
 }
 
-export async function reportCommand(path: string, o: { format: 'md' | 'html'; out?: string }): Promise<number> {
+export async function reportCommand(path: string, o: { format: 'md' | 'html'; out?: string; as?: string; runs: number; scenario?: string }): Promise<number> {
+  // A batch output by its extension; anything else is read as a session save (`wargame play`/`facilitate`/`run --save`).
+  if (formatOfPath(path) === undefined) return (await import('./report-save.js')).reportSaveCommand(path, o);
   const target = o.out ?? join(dirname(path), `${basename(path).replace(/\.(parquet|csv|jsonl)$/i, '')}.report.${o.format}`);
   const text = await withBatch(path, async (table) => {
     const summary = await summarizeBatch(table);

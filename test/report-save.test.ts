@@ -1,0 +1,64 @@
+/** `wargame report <save>`: the debrief of a saved game as a self-contained file. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { availableMoves, saveSession, Session } from '@wargame/engine';
+import { runCli } from './helpers/cli.js';
+import { load } from './helpers/scenarios.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wargame-report-save-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A game of peace-tracks: history for 3 turns, then a player as Armenia taking the first move on offer, with a note. */
+function playedSave(): string {
+  const s = load('scenarios/peace-tracks');
+  const created = Session.create(s, { seed: '5' });
+  if (!created.ok) throw new Error(created.error.message);
+  const session = created.session;
+  const armenia = s.parties.findIndex((p) => p.id === 'armenia');
+  for (let t = 0; !session.state.ended; t++) {
+    const inputs = t < 3 ? { history: true } : { choices: { armenia: availableMoves(s, armenia, session.state)[0]!.id }, ...(t === 5 ? { note: 'the class argues about Brussels' } : {}) };
+    const r = session.advance(inputs);
+    if (!r.ok) throw new Error(r.error.message);
+  }
+  const path = join(dir, 'game.save.json');
+  writeFileSync(path, JSON.stringify(saveSession(session)));
+  return path;
+}
+
+describe('wargame report <save>', () => {
+  const save = playedSave();
+
+  it('writes HTML with the outcomes against computer-played runs, the path against the record, charts and the turn record', () => {
+    const r = runCli(['report', save, '--format', 'html', '--runs', '300']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(join(dir, 'game.report.html'), 'utf8');
+    expect(html).toMatch(/<h1>Game report: /);
+    expect(html).toMatch(/in \d+% of 300 runs/);
+    expect(html).toMatch(/Armenia against the record/);
+    expect(html).toMatch(/the class argues about Brussels/);
+    expect((html.match(/<svg/g) ?? []).length).toBe(2); // indicators, and Armenia's relations
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it('writes Markdown with the charts as data-URI images', () => {
+    const r = runCli(['report', save, '--format', 'md', '--runs', '0', '--out', join(dir, 'g.md')]);
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(join(dir, 'g.md'), 'utf8');
+    expect(md).toMatch(/^# Game report: /);
+    expect(md).toMatch(/data:image\/svg\+xml;base64,/);
+    expect(md).not.toMatch(/of 0 runs/);
+  });
+
+  it('refuses a damaged save and an unknown party clearly', () => {
+    writeFileSync(join(dir, 'broken.json'), '{"format":"wargame-session"');
+    const broken = runCli(['report', join(dir, 'broken.json')]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/broken\.json/);
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
+    const party = runCli(['report', save, '--as', 'armnia', '--runs', '0']);
+    expect(party.code).toBe(1);
+    expect(party.stderr).toMatch(/--as: no party "armnia"/);
+  });
+});
