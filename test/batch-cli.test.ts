@@ -3,7 +3,7 @@
  * the built CLI in a child process, outputs in a temporary folder.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -153,6 +153,8 @@ describe('wargame batch', () => {
 });
 
 describe('wargame batch refuses bad requests with a clear message', () => {
+  const folderOut = at('folder.parquet');
+  mkdirSync(folderOut);
   const cases: [string, string[], RegExp][] = [
     ['a sweep over an undeclared parameter', ['sochi-2021', '--runs', '2', '--sweep', 'western_presure=1,2'], /--sweep western_presure: the scenario "sochi-2021" declares no parameter "western_presure" \(did you mean "western_pressure"\?\)/],
     ['a value outside the range', ['sochi-2021', '--runs', '2', '--sweep', 'western_pressure=1,500'], /500 is outside the parameter's range/],
@@ -161,6 +163,9 @@ describe('wargame batch refuses bad requests with a clear message', () => {
     ['a bad run count', ['sochi-2021', '--runs', '0'], /--runs.*expected a whole number from 1/],
     ['a format that contradicts the file name', ['sochi-2021', '--runs', '2', '--format', 'csv', '--out', 'x.parquet'], /--format csv does not match the file name/],
     ['an unknown scenario', ['sochi-2012', '--runs', '2'], /no scenario "sochi-2012".*did you mean "sochi-2021"/],
+    ['an output in a folder that does not exist', ['sochi-2021', '--runs', '2', '--out', '/nonexistent-folder/x.parquet'], /x\.parquet: cannot write there: directory \/nonexistent-folder does not exist/],
+    ['an output name without a known extension', ['sochi-2021', '--runs', '2', '--out', 'x.txt', '--format', 'csv'], /--out x\.txt: name the output \.parquet, \.csv or \.jsonl \(for --format csv: x\.csv\)/],
+    ['an output that is a folder', ['sochi-2021', '--runs', '2', '--out', folderOut], /--out .*folder\.parquet is a folder: give a file name such as/],
   ];
   for (const [what, args, message] of cases)
     it(what, () => {

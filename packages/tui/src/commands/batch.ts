@@ -1,5 +1,6 @@
 /** `wargame batch`: many seeded runs on every core, streamed to Parquet, CSV or JSONL, then summarised. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import {
   BATCH_FORMAT,
@@ -90,6 +91,9 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
   })();
 
   const fromPath = o.out === undefined ? undefined : formatOfPath(o.out);
+  // The extension is how merge, report and the analysis commands tell a batch output from a save.
+  if (o.out !== undefined && fromPath === undefined)
+    throw new UserError(`--out ${o.out}: name the output .parquet, .csv or .jsonl${o.format ? ` (for --format ${o.format}: ${o.out.replace(/\.[^./\\]*$/, '')}.${o.format})` : ''}`);
   if (o.format && fromPath && o.format !== fromPath) throw new UserError(`--format ${o.format} does not match the file name ${o.out} (.${fromPath}): make them agree`);
   const format: OutputFormat = o.format ?? fromPath ?? 'parquet';
   const suffix = shard.n > 1 ? `-${shard.k}-of-${shard.n}` : '';
@@ -124,6 +128,8 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     if (why) throw new UserError(`--resume: ${path} is not this batch: ${why}. Its command was: ${old.meta.command}`);
     start = range.from + old.meta.completed;
     if (start >= range.to) err(`${path} is already complete (${old.meta.completed} runs); summarising it.`);
+  } else if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new UserError(`--out ${path} is a folder: give a file name such as ${join(path, `${scenario.id}-batch.${format}`)}`);
   } else if (existsSync(path) && !o.force) {
     throw new UserError(`${path} exists: add --resume to continue that batch, --force to replace it, or choose another --out`);
   }
@@ -135,7 +141,10 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     );
 
   if (start < range.to) {
-    const sink = await openSink({ path, format, columns: meta.columns, ...(o.resume ? { resume: { path } } : {}) });
+    // A sink that cannot be opened (no such folder, no permission, a damaged file to resume) is the user's to fix.
+    const sink = await openSink({ path, format, columns: meta.columns, ...(o.resume ? { resume: { path } } : {}) }).catch((e: unknown) => {
+      throw new UserError((e as Error).message);
+    });
     const controller = new AbortController();
     let abandoned = false;
     const progress = createProgress(range.to - start, { tty: process.stderr.isTTY === true, quiet: o.quiet === true, label: 'batch' });
@@ -178,7 +187,10 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
         );
       }
       meta.completed = start - range.from + result.done;
-      await sink.commit(meta);
+      await sink.commit(meta).catch(async (e: unknown) => {
+        await sink.abort();
+        throw new UserError(`cannot write ${path}: ${(e as Error).message}; the previous file (if any) is unchanged`);
+      });
       if (result.interrupted) {
         err(
           `Stopped: ${path} holds ${meta.completed} of ${range.to - range.from} runs (a valid file).\nResume with: ${command}${o.out ? ` --out ${o.out}` : ''}${o.format ? ` --format ${o.format}` : ''} --resume`,
