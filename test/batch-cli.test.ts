@@ -235,6 +235,16 @@ describe('wargame sensitivity, score and report on a batch output', () => {
     expect(readFileSync(at('sens.md'), 'utf8')).toMatch(/data:image\/svg\+xml;base64,/);
   });
 
+  it('a truncated CSV is reported with the file and the line, not as an internal error', () => {
+    batch(['sochi-2021', '--runs', '40', '--seed', 'cut', '--out', at('cut.csv')]);
+    const text = readFileSync(at('cut.csv'), 'utf8');
+    writeFileSync(at('cut.csv'), text.slice(0, Math.floor(text.length / 2)));
+    const r = runCli(['batch', 'sochi-2021', '--runs', '40', '--seed', 'cut', '--out', at('cut.csv'), '--resume', '--quiet']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cut\.csv: cannot read the batch output \(is it damaged\?\): CSV Error on Line: \d+/);
+    expect(r.stderr).not.toMatch(/internal error|Possible fixes/);
+  });
+
   it('a damaged output is refused with a clear message', () => {
     writeFileSync(at('junk.parquet'), 'not parquet at all');
     const r = runCli(['sensitivity', at('junk.parquet')]);

@@ -42,6 +42,6 @@ export {
 } from './score.js';
 export { openSink, PARQUET_SINK_MEMORY, type RowSink, type SinkOptions } from './io/sink.js';
 export { readBatchMeta, type MetaResult } from './io/read-meta.js';
-export { openBatch, type OpenResult } from './io/table.js';
+export { openBatch, BatchReadError, type OpenResult } from './io/table.js';
 export { mergeOutputs, type MergeResult } from './io/merge.js';
 export { PARQUET_META_KEY } from './io/parquet-sink.js';

@@ -121,9 +121,10 @@ export const plainValue: DuckDBValueConverter<JS> = (value, type, converter) => 
 export function duckMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const paragraph = text.trim().split(/\n\s*\n/)[0] ?? text;
-  return paragraph
-    .split('\n')
-    .map((line) => line.trim())
+  const lines = paragraph.split('\n').map((line) => line.trim());
+  // DuckDB's advice on reader options ("Possible fixes: * Disable strict mode …") is for its own users, not ours.
+  const cut = lines.findIndex((line) => /^Possible (fixes|Solution)/i.test(line));
+  return (cut >= 0 ? lines.slice(0, cut) : lines)
     .filter((line) => line !== '')
     .join('; ')
     .replace(/^[A-Za-z ]+ Error: /, '');

@@ -66,7 +66,11 @@ export async function openBatch(paths: string | string[]): Promise<OpenResult> {
       meta,
       paths: combined.inputs.map((input) => input.path),
       from,
-      all: (sql) => duck.all(sql),
+      // A file that opened but breaks on reading (a damaged CSV line, a truncated file) is reported, named, as data.
+      all: (sql) =>
+        duck.all(sql).catch((error: unknown) => {
+          throw new BatchReadError(`${list.join(', ')}: cannot read the batch output (is it damaged?): ${duckMessage(error)}`);
+        }),
       close: () => duck.close(),
     };
     return { ok: true, table };
@@ -78,4 +82,9 @@ export async function openBatch(paths: string | string[]): Promise<OpenResult> {
 function close(duck: Duck, message: string): OpenResult {
   duck.close();
   return { ok: false, message };
+}
+
+/** A batch output that could not be read while querying it: the message names the file and what DuckDB found. */
+export class BatchReadError extends Error {
+  override readonly name = 'BatchReadError';
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   BatchInputError,
+  BatchReadError,
   formatOfPath,
   combineReliability,
   formatScore,
@@ -24,14 +25,14 @@ import { formatIssue } from '@wargame/engine';
 import { err, out, UserError, writeFileAtomic } from '../io.js';
 
 /** Opens a batch output (or several shards of one) and always closes it. */
-async function withBatch<T>(paths: string | string[], use: (table: BatchTable) => Promise<T>): Promise<T> {
+export async function withBatch<T>(paths: string | string[], use: (table: BatchTable) => Promise<T>): Promise<T> {
   const opened = await openBatch(paths);
   if (!opened.ok) throw new UserError(opened.message);
   try {
     return await use(opened.table);
   } catch (e) {
     // Requests the data cannot answer (no sweep to analyse, observed values that do not fit) are the user's to fix.
-    if (e instanceof BatchInputError) throw new UserError(e.message);
+    if (e instanceof BatchInputError || e instanceof BatchReadError) throw new UserError(e.message);
     throw e;
   } finally {
     opened.table.close();

@@ -10,7 +10,6 @@ import {
   executeBatch,
   formatOfPath,
   formatSummary,
-  openBatch,
   openSink,
   parseShard,
   parseSweep,
@@ -25,6 +24,7 @@ import { formatIssue } from '@wargame/engine';
 import { err, out, UserError } from '../io.js';
 import { createProgress } from '../progress.js';
 import { readScenario } from '../scenario-files.js';
+import { withBatch } from './analyse.js';
 import { VERSION } from '../version.js';
 
 export interface BatchOptions {
@@ -204,17 +204,11 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     }
   }
 
-  const opened = await openBatch(path);
-  if (!opened.ok) throw new UserError(opened.message);
-  try {
-    const summary = await summarizeBatch(opened.table);
-    if (o.json) out(JSON.stringify({ output: path, summary }, null, 2));
-    else {
-      out(formatSummary(summary));
-      if (!o.quiet) err(`wrote ${path}${format === 'parquet' ? '' : ` (+ ${path}.meta.json)`}`);
-    }
-  } finally {
-    opened.table.close();
+  const summary = await withBatch(path, summarizeBatch);
+  if (o.json) out(JSON.stringify({ output: path, summary }, null, 2));
+  else {
+    out(formatSummary(summary));
+    if (!o.quiet) err(`wrote ${path}${format === 'parquet' ? '' : ` (+ ${path}.meta.json)`}`);
   }
   return 0;
 }
