@@ -141,6 +141,32 @@ class ScenarioCompiler {
   }
 
   utility(wants: Wants, path: Path): NumFn | null {
+    const closure = this.utilityClosure(wants, path);
+    if (!closure) return null;
+    // The same formula as one generated function (an interest is evaluated for every move a party weighs).
+    return this.utilityGenerated(wants) ?? closure;
+  }
+
+  /** The utility as expression text with the closure's exact arithmetic, compiled to one function; null when not expressible. */
+  private utilityGenerated(wants: Wants): NumFn | null {
+    const scale = wants.scale ?? 100;
+    const num = (v: number) => `(${String(v)})`;
+    const of = (src: number | string) => `(${String(src)})`;
+    let text: string | undefined;
+    if (wants.raise !== undefined) text = `${of(wants.raise)} / ${num(scale)}`;
+    else if (wants.lower !== undefined) text = `-${of(wants.lower)} / ${num(scale)}`;
+    else if (wants.target !== undefined) text = `-abs(${of(wants.target.of)} - ${num(wants.target.value)}) / ${num(scale)}`;
+    else if (wants.band !== undefined) {
+      const x = of(wants.band.of);
+      const [lo, hi] = wants.band.within;
+      text = `-(max(0, ${num(lo)} - ${x}) + max(0, ${x} - ${num(hi)})) / ${num(scale)}`;
+    }
+    if (text === undefined || !Number.isFinite(scale) || scale <= 0) return null;
+    const r = compileNumber(text, this.symbols);
+    return r.ok ? r.fn : null;
+  }
+
+  private utilityClosure(wants: Wants, path: Path): NumFn | null {
     const scale = wants.scale ?? 100;
     if (wants.raise !== undefined) {
       const f = this.number(wants.raise, [...path, 'raise']);
