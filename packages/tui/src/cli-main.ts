@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseShard, parseSweep } from '@wargame/batch/design';
 import type { MergeOptions } from './commands/analyse.js';
 import type { BatchOptions } from './commands/batch.js';
+import type { FacilitateOptions } from './commands/facilitate.js';
 import { VERSION } from './version.js';
 import { historyFitCommand } from './commands/history-fit.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -210,6 +211,18 @@ export function buildProgram(): Command {
     .option('--runs <n>', 'computer-played runs in the debrief\'s background batch (0: none)', intIn(0, 100_000), 2000)
     .action(async (scenario: string | undefined, o: { as?: string; seed?: string; from?: string; save?: string; runs: number }) => {
       process.exitCode = await (await import('./commands/play.js')).playCommand(scenario, o);
+    });
+
+  program
+    .command('facilitate')
+    .description("run a workshop at one machine: hot-seat teams, the facilitator's console (inject, adjudicate, rewind, fork, notes), a projector view; autosaved after every turn")
+    .argument('[scenario]', 'a scenario file, folder or shipped id')
+    .option('--teams <parties>', 'parties played by teams at the keyboard, comma-separated (e.g. armenia,azerbaijan; none: the computer plays all)')
+    .option('--seed <seed>', 'the seed (drawn if not given; shown in the save name)', seedArg)
+    .option('--resume <save>', 'go on with a saved session where it was (every turn replayed and verified)')
+    .option('--save <file>', 'the autosave file (default: <scenario>-facilitate-seed<seed>.save.json; with --resume, the resumed file)')
+    .action(async (scenario: string | undefined, o: FacilitateOptions) => {
+      process.exitCode = await (await import('./commands/facilitate.js')).facilitateCommand(scenario, o);
     });
 
   return program;

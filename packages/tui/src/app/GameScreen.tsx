@@ -186,7 +186,7 @@ function Panel({ title, width, height, lines, offset }: { title: string; width: 
   );
 }
 
-function Briefing({ ui, briefing, layout, scenario }: { ui: UiState; briefing: ReturnType<typeof buildBriefing>; layout: ReturnType<typeof playLayout>; scenario: CompiledScenario }) {
+export function Briefing({ ui, briefing, layout, scenario }: { ui: UiState; briefing: ReturnType<typeof buildBriefing>; layout: ReturnType<typeof playLayout>; scenario: CompiledScenario }) {
   const { width } = layout;
   const bounds = { min: scenario.relations.min, max: scenario.relations.max };
   const newsCount = briefing.lastTurn?.items.length ?? 0;

@@ -1,0 +1,277 @@
+/**
+ * The facilitator's console and the screens it opens: hot-seat hand-offs and
+ * each team's private move, injects, rulings, rewind, fork, the branch tree,
+ * notes, help and the projector view. The `Facilitator` model holds the state
+ * and handles the keys; this component draws it.
+ */
+import { Box, Text, useApp, useInput } from 'ink';
+import { useMemo, useRef, useState } from 'react';
+import type { CompiledScenario, Session } from '@wargame/engine';
+import { buildBriefing } from '../briefing-model.js';
+import { Briefing } from '../GameScreen.js';
+import { Footer, Header } from '../Header.js';
+import { playLayout } from '../layout.js';
+import { Lines } from '../Lines.js';
+import type { Line } from '../lines.js';
+import { useTerminalSize, type TerminalSize } from '../use-terminal-size.js';
+import {
+  branchLabel,
+  branchTreeLines,
+  consoleWorldLines,
+  effectsEditorLines,
+  eventListLines,
+  facilitateHelpLines,
+  headlineLines,
+  nextTurnLines,
+  partyListLines,
+  turnListLines,
+} from './console-lines.js';
+import { Facilitator } from './facilitator.js';
+import { projectorLines } from './projector.js';
+
+export interface FacilitateSummary {
+  savePath: string;
+  turn: number;
+  hash: string;
+  saved: boolean;
+}
+
+export interface FacilitateScreenProps {
+  scenario: CompiledScenario;
+  session: Session;
+  /** Party indices played by teams at the keyboard. */
+  teams: readonly number[];
+  savePath: string;
+  writeFile: (path: string, text: string) => void;
+  /** A line shown once at the start (e.g. "Resumed from …"). */
+  notice?: string;
+  size?: TerminalSize;
+  onQuit?: (summary: FacilitateSummary) => void;
+  /** For tests: the model, to look at what the screen cannot show. */
+  onModel?: (model: Facilitator) => void;
+}
+
+export function FacilitateScreen(props: FacilitateScreenProps) {
+  const { exit } = useApp();
+  const size = useTerminalSize(props.size);
+  const model = useRef<Facilitator | null>(null);
+  if (!model.current) {
+    const m = new Facilitator({ scenario: props.scenario, session: props.session, teams: props.teams, savePath: props.savePath, writeSave: props.writeFile });
+    // The start is saved at once, so even a session that crashes before its first turn can be resumed.
+    m.persist();
+    if (!m.saveFailed) m.status = props.notice ?? `Autosaving to ${props.savePath}. Enter plays the first turn; ? shows every key.`;
+    model.current = m;
+    props.onModel?.(m);
+  }
+  const f = model.current;
+  const [, setVersion] = useState(0);
+  const width = Math.max(40, size.columns);
+  const height = Math.max(12, size.rows - 1);
+  const bodyRows = height - 2;
+  f.page = Math.max(1, bodyRows - 4);
+
+  useInput((input, key) => {
+    const quit = f.key(input, key);
+    setVersion(f.version);
+    if (quit) {
+      props.onQuit?.({ savePath: f.savePath, turn: f.session.head.turn, hash: f.session.head.hash, saved: !f.saveFailed });
+      exit();
+    }
+  });
+
+  const state = f.session.state;
+  const turnNo = state.ended ? state.turn : state.turn + 1;
+  const briefingDate = useMemo(() => buildBriefing(f.scenario, f.session, 0).date, [f, f.version]);
+  const mode = f.mode;
+  const header = (title: string, who: string, sub: string) => (
+    <Header width={width} title={title} party={who} posture={sub} date={briefingDate} turn={turnNo} turns={f.scenario.calendar.turns} dirty={f.saveFailed} ended={state.ended} />
+  );
+  const consoleHeader = header(f.scenario.title, 'Facilitator', branchLabel(f.session));
+
+  const panel = (title: string, lines: readonly Line[], offset = 0, rows = bodyRows) => (
+    <Box flexDirection="column" width={width} height={rows}>
+      <Text bold inverse wrap="truncate-end">{` ${title} `}</Text>
+      <Box paddingLeft={1}>
+        <Lines lines={lines} offset={offset} height={rows - 1} width={width - 1} />
+      </Box>
+    </Box>
+  );
+  const frame = (top: React.ReactNode, body: React.ReactNode, keys: string) => (
+    <Box flexDirection="column" width={width} height={height}>
+      {top}
+      {body}
+      <Footer width={width} keys={keys} status={f.status} />
+    </Box>
+  );
+  const inner = width - 2;
+
+  switch (mode.kind) {
+    case 'help':
+      return frame(consoleHeader, panel('Help', facilitateHelpLines(f, inner)), 'any key closes the help');
+    case 'quit':
+      return frame(
+        consoleHeader,
+        <Box flexDirection="column" width={width} height={bodyRows} justifyContent="center" alignItems="center">
+          <Box borderStyle="round" flexDirection="column" paddingX={2} width={Math.min(width, 76)}>
+            <Text bold>End the session?</Text>
+            <Text wrap="wrap">{`It is saved in ${f.savePath} (turn ${f.session.head.turn}).`}</Text>
+            <Text wrap="wrap">{`Resume it with: wargame facilitate --resume ${f.savePath}`}</Text>
+            <Text>
+              <Text bold color="yellow">y</Text> quit · <Text bold color="yellow">n</Text>/Esc keep going
+            </Text>
+          </Box>
+        </Box>,
+        'y quit · n keep going',
+      );
+    case 'handoff': {
+      const party = f.scenario.parties[f.roundTeams[mode.team]!]!;
+      return frame(
+        header(f.scenario.title, 'Hot seat', `team ${mode.team + 1} of ${f.roundTeams.length}`),
+        <Box flexDirection="column" width={width} height={bodyRows} justifyContent="center" alignItems="center">
+          <Box borderStyle="double" flexDirection="column" paddingX={3} paddingY={1} alignItems="center">
+            <Text bold>{`Pass the keyboard to ${party.name}`}</Text>
+            <Text> </Text>
+            <Text>{`${party.name}: press Enter when only your team is looking.`}</Text>
+            <Text dimColor>{`Team ${mode.team + 1} of ${f.roundTeams.length} · ${f.chosenCount} chosen, kept secret until the turn resolves`}</Text>
+          </Box>
+        </Box>,
+        `${party.name}: Enter when ready · Esc (facilitator) cancels the turn`,
+      );
+    }
+    case 'team': {
+      const p = f.roundTeams[mode.team]!;
+      const party = f.scenario.parties[p]!;
+      const briefing = buildBriefing(f.scenario, f.session, p);
+      const layout = playLayout(size.columns, size.rows, briefing.moves.length);
+      return frame(
+        <Header width={width} title={f.scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
+        <Briefing ui={f.teamUi} briefing={briefing} layout={layout} scenario={f.scenario} />,
+        `${party.name}: ↑↓ choose · ⏎ decide (private) · Tab view · Esc back`,
+      );
+    }
+    case 'inject-menu':
+      return frame(
+        consoleHeader,
+        panel('Inject an event into the next turn', [
+          [{ text: mode.cursor === 0 ? '❯ ' : '  ', color: 'yellow', bold: true }, { text: 'e  an event from the scenario', bold: mode.cursor === 0 }],
+          [{ text: mode.cursor === 1 ? '❯ ' : '  ', color: 'yellow', bold: true }, { text: 'w  write one: a headline and its effects on the indicators', bold: mode.cursor === 1 }],
+          [],
+          [{ text: 'An injected event fires at the start of the next turn, after the scheduled and random ones.', dim: true }],
+        ]),
+        '↑↓ choose · ⏎ select · e event · w write · Esc back',
+      );
+    case 'inject-event':
+      return frame(consoleHeader, panel(`Scenario events (${f.scenario.events.length})`, eventListLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ inject into the next turn · Esc back');
+    case 'custom-label':
+      return frame(
+        consoleHeader,
+        panel('Write an event — 1/2 its headline', [
+          [{ text: 'Headline: ', bold: true }, { text: `${mode.text}▌`, color: 'yellow' }],
+          [],
+          [{ text: 'e.g. "Border clash near Sotk". The id is made from it. Enter goes on to the effects.', dim: true }],
+        ]),
+        'type the headline · ⏎ next · Esc back',
+      );
+    case 'custom-effects':
+      return frame(
+        consoleHeader,
+        panel(`Write an event — 2/2 effects of “${mode.label}”`, effectsEditorLines(f, mode.editor, inner, bodyRows - 1)),
+        '↑↓ target · type +5 -3 or =40 · ⌫ erase · ⏎ stage the event · Esc back',
+      );
+    case 'adjudicate-party':
+      return frame(consoleHeader, panel("Adjudicate: whose move's result do you rule on?", partyListLines(f, mode.cursor, inner)), '↑↓ choose · ⏎ write the ruling · Esc back');
+    case 'adjudicate-effects': {
+      const party = f.scenario.parties[mode.party]!;
+      return frame(
+        consoleHeader,
+        panel(`Ruling: ${party.name}'s move this turn has these effects instead of its own`, effectsEditorLines(f, mode.editor, inner, bodyRows - 1)),
+        '↑↓ target · type +5 -3 or =40 · ⌫ erase · ⏎ stage (none: clear) · Esc back',
+      );
+    }
+    case 'turns':
+      return frame(
+        consoleHeader,
+        panel(
+          mode.purpose === 'rewind' ? 'Rewind to… (the later turns stay, as a branch)' : 'Fork a what-if from… (the old branch stays)',
+          turnListLines(f, mode.cursor, inner, bodyRows - 1),
+        ),
+        `↑↓ choose · ⏎ ${mode.purpose} here · Esc back`,
+      );
+    case 'branches':
+      return frame(consoleHeader, panel(`Branches (${f.session.branches().length})`, branchTreeLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ switch to this branch · Esc back');
+    case 'annotate':
+      return frame(
+        consoleHeader,
+        panel(`Note on ${f.turnName(f.session.head.turn)}`, [
+          [{ text: 'Note: ', bold: true }, { text: `${mode.text}▌`, color: 'yellow' }],
+          [],
+          [{ text: 'Kept with this turn in the save. An empty note clears it.', dim: true }],
+        ]),
+        'type the note · ⏎ keep · Esc cancel',
+      );
+    case 'console':
+      break;
+  }
+
+  if (f.projector)
+    return frame(
+      consoleHeader,
+      <Box paddingLeft={1} width={width} height={bodyRows}>
+        <Lines lines={projectorLines(f, inner, bodyRows)} height={bodyRows} width={width - 1} cut />
+      </Box>,
+      'v console · Enter next turn · p pause · ? help',
+    );
+
+  const next = nextTurnLines(f, inner);
+  const nextRows = Math.min(next.length, Math.max(2, Math.floor(bodyRows / 4)));
+  const world = consoleWorldLines(f, width >= 120 ? Math.floor(width / 2) - 2 : inner);
+  const news = headlineLines(f, width >= 120 ? Math.floor(width / 2) - 2 : inner);
+  const newsTitle = f.session.head.log ? `Last turn — ${f.session.head.log.date}` : 'Last turn';
+  let top: React.ReactNode;
+  if (width >= 120) {
+    const left = Math.floor(width / 2);
+    const rows = bodyRows - nextRows - 1;
+    top = (
+      <Box width={width} height={rows}>
+        <Box flexDirection="column" width={left}>
+          <Text bold inverse>{' World '}</Text>
+          <Box paddingLeft={1}>
+            <Lines lines={world} height={rows - 1} width={left - 2} />
+          </Box>
+        </Box>
+        <Box flexDirection="column" width={width - left}>
+          <Text bold inverse>{` ${newsTitle} `}</Text>
+          <Box paddingLeft={1}>
+            <Lines lines={news} offset={f.newsScroll} height={rows - 1} width={width - left - 1} />
+          </Box>
+        </Box>
+      </Box>
+    );
+  } else {
+    const worldRows = Math.min(world.length, Math.max(3, Math.floor(bodyRows * 0.45)));
+    const newsRows = Math.max(2, bodyRows - worldRows - 1 - nextRows - 1 - 1);
+    top = (
+      <>
+        <Text bold inverse wrap="truncate-end">{' World '}</Text>
+        <Box paddingLeft={1}>
+          <Lines lines={world} height={worldRows} width={width - 1} />
+        </Box>
+        <Text bold inverse wrap="truncate-end">{` ${newsTitle} `}</Text>
+        <Box paddingLeft={1}>
+          <Lines lines={news} offset={f.newsScroll} height={newsRows} width={width - 1} />
+        </Box>
+      </>
+    );
+  }
+  return frame(
+    consoleHeader,
+    <Box flexDirection="column" width={width} height={bodyRows}>
+      {top}
+      <Text bold inverse wrap="truncate-end">{` Next turn (${turnNo}) `}</Text>
+      <Box paddingLeft={1}>
+        <Lines lines={next} height={nextRows} width={width - 1} cut />
+      </Box>
+    </Box>,
+    state.ended ? 'r rewind · f fork · b branches · t note · v projector · q quit' : '⏎ play turn · i inject · a adjudicate · r rewind · f fork · b branches · t note · p pause · v projector · q quit',
+  );
+}

@@ -1,0 +1,270 @@
+/**
+ * The facilitator's screens as styled lines (see ../lines.ts): pure functions
+ * of the model and a width, so every screen is testable without a terminal.
+ * Nothing here reads the hot-seat round's choices: the model does not expose them.
+ */
+import { monthText, type CompiledScenario, type Session } from '@wargame/engine';
+import { buildBriefing, describeEffect, newsOf, quotesOf } from '../briefing-model.js';
+import { fit, formatValue, truncate, wrapText } from '../format.js';
+import { quoteLines, worldLines, type Line, type Segment } from '../lines.js';
+import { describeEffects, parseAmount, type EffectTarget } from './effects-draft.js';
+import { headBranch, type EffectsEditor, type Facilitator } from './facilitator.js';
+
+const plain = (text: string, style: Omit<Segment, 'text'> = {}): Line => [{ text, ...style }];
+
+function wrapped(text: string, width: number, indent: string, style: Omit<Segment, 'text'> = {}, first = indent): Line[] {
+  return wrapText(text, Math.max(10, width - indent.length)).map((t, i) => [{ text: `${i === 0 ? first : indent}${t}`, ...style }]);
+}
+
+/** A window of `rows` items that keeps `cursor` visible. */
+export function windowAround(count: number, cursor: number, rows: number): { first: number; last: number } {
+  const first = Math.max(0, Math.min(cursor - Math.floor(rows / 2), count - rows));
+  return { first, last: Math.min(count, first + rows) };
+}
+
+export function teamNames(f: Facilitator): string {
+  return f.teams.map((p) => f.scenario.parties[p]!.name).join(', ');
+}
+
+export function computerNames(f: Facilitator): string {
+  return f.scenario.parties.filter((p) => !f.teams.includes(p.index)).map((p) => p.name).join(', ');
+}
+
+/** Which branch the head is on, as "branch 2 of 3". */
+export function branchLabel(session: Session): string {
+  return `branch ${headBranch(session) + 1} of ${session.branches().length}`;
+}
+
+/** The world's key indicators (as in the student's briefing, with bars, change and sparkline). */
+export function consoleWorldLines(f: Facilitator, width: number): Line[] {
+  const b = buildBriefing(f.scenario, f.session, 0);
+  const bar = Math.max(6, Math.min(16, Math.floor(width / 8)));
+  const spark = Math.max(6, Math.min(24, Math.floor(width / 5)));
+  return worldLines(b, width, bar, spark);
+}
+
+/** Last turn's headlines: events and every party's move (now public), and the turn's note. */
+export function headlineLines(f: Facilitator, width: number, withDetail = true): Line[] {
+  const head = f.session.head;
+  const out: Line[] = [];
+  if (head.note) out.push(...wrapped(`✎ ${head.note}`, width, '  ', { color: 'cyan' }, ''));
+  if (!head.log) {
+    out.push(plain('No turn played yet: Enter starts the first one.', { dim: true }));
+    return out;
+  }
+  const news = newsOf(f.scenario, head.log, null);
+  for (const item of news.items) {
+    const team = item.kind === 'move' && f.teams.some((p) => item.headline.includes(`${f.scenario.parties[p]!.name}:`));
+    out.push(...wrapped(item.headline, width, '  ', item.kind === 'event' ? { color: 'magenta' } : team ? { bold: true } : {}, ''));
+    if (withDetail && item.detail) out.push(...wrapped(`↳ ${item.detail}`, width, '    ', { dim: true }, '  '));
+  }
+  if (withDetail && news.drifts.length > 0) out.push(...wrapped(`Every month while it lasts: ${news.drifts.join('; ')}`, width, '  ', { dim: true }, ''));
+  return out;
+}
+
+/** What the next turn will be played with: teams, staged injects and rulings, a what-if, a pause. */
+export function nextTurnLines(f: Facilitator, width: number): Line[] {
+  const out: Line[] = [];
+  if (f.paused) out.push(plain('⏸ PAUSED — the game waits; p resumes', { bold: true, color: 'yellow' }));
+  if (f.whatIf) out.push(...wrapped(`⑂ What-if from ${f.turnName(f.whatIf.from)}: the next turn starts a new branch if its inputs differ`, width, '  ', { color: 'yellow' }, ''));
+  if (f.session.state.ended) out.push(plain('The game is over: r rewinds, f forks a what-if, b switches branch.', { bold: true }));
+  const teams = f.teams.length > 0 ? `Teams at the keyboard: ${teamNames(f)}` : 'No teams: the computer plays every party';
+  out.push(plain(truncate(`${teams}${f.teams.length > 0 && computerNames(f) ? ` · computer: ${computerNames(f)}` : ''}`, width), { dim: true }));
+  for (const inj of f.staged.inject) {
+    const text = 'event' in inj ? `⚡ inject ${f.scenario.events.find((e) => e.id === inj.event)?.label ?? inj.event}` : `⚡ inject “${inj.custom.label}”: ${describeEffects(f.scenario, inj.custom.effects)}`;
+    out.push(plain(truncate(text, width), { color: 'magenta' }));
+  }
+  for (const [party, effects] of Object.entries(f.staged.adjudicate)) {
+    const name = f.scenario.parties.find((p) => p.id === party)?.name ?? party;
+    out.push(plain(truncate(`⚖ ruling on ${name}'s move: ${describeEffects(f.scenario, effects)}`, width), { color: 'cyan' }));
+  }
+  if (f.stagedCount === 0 && !f.session.state.ended) out.push(plain('Nothing staged (i inject · a adjudicate); Enter plays the turn.', { dim: true }));
+  return out;
+}
+
+export const FACILITATE_KEYS: readonly [string, string][] = [
+  ['Enter  n', 'play the next turn: each team chooses in private, then it resolves'],
+  ['p', 'pause / resume (nothing advances while paused)'],
+  ['i', 'inject an event: one from the scenario, or write one with its effects'],
+  ['a', "adjudicate: rule a party's move has these effects instead"],
+  ['x', 'clear the staged injects and rulings'],
+  ['r', 'rewind to any turn of this branch (later turns are kept)'],
+  ['f', 'fork a what-if: go back to a turn and play it differently'],
+  ['b', 'branches: the tree of what-ifs; Enter switches'],
+  ['t', 'annotate the current turn (a note kept in the save)'],
+  ['v', 'projector view: the world, large, for the room'],
+  ['s', 'save now (every change is saved anyway)'],
+  ['PgUp PgDn  [ ]', 'scroll the headlines'],
+  ['?', 'this help (any key closes it)'],
+  ['Esc', 'back / cancel'],
+  ['q', 'quit (asks first; the session is saved)'],
+];
+
+export function facilitateHelpLines(f: Facilitator, width: number): Line[] {
+  const out: Line[] = [plain('Facilitator keys', { bold: true })];
+  for (const [k, what] of FACILITATE_KEYS) out.push([{ text: `  ${fit(k, 16)}`, bold: true, color: 'yellow' }, { text: truncate(what, width - 18) }]);
+  out.push(...wrapped(`Autosave: ${f.savePath} — resume: wargame facilitate --resume ${f.savePath}`, width, '', { dim: true }));
+  out.push(
+    ...wrapped(
+      'Hot seat: a turn hands the keyboard to each team behind a "pass the keyboard" screen; a team sees the world and its own moves, never another team\'s choice. Amounts: +5 or -3 change an indicator, =40 sets it.',
+      width,
+      '',
+    ),
+  );
+  return out;
+}
+
+/** The scenario's events, to inject one; the highlighted one's effects and source below. */
+export function eventListLines(f: Facilitator, cursor: number, width: number, rows: number): Line[] {
+  const events = f.scenario.events;
+  const detailRows = 4;
+  const { first, last } = windowAround(events.length, cursor, Math.max(3, rows - detailRows - 1));
+  const out: Line[] = [];
+  for (let i = first; i < last; i++) {
+    const e = events[i]!;
+    const kind = e.at !== null ? `scheduled ${monthText(e.at)}` : e.recurring ? 'recurring' : e.chance ? 'random' : 'on demand';
+    out.push([
+      { text: i === cursor ? '❯ ' : '  ', color: 'yellow', bold: true },
+      { text: truncate(`${e.label}`, Math.max(10, width - 2 - kind.length - 3)), bold: i === cursor, ...(i === cursor ? { color: 'yellow' } : {}) },
+      { text: ` (${kind})`, dim: true },
+    ]);
+  }
+  if (last < events.length) out.push(plain(`  ↓ ${events.length - last} more`, { dim: true }));
+  const e = events[cursor];
+  if (e) {
+    out.push(plain(''));
+    const effects = e.effects.map((x) => describeEffect(f.scenario, x, f.session.state)).join(' · ') || 'no direct effect';
+    out.push(...wrapped(`effects: ${effects}`, width, '  ', { color: 'cyan' }, ''));
+    out.push(...quoteLines(quotesOf(f.scenario, e.cite, 1), width, ''));
+  }
+  return out;
+}
+
+/** The effects editor: every indicator and relation with its value now and the amount typed. */
+export function effectsEditorLines(f: Facilitator, editor: EffectsEditor, width: number, rows: number): Line[] {
+  const targets: readonly EffectTarget[] = f.targets;
+  const state = f.session.state;
+  const valueOf = (t: EffectTarget) => {
+    const i = f.scenario.indicators.findIndex((x) => x.id === t.key);
+    if (i >= 0) return state.ind[i]!;
+    const k = f.scenario.relations.pairs.findIndex(([a, b]) => `rel(${f.scenario.parties[a]!.id},${f.scenario.parties[b]!.id})` === t.key);
+    return k >= 0 ? state.rel[k]! : 0;
+  };
+  const { first, last } = windowAround(targets.length, editor.cursor, Math.max(3, rows - 1));
+  const out: Line[] = [];
+  const amountWidth = 10;
+  const rangeWidth = 11;
+  const labelWidth = Math.max(12, width - 2 - 11 - rangeWidth - amountWidth);
+  for (let i = first; i < last; i++) {
+    const t = targets[i]!;
+    const text = editor.amounts.get(t.key);
+    const ok = text === undefined || parseAmount(text) !== null;
+    const focused = i === editor.cursor;
+    out.push([
+      { text: focused ? '❯ ' : '  ', color: 'yellow', bold: true },
+      { text: fit(t.label, labelWidth), bold: focused || text !== undefined },
+      { text: ` now ${fit(formatValue(valueOf(t)), 5)} `, dim: true },
+      { text: fit(`[${formatValue(t.min)}..${formatValue(t.max)}]`, rangeWidth), dim: true },
+      { text: `  ${text ?? (focused ? '' : '·')}${focused ? '▌' : ''}${ok ? '' : ' ?'}`, bold: true, ...(ok ? { color: 'green' } : { color: 'red' }) },
+    ]);
+  }
+  out.push(plain(`${first > 0 ? `↑ ${first} above ` : ''}${last < targets.length ? `↓ ${targets.length - last} more` : ''}`, { dim: true }));
+  return out;
+}
+
+/** Parties, to pick one whose move to rule on. */
+export function partyListLines(f: Facilitator, cursor: number, width: number): Line[] {
+  const state = f.session.state;
+  return f.scenario.parties.map((p) => {
+    const who = f.teams.includes(p.index) ? 'team' : 'computer';
+    const ruling = f.staged.adjudicate[p.id];
+    const posture = p.postureLabels[state.posture[p.index]!] ?? p.postures[state.posture[p.index]!]!;
+    return [
+      { text: p.index === cursor ? '❯ ' : '  ', color: 'yellow', bold: true },
+      { text: fit(`${p.name} (${who}, ${posture})`, Math.max(10, Math.floor(width * 0.5))), bold: p.index === cursor },
+      { text: truncate(ruling ? ` ⚖ ${describeEffects(f.scenario, ruling)}` : '', Math.max(0, width - 2 - Math.floor(width * 0.5))), color: 'cyan' },
+    ];
+  });
+}
+
+/** The turns of the current branch, to rewind or fork at one. */
+export function turnListLines(f: Facilitator, cursor: number, width: number, rows: number): Line[] {
+  const path = f.session.path();
+  const { first, last } = windowAround(path.length, cursor, Math.max(3, rows));
+  const out: Line[] = [];
+  for (let i = first; i < last; i++) {
+    const n = path[i]!;
+    const bits: string[] = [];
+    if (n.log) {
+      const injected = n.log.events.filter((e) => e.kind === 'injected').length;
+      const chosen = Object.keys(n.inputs?.choices ?? {}).length;
+      const ruled = Object.keys(n.inputs?.adjudicate ?? {}).length;
+      if (chosen) bits.push(`${chosen} team move${chosen === 1 ? '' : 's'}`);
+      if (injected) bits.push(`⚡ ${injected} injected`);
+      if (ruled) bits.push(`⚖ ${ruled} ruling${ruled === 1 ? '' : 's'}`);
+    }
+    if (n.note) bits.push(`✎ ${n.note}`);
+    const head = n.id === f.session.head.id ? ' ◀ now' : '';
+    out.push([
+      { text: i === cursor ? '❯ ' : '  ', color: 'yellow', bold: true },
+      { text: fit(f.turnName(n.turn), 26), bold: i === cursor },
+      { text: truncate(`${bits.join(' · ')}${head}`, Math.max(0, width - 28)), dim: i !== cursor },
+    ]);
+  }
+  return out;
+}
+
+export interface BranchRow {
+  index: number;
+  leaf: number;
+  depth: number;
+  turns: number;
+  forkedAt: number;
+  isHead: boolean;
+  date: string;
+  notes: number;
+  hash: string;
+}
+
+/** The branches as a tree: each is drawn under the branch it forked from. */
+export function branchRows(session: Session): BranchRow[] {
+  const branches = session.branches();
+  const paths = branches.map((b) => new Set(session.path(b.leaf).map((n) => n.id)));
+  const depth: number[] = [];
+  const current = headBranch(session);
+  return branches.map((b, i) => {
+    let d = 0;
+    if (i > 0) {
+      // The fork node is the last node shared with an earlier branch; the first earlier branch holding it is the parent.
+      const path = session.path(b.leaf);
+      let forkNode = path[0]!.id;
+      for (const n of path) if (paths.slice(0, i).some((p) => p.has(n.id))) forkNode = n.id;
+      const parent = paths.findIndex((p, j) => j < i && p.has(forkNode));
+      d = (depth[parent] ?? 0) + 1;
+    }
+    depth.push(d);
+    const leaf = session.nodes[b.leaf]!;
+    const month = monthText(session.scenario.calendar.start + leaf.turn * session.scenario.calendar.step);
+    const notes = session.path(b.leaf).filter((n) => n.note).length;
+    return { index: i, leaf: b.leaf, depth: d, turns: b.turns, forkedAt: b.forkedAt, isHead: i === current, date: month, notes, hash: leaf.hash };
+  });
+}
+
+export function branchTreeLines(f: Facilitator, cursor: number, width: number, rows: number): Line[] {
+  const all = branchRows(f.session);
+  const { first, last } = windowAround(all.length, cursor, Math.max(3, rows));
+  const out: Line[] = [];
+  for (let i = first; i < last; i++) {
+    const r = all[i]!;
+    const prefix = r.depth === 0 ? '● ' : `${'  '.repeat(r.depth - 1)}└─● `;
+    const span = r.depth === 0 ? `turns 1–${r.turns}` : `forked after turn ${r.forkedAt}, turns ${r.forkedAt + 1}–${r.turns}`;
+    const where = r.isHead ? (f.session.head.id === r.leaf ? ' ◀ now' : ` ◀ now at turn ${f.session.head.turn}`) : '';
+    out.push([
+      { text: i === cursor ? '❯ ' : '  ', color: 'yellow', bold: true },
+      { text: prefix, color: r.isHead ? 'green' : 'blue' },
+      { text: `branch ${r.index + 1}${where}`, bold: true },
+      { text: truncate(` · ${span} · to ${r.date}${r.notes ? ` · ✎ ${r.notes}` : ''} · hash ${r.hash}`, Math.max(0, width - 2 - prefix.length - 9 - where.length)), ...(r.isHead ? { color: 'green' } : {}) },
+    ]);
+  }
+  return out;
+}

@@ -1,0 +1,345 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadSession, saveSession, Session } from '@wargame/engine';
+import { FacilitateScreen, type FacilitateSummary } from '../src/app/facilitate/FacilitateScreen.js';
+import type { Facilitator } from '../src/app/facilitate/facilitator.js';
+import { bigText } from '../src/app/facilitate/projector.js';
+import { facilitateCommand, teamsOfSession } from '../src/commands/facilitate.js';
+import { writeFileAtomic } from '../src/io.js';
+import { KEY, press, shipped, waitFor } from './helpers.js';
+
+const SIZE = { columns: 80, rows: 24 };
+let dir: string;
+let runs = 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wargame-facilitate-'));
+  return () => rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => cleanup());
+
+function facilitate(opts: { teams?: string[]; seed?: string; scenario?: string; session?: Session; size?: { columns: number; rows: number }; onQuit?: (s: FacilitateSummary) => void } = {}) {
+  const scenario = shipped(opts.scenario ?? 'peace-tracks');
+  let session = opts.session;
+  if (!session) {
+    const r = Session.create(scenario, { seed: opts.seed ?? '3' });
+    if (!r.ok) throw new Error(r.error.message);
+    session = r.session;
+  }
+  const teams = (opts.teams ?? []).map((id) => scenario.parties.findIndex((p) => p.id === id));
+  const savePath = join(dir, `f${++runs}.save.json`);
+  let model: Facilitator | undefined;
+  const r = render(
+    <FacilitateScreen
+      scenario={scenario}
+      session={session}
+      teams={teams}
+      savePath={savePath}
+      writeFile={writeFileAtomic}
+      size={opts.size ?? SIZE}
+      onModel={(m) => (model = m)}
+      {...(opts.onQuit ? { onQuit: opts.onQuit } : {})}
+    />,
+  );
+  return { ...r, scenario, session, savePath, frame: () => r.lastFrame() ?? '', model: () => model! };
+}
+
+const fitsIn = (frame: string, columns: number) => frame.split('\n').every((l) => [...l].length <= columns);
+
+/** Plays a turn from the console with no team at the keyboard. */
+async function playTurn(f: ReturnType<typeof facilitate>) {
+  const turn = f.session.head.turn;
+  await press(f.stdin, KEY.enter);
+  await waitFor(f.frame, () => f.session.head.turn === turn + 1);
+}
+
+describe('facilitate: the console', () => {
+  it('shows the world, the teams, what is staged, the autosave file, and fits 80×24', async () => {
+    const f = facilitate({ teams: ['armenia', 'azerbaijan'] });
+    const frame = f.frame();
+    expect(frame).toContain('Facilitator (branch 1 of 1)');
+    expect(frame).toContain('2023-10 · turn 1 of 12');
+    expect(frame).toContain('Progress towards a peace treaty');
+    expect(frame).toContain('Teams at the keyboard: Armenia, Azerbaijan');
+    expect(frame).toContain(`Autosaving to ${f.savePath}`);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(23);
+    expect(fitsIn(frame, 80)).toBe(true);
+    // The start is saved at once.
+    expect(JSON.parse(readFileSync(f.savePath, 'utf8'))).toMatchObject({ format: 'wargame-session', seed: '3', head: 0 });
+  });
+
+  it('shows every key on ?, and any key closes the help', async () => {
+    const f = facilitate();
+    await press(f.stdin, '?');
+    expect(f.frame()).toContain('Facilitator keys');
+    expect(f.frame()).toContain('fork a what-if');
+    expect(f.frame().replace(/\s+/g, ' ')).toContain('wargame facilitate --resume');
+    await press(f.stdin, 'x');
+    expect(f.frame()).toContain('Next turn (1)');
+  });
+
+  it('pauses: nothing advances until p resumes', async () => {
+    const f = facilitate();
+    await press(f.stdin, 'p');
+    expect(f.frame()).toContain('PAUSED');
+    await press(f.stdin, KEY.enter);
+    expect(f.session.head.turn).toBe(0);
+    expect(f.frame()).toContain('Paused: press p to resume first.');
+    await press(f.stdin, 'p');
+    await playTurn(f);
+    expect(f.frame()).toContain('Turn 1 (2023-10) resolved; autosaved.');
+  });
+
+  it('uses a wide terminal for world and headlines side by side', async () => {
+    const f = facilitate({ size: { columns: 130, rows: 40 } });
+    await playTurn(f);
+    const frame = f.frame();
+    expect(frame).toMatch(/ World .* Last turn — 2023-10/);
+    expect(fitsIn(frame, 130)).toBe(true);
+  });
+});
+
+describe('facilitate: hot seat', () => {
+  it("hands the keyboard to each team in private; no team sees another's choice until the turn resolves", async () => {
+    const f = facilitate({ teams: ['armenia', 'azerbaijan'] });
+    await press(f.stdin, KEY.enter);
+    const handoff = f.frame();
+    expect(handoff).toContain('Pass the keyboard to Armenia');
+    expect(handoff).not.toContain('Progress towards');
+    await press(f.stdin, KEY.enter);
+    expect(f.frame()).toContain('Your move, Armenia');
+    await press(f.stdin, KEY.down, KEY.enter);
+    const next = f.frame();
+    expect(next).toContain('Pass the keyboard to Azerbaijan');
+    expect(next).toContain('1 chosen, kept secret');
+    expect(next).not.toContain('three principles');
+    expect(next).not.toContain('Armenia:');
+    await press(f.stdin, KEY.enter);
+    const azerbaijan = f.frame();
+    expect(azerbaijan).toContain('Your move, Azerbaijan');
+    expect(azerbaijan).not.toContain('three principles');
+    // Its news tab is last turn's (none yet), never this round's choices.
+    await press(f.stdin, '2');
+    expect(f.frame()).toContain('No turn played yet');
+    expect(f.frame()).not.toContain('three principles');
+    expect(f.session.head.turn).toBe(0);
+    await press(f.stdin, '1', KEY.enter);
+    await waitFor(f.frame, (x) => x.includes('Turn 1 (2023-10) resolved'));
+    expect(f.session.head.inputs).toEqual({ choices: { armenia: 'accept_three_principles', azerbaijan: 'wait_and_balance' } });
+    expect(f.frame()).toContain('Armenia: Accept the three principles');
+  });
+
+  it('Esc goes back from a team to its hand-off, and from a hand-off cancels the turn without keeping choices', async () => {
+    const f = facilitate({ teams: ['armenia', 'azerbaijan'] });
+    await press(f.stdin, KEY.enter, KEY.enter, KEY.enter);
+    expect(f.frame()).toContain('Pass the keyboard to Azerbaijan');
+    await press(f.stdin, KEY.escape);
+    expect(f.frame()).toContain('Turn cancelled: no team choice was kept.');
+    expect(f.model().chosenCount).toBe(0);
+    await press(f.stdin, KEY.enter, KEY.enter, KEY.escape);
+    expect(f.frame()).toContain('Pass the keyboard to Armenia');
+  });
+});
+
+describe('facilitate: inject', () => {
+  it('injects a scenario event and a written one with effects on indicators', async () => {
+    const f = facilitate();
+    await press(f.stdin, 'i');
+    expect(f.frame()).toContain('Inject an event into the next turn');
+    await press(f.stdin, 'e');
+    expect(f.frame()).toContain('Scenario events (8)');
+    await press(f.stdin, KEY.down, KEY.down, KEY.down);
+    expect(f.frame()).toContain('effects:');
+    await press(f.stdin, KEY.enter);
+    expect(f.frame()).toContain('Staged for the next turn: ⚡ Shooting on the Armenia–Azerbaijan border.');
+    await press(f.stdin, 'i', 'w');
+    expect(f.frame()).toContain('its headline');
+    await press(f.stdin, 'Border clash near Sotk', KEY.enter);
+    expect(f.frame()).toContain('effects of “Border clash near Sotk”');
+    await press(f.stdin, '+5', KEY.down, '-3', KEY.enter);
+    expect(f.frame()).toContain('⚡ inject “Border clash near Sotk”');
+    await playTurn(f);
+    expect(f.session.head.inputs).toEqual({
+      inject: [{ event: 'border_incident' }, { custom: { id: 'custom_border_clash_near_sotk', label: 'Border clash near Sotk', effects: { peace_progress: 5, border_tension: -3 } } }],
+    });
+    const injected = f.session.head.log!.events.filter((e) => e.kind === 'injected').map((e) => e.id);
+    expect(injected).toEqual(['border_incident', 'custom_border_clash_near_sotk']);
+    expect(f.frame()).toContain('⚡ Border clash near Sotk (injected)');
+  });
+
+  it('refuses to stage a written event without an amount, and x clears what is staged', async () => {
+    const f = facilitate();
+    await press(f.stdin, 'i', 'w', 'Rumours', KEY.enter, KEY.enter);
+    expect(f.frame()).toContain('Type an amount for at least one indicator');
+    await press(f.stdin, '=40', KEY.enter);
+    expect(f.model().staged.inject).toEqual([{ custom: { id: 'custom_rumours', label: 'Rumours', effects: { peace_progress: { set: 40 } } } }]);
+    await press(f.stdin, 'x');
+    expect(f.frame()).toContain('Cleared 1 staged change.');
+    expect(f.model().stagedCount).toBe(0);
+  });
+});
+
+describe('facilitate: adjudicate', () => {
+  it("rules a party's move has other effects this turn (TurnInputs.adjudicate)", async () => {
+    const f = facilitate({ teams: ['armenia'] });
+    await press(f.stdin, 'a');
+    expect(f.frame()).toContain("Adjudicate: whose move's result");
+    await press(f.stdin, KEY.down, KEY.enter);
+    expect(f.frame()).toContain("Ruling: Azerbaijan's move");
+    await press(f.stdin, KEY.down, '+10', KEY.enter);
+    expect(f.frame()).toContain("⚖ ruling on Azerbaijan's move: Tension on the Armenia–Azerbaijan border +10");
+    await press(f.stdin, KEY.enter, KEY.enter, KEY.enter);
+    await waitFor(f.frame, () => f.session.head.turn === 1);
+    expect(f.session.head.inputs).toEqual({ choices: { armenia: 'hold_line' }, adjudicate: { azerbaijan: { border_tension: 10 } } });
+    const az = f.session.head.log!.parties.find((p) => p.party === 'azerbaijan')!;
+    expect(az.adjudicated).toBe(true);
+    expect(az.effects.map((e) => e.key)).toEqual(['border_tension']);
+  });
+});
+
+describe('facilitate: rewind, fork and branches', () => {
+  it('rewinds to a turn, forks a what-if as a new branch, and switches branch in the tree', async () => {
+    const f = facilitate();
+    for (let i = 0; i < 3; i++) await playTurn(f);
+    await press(f.stdin, 'r');
+    expect(f.frame()).toContain('Rewind to…');
+    expect(f.frame()).toContain('after turn 3 (2024-01)');
+    await press(f.stdin, KEY.up, KEY.enter);
+    expect(f.session.head.turn).toBe(1);
+    expect(f.frame()).toContain('Rewound to after turn 1 (2023-11)');
+
+    await press(f.stdin, 'f');
+    expect(f.frame()).toContain('Fork a what-if from…');
+    await press(f.stdin, KEY.enter);
+    expect(f.frame()).toContain('What-if from after turn 1 (2023-11)');
+    await press(f.stdin, 'i', 'e', KEY.enter);
+    await playTurn(f);
+    expect(f.frame()).toContain('on a new branch (2 branches)');
+    expect(f.session.branches()).toHaveLength(2);
+
+    await press(f.stdin, 'b');
+    const tree = f.frame();
+    expect(tree).toContain('Branches (2)');
+    expect(tree).toMatch(/● branch 1 · turns 1–3/);
+    expect(tree).toMatch(/└─● branch 2 ◀ now · forked after turn 1, turns 2–2 · to 2023-12/);
+    await press(f.stdin, KEY.up, KEY.enter);
+    expect(f.session.head.turn).toBe(3);
+    expect(f.frame()).toContain('Switched to branch 1 (turn 3); saved.');
+    expect(f.frame()).toContain('Facilitator (branch 1 of 2)');
+    // The save holds the whole tree and the head.
+    const saved = loadSession(f.scenario, readFileSync(f.savePath, 'utf8'));
+    expect(saved.ok && saved.session.branches().length).toBe(2);
+    expect(saved.ok && saved.session.head.hash).toBe(f.session.head.hash);
+  });
+
+  it('says so when a what-if is played with the same inputs (it rejoins the branch)', async () => {
+    const f = facilitate();
+    await playTurn(f);
+    await playTurn(f);
+    await press(f.stdin, 'f', KEY.up, KEY.enter);
+    await playTurn(f);
+    expect(f.model().status).toBe('Turn 2 (2023-11) resolved with the same inputs as before: back on the existing branch; autosaved.');
+    expect(f.session.branches()).toHaveLength(1);
+  });
+});
+
+describe('facilitate: annotate', () => {
+  it('annotates the current turn; the note is saved and shown', async () => {
+    const f = facilitate();
+    await playTurn(f);
+    await press(f.stdin, 't');
+    expect(f.frame()).toContain('Note on after turn 1 (2023-11)');
+    await press(f.stdin, 'Teams argued over the corridor', KEY.enter);
+    expect(f.session.head.note).toBe('Teams argued over the corridor');
+    expect(f.frame()).toContain('✎ Teams argued over the corridor');
+    const save = JSON.parse(readFileSync(f.savePath, 'utf8')) as { nodes: { note?: string }[] };
+    expect(save.nodes[1]!.note).toBe('Teams argued over the corridor');
+  });
+});
+
+describe('facilitate: projector view', () => {
+  it('toggles a large, uncluttered view of the world with v', async () => {
+    const f = facilitate({ teams: ['armenia'] });
+    await press(f.stdin, 'v');
+    const view = f.frame();
+    const [top] = bigText('2023-10');
+    expect(view).toContain(top);
+    expect(view).toContain('turn 1 of 12');
+    expect(view).toContain('No turn played yet');
+    expect(view).not.toContain('Teams at the keyboard');
+    expect(fitsIn(view, 80)).toBe(true);
+    await press(f.stdin, 'v');
+    expect(f.frame()).toContain('Teams at the keyboard');
+  });
+
+  it('shows the date in block digits and last turn’s headlines after a turn', async () => {
+    const f = facilitate({ size: { columns: 100, rows: 40 } });
+    await playTurn(f);
+    await press(f.stdin, 'v');
+    const view = f.frame();
+    for (const row of bigText('2023-11')) expect(view).toContain(row);
+    expect(view).toContain('Last turn, 2023-10');
+    expect(view).toContain('• Armenia:');
+    expect(view).not.toContain('“');
+  });
+});
+
+describe('facilitate: autosave and resume', () => {
+  it('autosaves after every turn; a resumed session is where it was', async () => {
+    let summary: FacilitateSummary | undefined;
+    const f = facilitate({ scenario: 'sochi-2021', seed: '7', teams: ['armenia'], onQuit: (s) => (summary = s) });
+    for (let i = 0; i < 2; i++) {
+      await press(f.stdin, KEY.enter, KEY.enter, KEY.enter);
+      await waitFor(f.frame, () => f.session.head.turn === i + 1);
+      const save = loadSession(f.scenario, readFileSync(f.savePath, 'utf8'));
+      expect(save.ok && save.session.head.hash).toBe(f.session.head.hash);
+    }
+    await press(f.stdin, 'q');
+    expect(f.frame()).toContain('End the session?');
+    await press(f.stdin, 'y');
+    expect(summary).toEqual({ savePath: f.savePath, turn: 2, hash: f.session.head.hash, saved: true });
+    cleanup();
+
+    const resumed = loadSession(f.scenario, readFileSync(f.savePath, 'utf8'));
+    if (!resumed.ok) throw new Error(resumed.error.message);
+    expect(teamsOfSession(resumed.session)).toEqual([f.scenario.parties.findIndex((p) => p.id === 'armenia')]);
+    const g = facilitate({ scenario: 'sochi-2021', session: resumed.session, teams: ['armenia'] });
+    expect(g.frame()).toContain('turn 3 of');
+    expect(saveSession(g.session)).toEqual(saveSession(f.session));
+  });
+
+  it('refuses a broken or foreign save with a precise message (exit 1)', async () => {
+    const broken = join(dir, 'broken.save.json');
+    writeFileSync(broken, '{"format": "wargame-session", "version": 1, "scenario": {"id": "peace-tracks"');
+    await expect(facilitateCommand(undefined, { resume: broken })).rejects.toThrowError(`${broken}: ✖ the save is not valid JSON`);
+    const s = Session.create(shipped('sochi-2021'), { seed: '1' });
+    if (!s.ok) throw new Error('setup');
+    s.session.advance({});
+    const foreign = join(dir, 'foreign.save.json');
+    writeFileSync(foreign, JSON.stringify(saveSession(s.session)));
+    await expect(facilitateCommand('peace-tracks', { resume: foreign })).rejects.toMatchObject({
+      exitCode: 1,
+      message: `${foreign}: ✖ the save is of scenario "sochi-2021", not "peace-tracks"`,
+    });
+    const edited = JSON.parse(JSON.stringify(saveSession(s.session))) as { nodes: { hash: string }[] };
+    edited.nodes[1]!.hash = '0000000000000000';
+    const tampered = join(dir, 'tampered.save.json');
+    writeFileSync(tampered, JSON.stringify(edited));
+    await expect(facilitateCommand(undefined, { resume: tampered })).rejects.toThrowError(/node 1 \(turn 1\): the replayed state hash [0-9a-f]+ differs from the saved 0000000000000000/);
+    await expect(facilitateCommand(undefined, { resume: foreign, seed: '2' })).rejects.toThrowError('--seed cannot be given with --resume');
+  });
+
+  it('says it needs a terminal and exits 2 when stdin is not one', async () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const code = await facilitateCommand('peace-tracks', { teams: 'armenia', seed: '1', save: join(dir, 'never.save.json') });
+      expect(code).toBe(2);
+      expect(String(write.mock.calls[0]?.[0])).toContain('wargame facilitate is interactive and needs a terminal');
+    } finally {
+      write.mockRestore();
+    }
+  });
+});
