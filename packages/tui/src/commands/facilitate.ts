@@ -146,7 +146,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
   });
   if (summary) {
     const where = display(summary.savePath);
-    if (summary.saved) out(`Session saved: ${where} (turn ${summary.turn}, state hash ${summary.hash}). Resume: wargame facilitate --resume ${where} · check: wargame replay ${where}`);
+    if (summary.saved) out(`Session saved: ${where} (turn ${summary.turn}, state hash ${summary.hash}). Resume: wargame facilitate --resume ${where} · report: wargame report ${where} --format html · check: wargame replay ${where}`);
     else out(`✖ The last autosave to ${where} failed; the file holds the session as of the last successful save.`);
   }
   if (process.env['WARGAME_TIMING']) {
