@@ -65,6 +65,13 @@ describe('sessions', () => {
     expect(s.checkout(branches[0]!.leaf).ok).toBe(true);
     expect(JSON.stringify(s.path().map((n) => [n.id, n.hash]))).toBe(before);
     expect(s.path().slice(1).map((n) => n.hash)).toEqual(original);
+    expect(s.branches().map((b) => b.isHead)).toEqual([true, false]);
+    // After a rewind into the second branch's own turns, that branch is still the head's.
+    expect(s.checkout(branches[1]!.leaf).ok).toBe(true);
+    play(s, 2);
+    expect(s.rewind(4).ok).toBe(true);
+    expect(s.head.turn).toBe(4);
+    expect(s.branches().map((b) => b.isHead)).toEqual([false, true]);
   });
 
   it('a human choice that is not available comes back as an error, not an exception', () => {

@@ -34,6 +34,7 @@ export interface BranchInfo {
   turns: number;
   /** Turn after which it parts from the branch that came before it (0 for the first branch). */
   forkedAt: number;
+  /** The branch the head is on (after a rewind, the first branch through it). */
   isHead: boolean;
 }
 
@@ -171,19 +172,18 @@ export class Session {
     const hasChild = new Set(this.nodeList.map((n) => n.parent).filter((p): p is number => p !== null));
     const onEarlier = new Set<number>();
     const out: BranchInfo[] = [];
+    let marked = false;
     for (const leaf of this.nodeList.filter((n) => !hasChild.has(n.id))) {
       const path = this.path(leaf.id);
       let forkedAt = 0;
       for (const n of path) if (onEarlier.has(n.id)) forkedAt = n.turn;
       path.forEach((n) => onEarlier.add(n.id));
-      const headPath = new Set(this.path().map((n) => n.id));
-      out.push({ leaf: leaf.id, turns: leaf.turn, forkedAt, isHead: headPath.has(leaf.id) && (leaf.id === this.headId || this.isAncestor(this.headId, leaf.id)) });
+      // The head's branch: the first branch whose path passes through the head (after a rewind the head is inside it).
+      const isHead = !marked && path.some((n) => n.id === this.headId);
+      if (isHead) marked = true;
+      out.push({ leaf: leaf.id, turns: leaf.turn, forkedAt, isHead });
     }
     return out;
-  }
-
-  private isAncestor(a: number, b: number): boolean {
-    return this.path(b).some((n) => n.id === a);
   }
 
   /** @internal used by loading: append a replayed node. */

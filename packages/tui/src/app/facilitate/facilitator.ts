@@ -19,13 +19,9 @@ export interface FacKey extends KeyInfo {
   meta?: boolean;
 }
 
-/**
- * The branch the head is on: the first whose path holds the head node.
- * (`BranchInfo.isHead` is only set when the head is the branch's leaf, not after a rewind.)
- */
+/** The branch the head is on (the first whose path holds the head node, also after a rewind). */
 export function headBranch(session: Session): number {
-  const head = session.head.id;
-  return session.branches().findIndex((b) => session.path(b.leaf).some((n) => n.id === head));
+  return session.branches().findIndex((b) => b.isHead);
 }
 
 /** The key flags of one character taken from a run of input. */
