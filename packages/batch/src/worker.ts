@@ -1,16 +1,18 @@
 /**
- * A batch worker thread: compiles the scenario once from the files the main
- * thread read, then plays chunks of runs. Rows only depend on the run index,
- * so how chunks are spread over threads never changes the output.
+ * A batch worker thread: compiles the scenario once from the validated
+ * document the main thread loaded (no YAML to parse or schema to check again:
+ * a worker starts ~0.2 s sooner), then plays chunks of runs. Rows only depend
+ * on the run index, so how chunks are spread over threads never changes the output.
  */
 import { workerData } from 'piscina';
-import { loadScenario, prepareFastRun, type SourceFile } from '@wargame/engine';
+import { compileScenarioDoc, prepareFastRun, type ScenarioDoc } from '@wargame/engine';
 import type { Row } from './columns.js';
 import type { BatchDesign } from './meta.js';
 import { playRow, type RowContext } from './run-row.js';
 
 export interface WorkerSetup {
-  sources: SourceFile[];
+  /** The validated scenario document (`CompiledScenario.doc`), plain data that crosses to a thread. */
+  doc: ScenarioDoc;
   design: BatchDesign;
   seed: string;
   runsPerCell: number;
@@ -27,10 +29,9 @@ export type ChunkResult = { ok: true; rows: Row[] } | { ok: false; message: stri
 
 /** Compiles the setup's scenario and returns a row context, or a message. */
 export function createRowContext(setup: WorkerSetup): { ok: true; ctx: RowContext } | { ok: false; message: string } {
-  const loaded = loadScenario(setup.sources);
-  if (!loaded.ok) return { ok: false, message: `the worker could not load the scenario: ${loaded.issues[0]?.message ?? 'unknown problem'}` };
-  if (loaded.scenario.hash !== setup.hash) return { ok: false, message: `the worker compiled another scenario (hash ${loaded.scenario.hash}, expected ${setup.hash})` };
-  const scenario = loaded.scenario;
+  const { scenario, issues } = compileScenarioDoc(setup.doc);
+  if (issues.length > 0) return { ok: false, message: `the worker could not compile the scenario: ${issues[0]!.message}` };
+  if (scenario.hash !== setup.hash) return { ok: false, message: `the worker compiled another scenario (hash ${scenario.hash}, expected ${setup.hash})` };
   return { ok: true, ctx: { scenario, plan: prepareFastRun(scenario), design: setup.design, seed: setup.seed, runsPerCell: setup.runsPerCell } };
 }
 

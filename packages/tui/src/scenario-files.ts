@@ -36,8 +36,7 @@ export function shippedScenarios(): { id: string; path: string }[] {
 }
 
 export type ScenarioLoad =
-  /** `sources`: the files as read, so a worker thread can compile the very same scenario. */
-  | { ok: true; scenario: CompiledScenario; path: string; files: string[]; sources: SourceFile[] }
+  | { ok: true; scenario: CompiledScenario; path: string; files: string[] }
   | { ok: false; issues: ScenarioIssue[]; path?: string };
 
 function display(path: string): string {
@@ -114,5 +113,5 @@ export function readScenario(arg: string, opts: { checkQuotes?: boolean } = {}):
   }
   if (issues.length > 0) return { ok: false, path, issues };
   const r = loadScenario(files, opts.checkQuotes ? { readSource: sourceReader(path) } : {});
-  return r.ok ? { ok: true, scenario: r.scenario, path, files: files.map((f) => f.name), sources: files } : { ok: false, path, issues: r.issues };
+  return r.ok ? { ok: true, scenario: r.scenario, path, files: files.map((f) => f.name) } : { ok: false, path, issues: r.issues };
 }

@@ -165,7 +165,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     process.on('SIGTERM', onSignal);
     try {
       const result = await executeBatch({
-        setup: { sources: loaded.sources, design: design.value, seed, runsPerCell: o.runs, hash: scenario.hash },
+        setup: { doc: scenario.doc, design: design.value, seed, runsPerCell: o.runs, hash: scenario.hash },
         from: start,
         to: range.to,
         workers,
