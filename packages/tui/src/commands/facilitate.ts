@@ -6,11 +6,11 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { formatIssue, loadSession, SAVE_FORMAT, type CompiledScenario, type Session } from '@wargame/engine';
+import { loadSession, SAVE_FORMAT, type CompiledScenario, type Session } from '@wargame/engine';
 import { resolveParty } from '../app/play-setup.js';
 import { err, out, UserError, writeFileAtomic } from '../io.js';
-import { readScenario, shippedScenarios } from '../scenario-files.js';
-import { loadOrFail } from './load.js';
+import { shippedScenarios } from '../scenario-files.js';
+import { loadForApp, loadOrFail } from './load.js';
 
 export interface FacilitateOptions {
   teams?: string;
@@ -126,10 +126,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
   const { runFacilitate } = await import('../app/facilitate/run-facilitate.js');
   const { summary, timing } = await runFacilitate({
     catalog,
-    loadScenario: (id) => {
-      const r = readScenario(id);
-      return r.ok ? { ok: true, scenario: r.scenario } : { ok: false, message: `${r.issues.map(formatIssue).join('\n')}\ncannot load scenario "${id}" (run: wargame validate ${id})` };
-    },
+    loadScenario: loadForApp,
     ...(scenario ? { scenario } : {}),
     ...(session ? { session } : {}),
     ...(teams ? { teams } : {}),

@@ -5,11 +5,11 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { formatIssue, monthText, type CompiledScenario } from '@wargame/engine';
+import { monthText, type CompiledScenario } from '@wargame/engine';
 import { parseStartMonth, resolveParty } from '../app/play-setup.js';
 import { err, out, UserError, writeFileAtomic } from '../io.js';
-import { readScenario, shippedScenarios } from '../scenario-files.js';
-import { loadOrFail } from './load.js';
+import { shippedScenarios } from '../scenario-files.js';
+import { loadForApp, loadOrFail } from './load.js';
 
 export interface PlayOptions {
   as?: string;
@@ -75,10 +75,7 @@ export async function playCommand(arg: string | undefined, opts: PlayOptions): P
   const { runPlay } = await import('../app/run-play.js');
   const { summary, timing } = await runPlay({
     catalog,
-    loadScenario: (id) => {
-      const r = readScenario(id);
-      return r.ok ? { ok: true, scenario: r.scenario } : { ok: false, message: `${r.issues.map(formatIssue).join('\n')}\ncannot load scenario "${id}" (run: wargame validate ${id})` };
-    },
+    loadScenario: loadForApp,
     ...(scenario ? { scenario } : {}),
     ...(partyIndex === undefined ? {} : { partyIndex }),
     ...(from === undefined ? {} : { from }),
