@@ -102,6 +102,14 @@ describe('wargame batch', () => {
     expect(readFileSync(at('merged.csv.meta.json'), 'utf8')).toBe(readFileSync(at('whole.csv.meta.json'), 'utf8'));
   });
 
+  it('more shards than runs: empty shards still write their file, and the merge equals the batch', () => {
+    for (const k of [1, 2, 3, 4]) batch(['sochi-2021', '--runs', '2', '--seed', 'few', '--shard', `${k}/4`, '--out', at(`few${k}.csv`)]);
+    batch(['sochi-2021', '--runs', '2', '--seed', 'few', '--out', at('few.csv')]);
+    expect(readFileSync(at('few1.csv'), 'utf8').trim().split('\n')).toHaveLength(1); // the header alone
+    expect(runCli(['merge', ...[1, 2, 3, 4].map((k) => at(`few${k}.csv`)), '--out', at('few-merged.csv'), '--quiet']).code).toBe(0);
+    expect(readFileSync(at('few-merged.csv'), 'utf8')).toBe(readFileSync(at('few.csv'), 'utf8'));
+  });
+
   it('merge names a missing shard and refuses', () => {
     const r = runCli(['merge', at('part1.csv'), at('part2.csv'), at('part4.csv'), '--out', at('bad.csv')]);
     expect(r.code).toBe(1);

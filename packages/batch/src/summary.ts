@@ -420,7 +420,7 @@ export function formatSummary(summary: BatchSummary, options: FormatOptions = {}
     ? `${summary.cells.length} cells × ${summary.runsPerCell} runs (${summary.design}: ${summary.swept.join(', ') || 'no swept parameter'})`
     : 'one cell';
   lines.push(`${summary.scenario.title} (${summary.scenario.id})`);
-  lines.push(`${summary.runs} runs · seed ${summary.seed} · ${what}`);
+  lines.push(`${summary.runs} run${summary.runs === 1 ? '' : 's'} · seed ${summary.seed} · ${what}`);
   lines.push('');
   if (sweep) lines.push(`All cells pooled:`);
   lines.push(...renderTable([['outcome', 'share', '95% CI (%)', 'runs'], ...outcomeRows(summary.overall.outcomes)], ['l', 'r', 'l', 'l']));

@@ -140,7 +140,8 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
       `${scenario.title} (${scenario.id}) · seed ${seed} · ${cells > 1 ? `${cells} cells × ` : ''}${o.runs} runs${shard.n > 1 ? ` · shard ${shard.k}/${shard.n} (runs ${range.from}–${range.to - 1})` : ''} · ${workers} worker${workers > 1 ? 's' : ''} → ${path}${start > range.from && start < range.to ? ` (resuming: ${start - range.from} runs done)` : ''}`,
     );
 
-  if (start < range.to) {
+  // An empty slice (more shards than runs) still gets its file, so merge finds every shard.
+  if (start < range.to || !o.resume) {
     // A sink that cannot be opened (no such folder, no permission, a damaged file to resume) is the user's to fix.
     const sink = await openSink({ path, format, columns: meta.columns, ...(o.resume ? { resume: { path } } : {}) }).catch((e: unknown) => {
       throw new UserError((e as Error).message);
