@@ -115,3 +115,21 @@ export function readScenario(arg: string, opts: { checkQuotes?: boolean } = {}):
   const r = loadScenario(files, opts.checkQuotes ? { readSource: sourceReader(path) } : {});
   return r.ok ? { ok: true, scenario: r.scenario, path, files: files.map((f) => f.name) } : { ok: false, path, issues: r.issues };
 }
+
+/** A shipped scenario's title, read from the head of its main file without loading it (for pickers). */
+function quickTitle(path: string): string {
+  try {
+    const file = statSync(path).isDirectory() ? join(path, 'scenario.yaml') : path;
+    const head = readFileSync(file, 'utf8').slice(0, 8192);
+    const m = /^title:\s*(.+)$/m.exec(head);
+    return m ? m[1]!.trim().replace(/^(['"])(.*)\1$/, '$2') : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The shipped scenarios with their titles, for the pickers of play and facilitate. */
+export function shippedCatalog(): { id: string; title: string }[] {
+  return shippedScenarios().map((s) => ({ id: s.id, title: quickTitle(s.path) }));
+}
+

@@ -7,6 +7,7 @@ import { Select } from '@inkjs/ui';
 import { useEffect, useState } from 'react';
 import type { CompiledScenario } from '@wargame/engine';
 import { truncate } from './format.js';
+import { ScenarioSelect } from './ScenarioSelect.js';
 import { GameScreen, type QuitSummary } from './GameScreen.js';
 import { createPlaySession, startDates, type PlaySetup } from './play-setup.js';
 import { useTerminalSize, type TerminalSize } from './use-terminal-size.js';
@@ -107,14 +108,7 @@ export function PlayApp(props: PlayAppProps) {
   switch (step.kind) {
     case 'scenario':
       title = 'Choose a scenario';
-      body = (
-        <Select
-          key="scenario"
-          visibleOptionCount={Math.min(visible, props.catalog.length)}
-          options={props.catalog.map((c) => ({ value: c.id, label: truncate(`${c.id} — ${c.title}`, width - 6) }))}
-          onChange={(id) => setStep({ kind: 'loading', id })}
-        />
-      );
+      body = <ScenarioSelect catalog={props.catalog} width={width} visible={visible} onChoose={(id) => setStep({ kind: 'loading', id })} />;
       break;
     case 'loading':
       title = 'Choose a scenario';

@@ -4,13 +4,15 @@
  * a projector view, autosaved after every change. Arguments and saves are
  * checked before anything is drawn; the ink app loads only once it can start.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { loadSession, SAVE_FORMAT, type CompiledScenario, type Session } from '@wargame/engine';
+import type { CompiledScenario, Session } from '@wargame/engine';
 import { resolveParty } from '../app/play-setup.js';
 import { err, out, UserError, writeFileAtomic } from '../io.js';
-import { shippedScenarios } from '../scenario-files.js';
+import { shippedCatalog, shippedScenarios } from '../scenario-files.js';
+import { formatTiming } from '../app/timing.js';
 import { loadForApp, loadOrFail } from './load.js';
+import { readSave } from './replay.js';
 
 export interface FacilitateOptions {
   teams?: string;
@@ -18,9 +20,6 @@ export interface FacilitateOptions {
   resume?: string;
   save?: string;
 }
-
-/** Saves are refused above this size before reading (as `wargame replay`). */
-const MAX_SAVE_BYTES = 64 * 1024 * 1024;
 
 function drawSeed(): string {
   return String(Math.floor(Math.random() * 1_000_000));
@@ -56,37 +55,9 @@ export function teamsOfSession(session: Session): number[] {
   return session.scenario.parties.filter((p) => ids.has(p.id)).map((p) => p.index);
 }
 
-function readSave(file: string): string {
-  try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw new UserError(`--resume ${file} is a folder; give the save file`);
-    if (st.size > MAX_SAVE_BYTES) throw new UserError(`${file}: the file is ${(st.size / 1048576).toFixed(0)} MB; saves are limited to ${MAX_SAVE_BYTES / 1048576} MB`);
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`${file}: cannot read the save: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
 /** Loads and verifies a save to resume (every turn replayed, every hash checked). */
 export function resumeSession(file: string, scenarioArg: string | undefined): Session {
-  const text = readSave(file);
-  // The scenario is named inside the save; read just that field before the full check.
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${file}: ✖ the save is not valid JSON: ${(e as Error).message}`);
-  }
-  if (!raw || typeof raw !== 'object' || (raw as { format?: unknown }).format !== SAVE_FORMAT)
-    throw new UserError(`${file}: ✖ not a wargame save file (expected "format": "${SAVE_FORMAT}")`);
-  const named = (raw as { scenario?: { id?: unknown } }).scenario?.id;
-  const id = scenarioArg ?? (typeof named === 'string' ? named : undefined);
-  if (id === undefined) throw new UserError(`${file}: ✖ the save does not name its scenario; give it: wargame facilitate <scenario> --resume ${file}`);
-  const scenario = loadOrFail(id);
-  const r = loadSession(scenario, text);
-  if (!r.ok) throw new UserError(`${file}: ✖ ${r.error.message}`);
-  return r.session;
+  return readSave(file, scenarioArg, `give it: wargame facilitate <scenario> --resume ${file}`).session;
 }
 
 export async function facilitateCommand(arg: string | undefined, opts: FacilitateOptions): Promise<number> {
@@ -121,7 +92,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
     return 2;
   }
   if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
-  const catalog = scenario ? [] : shippedScenarios().map((s) => ({ id: s.id, title: '' }));
+  const catalog = scenario ? [] : shippedCatalog();
   if (!scenario && catalog.length === 0) throw new UserError('no shipped scenarios found: give a scenario file or folder, e.g. wargame facilitate ./my-scenario');
   const { runFacilitate } = await import('../app/facilitate/run-facilitate.js');
   const { summary, timing } = await runFacilitate({
@@ -146,12 +117,6 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
     if (summary.saved) out(`Session saved: ${where} (turn ${summary.turn}, state hash ${summary.hash}). Resume: wargame facilitate --resume ${where} · report: wargame report ${where} --format html · check: wargame replay ${where}`);
     else out(`✖ The last autosave to ${where} failed; the file holds the session as of the last successful save.`);
   }
-  if (process.env['WARGAME_TIMING']) {
-    const r = timing.renders;
-    const sorted = [...r].sort((a, b) => a - b);
-    err(
-      `timing: first frame ${timing.firstFrameMs?.toFixed(0) ?? '?'} ms after process start; ${r.length} renders, median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms`,
-    );
-  }
+  if (process.env['WARGAME_TIMING']) err(formatTiming(timing));
   return 0;
 }

@@ -3,12 +3,13 @@
  * student plays one party in the terminal. Arguments are checked before
  * anything is drawn; the ink app is loaded only once a game can start.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { monthText, type CompiledScenario } from '@wargame/engine';
 import { parseStartMonth, resolveParty } from '../app/play-setup.js';
 import { err, out, UserError, writeFileAtomic } from '../io.js';
-import { shippedScenarios } from '../scenario-files.js';
+import { shippedCatalog, shippedScenarios } from '../scenario-files.js';
+import { formatTiming } from '../app/timing.js';
 import { loadForApp, loadOrFail } from './load.js';
 
 export interface PlayOptions {
@@ -25,17 +26,6 @@ function drawSeed(): string {
 }
 
 /** A scenario's title from its main file's `title:` line, without loading it (for the picker). */
-function quickTitle(path: string): string {
-  try {
-    const file = statSync(path).isDirectory() ? join(path, 'scenario.yaml') : path;
-    const head = readFileSync(file, 'utf8').slice(0, 8192);
-    const m = /^title:\s*(.+)$/m.exec(head);
-    return m ? m[1]!.trim().replace(/^(['"])(.*)\1$/, '$2') : '';
-  } catch {
-    return '';
-  }
-}
-
 function display(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
@@ -69,7 +59,7 @@ export async function playCommand(arg: string | undefined, opts: PlayOptions): P
   // NO_COLOR (no-color.org): ink's colour library reads FORCE_COLOR only, so turn it into that before ink loads.
   if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
   const seed = opts.seed ?? drawSeed();
-  const catalog = scenario ? [] : shippedScenarios().map((s) => ({ id: s.id, title: quickTitle(s.path) }));
+  const catalog = scenario ? [] : shippedCatalog();
   if (!scenario && catalog.length === 0) throw new UserError('no shipped scenarios found: give a scenario file or folder, e.g. wargame play ./my-scenario');
   const scenarioName = (s: CompiledScenario) => arg ?? s.id;
   const { runPlay } = await import('../app/run-play.js');
@@ -86,12 +76,6 @@ export async function playCommand(arg: string | undefined, opts: PlayOptions): P
     replayCommand: (s, party, start) => `wargame play ${scenarioName(s)} --as ${party} --seed ${seed}${start !== s.calendar.start ? ` --from ${monthText(start)}` : ''}`,
   });
   if (summary?.saved) out(`Saved game: ${display(summary.savePath)} (turn ${summary.turn}). Report: wargame report ${display(summary.savePath)} --format html · check it replays: wargame replay ${display(summary.savePath)}`);
-  if (process.env['WARGAME_TIMING']) {
-    const r = timing.renders;
-    const sorted = [...r].sort((a, b) => a - b);
-    err(
-      `timing: first frame ${timing.firstFrameMs?.toFixed(0) ?? '?'} ms after process start; ${r.length} renders, median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms`,
-    );
-  }
+  if (process.env['WARGAME_TIMING']) err(formatTiming(timing));
   return 0;
 }

@@ -1,33 +1,40 @@
 import { readFileSync, statSync } from 'node:fs';
-import { loadSession, type CompiledScenario, type Session } from '@wargame/engine';
+import { loadSession, SAVE_FORMAT, type CompiledScenario, type Session } from '@wargame/engine';
 import { out, UserError } from '../io.js';
 import { loadOrFail } from './load.js';
 
 /** Saves are refused above this size before reading: a session of 100,000 turns is far smaller. */
 const MAX_SAVE_BYTES = 64 * 1024 * 1024;
 
-/** Reads a save, loads its scenario (named inside it, or `scenario`) and replays it, verifying every hash. */
-export function readSave(file: string, scenarioArg?: string): { scenario: CompiledScenario; session: Session } {
+/**
+ * Reads a save, loads its scenario (named inside it, or `scenarioArg`) and
+ * replays it, verifying every hash. What is wrong is said before any scenario
+ * is looked for: a folder, an unreadable or oversized file, JSON that does not
+ * parse, a file that is not a save. `howToName` tells how to give the scenario
+ * when the save does not name it.
+ */
+export function readSave(file: string, scenarioArg?: string, howToName = 'give it with --scenario'): { scenario: CompiledScenario; session: Session } {
   let text: string;
   try {
-    const size = statSync(file).size;
-    if (size > MAX_SAVE_BYTES) throw new UserError(`${file}: the file is ${(size / 1048576).toFixed(0)} MB; saves are limited to ${MAX_SAVE_BYTES / 1048576} MB`);
+    const st = statSync(file);
+    if (st.isDirectory()) throw new UserError(`${file} is a folder; give the save file`);
+    if (st.size > MAX_SAVE_BYTES) throw new UserError(`${file}: the file is ${(st.size / 1048576).toFixed(0)} MB; saves are limited to ${MAX_SAVE_BYTES / 1048576} MB`);
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`${file}: cannot read the save: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  // The scenario is named inside the save; read just that field before the full check.
-  let id: string | undefined = scenarioArg;
-  if (id === undefined) {
-    try {
-      const raw = JSON.parse(text) as { scenario?: { id?: unknown } };
-      if (typeof raw?.scenario?.id === 'string') id = raw.scenario.id;
-    } catch {
-      /* loadSession reports it precisely below */
-    }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`${file}: ✖ the save is not valid JSON: ${(e as Error).message}`);
   }
-  if (id === undefined) throw new UserError(`${file}: the save does not name its scenario; give it with --scenario`);
+  if (!raw || typeof raw !== 'object' || (raw as { format?: unknown }).format !== SAVE_FORMAT)
+    throw new UserError(`${file}: ✖ not a wargame save file (expected "format": "${SAVE_FORMAT}")`);
+  const named = (raw as { scenario?: { id?: unknown } }).scenario?.id;
+  const id = scenarioArg ?? (typeof named === 'string' ? named : undefined);
+  if (id === undefined) throw new UserError(`${file}: ✖ the save does not name its scenario; ${howToName}`);
   const scenario = loadOrFail(id);
   const r = loadSession(scenario, text);
   if (!r.ok) throw new UserError(`${file}: ✖ ${r.error.message}`);

@@ -7,6 +7,7 @@ import { MultiSelect, Select } from '@inkjs/ui';
 import { useEffect, useState } from 'react';
 import { Session, type CompiledScenario } from '@wargame/engine';
 import { truncate } from '../format.js';
+import { ScenarioSelect } from '../ScenarioSelect.js';
 import type { CatalogEntry } from '../PlayApp.js';
 import { useTerminalSize, type TerminalSize } from '../use-terminal-size.js';
 import { FacilitateScreen, type FacilitateSummary } from './FacilitateScreen.js';
@@ -91,13 +92,7 @@ export function FacilitateApp(props: FacilitateAppProps) {
   switch (step.kind) {
     case 'scenario':
       title = 'choose a scenario';
-      body = (
-        <Select
-          visibleOptionCount={Math.min(visible, props.catalog.length)}
-          options={props.catalog.map((c) => ({ value: c.id, label: truncate(`${c.id} — ${c.title}`, width - 6) }))}
-          onChange={(id) => setStep({ kind: 'loading', id })}
-        />
-      );
+      body = <ScenarioSelect catalog={props.catalog} width={width} visible={visible} onChoose={(id) => setStep({ kind: 'loading', id })} />;
       break;
     case 'loading':
       title = 'choose a scenario';
