@@ -24,7 +24,7 @@ export type {
 } from './scenario/compiled.js';
 export { parseExpression, monthIndex, monthText } from './expr/parse.js';
 export { compileCondition, compileNumber, pairIndex, type World, type Symbols } from './expr/compile.js';
-export { seedStream, nextAlea, turnGenerator, type AleaState } from './rng/streams.js';
+export { seedStream, nextAlea, turnGenerator, drawAt, type AleaState } from './rng/streams.js';
 export { buildPartyMachine, partyMachines, nextTransition, type MachineDriver } from './actors/machines.js';
 export {
   createInitialState,
@@ -40,10 +40,27 @@ export {
   type InitError,
 } from './sim/state.js';
 export { TurnInputsSchema, InjectSchema, type TurnInputs, type Inject, type TurnError, type TurnErrorCode } from './sim/inputs.js';
-export { stepTurn, availableMoves, type TurnLog, type PartyTurnLog, type EventLog, type StepOptions, type StepResult } from './sim/step-turn.js';
-export { chooseMove, valueMoves, softmax, pickIndex, type OptionValue, type PolicyChoice } from './sim/policy.js';
+export {
+  stepTurn,
+  beginTurn,
+  resolveTurn,
+  availableMoves,
+  type TurnLog,
+  type PartyTurnLog,
+  type EventLog,
+  type StepOptions,
+  type StepResult,
+  type BeginResult,
+  type DecisionContext,
+  type PartyDecision,
+  type MoveOffer,
+  type OfferedEffect,
+} from './sim/step-turn.js';
+export { softmax, pickIndex, type OptionValue } from './sim/policy.js';
+export { planTurns, type TurnPlan } from './sim/plan.js';
+export { createRunContext, playTurn, type RunContext, type TurnObserver, type DecisionRecord } from './sim/kernel.js';
 export { evaluateOutcomes, type OutcomeResult, type OutcomeValue } from './sim/outcomes.js';
-export { runGame, type GameRun } from './sim/run-game.js';
+export { runGame, fastRun, prepareFastRun, type GameRun, type FastPlan } from './sim/run-game.js';
 export { Session, type SessionNode, type BranchInfo, type SessionError } from './session/session.js';
 export { saveSession, loadSession, replaySave, SaveSchema, SAVE_FORMAT, SAVE_VERSION, type SaveFile, type SaveError } from './session/save.js';
 export { canonicalJson, hashValue } from './util/hash.js';
@@ -52,5 +69,4 @@ export { closest, didYouMean, editDistance } from './util/suggest.js';
 export { historyFit, followHistory, noiseAveragedProbabilities, type HistoryFit, type HistoryFitRow } from './sim/history.js';
 export type { HistoryStep } from './scenario/schema.js';
 export type { CompiledHistoryStep } from './scenario/compiled.js';
-export { prepareFastRun, fastRun, type FastPlan } from './sim/fast-run.js';
 export { expressionReads, type WorldReads } from './expr/reads.js';

@@ -37,20 +37,58 @@ export function nextAlea(s: AleaState): number {
   return s.s2;
 }
 
-/** A per-turn generator (mulberry32) seeded from one Alea draw. Returns uniforms in [0, 1). */
-export function turnGenerator(u: number): () => number {
-  let a = Math.floor(u * 4294967296) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * The j-th draw (1-based) of the per-turn generator (mulberry32) seeded with
+ * `seed32`. mulberry32 advances its state by a constant, so any draw can be
+ * computed directly: the policy draws noise only for the moves it needs.
+ * This is the one implementation of the per-turn generator.
+ */
+export function drawAt(seed32: number, j: number): number {
+  const a = (seed32 + Math.imul(j, 0x6d2b79f5)) | 0;
+  let t = Math.imul(a ^ (a >>> 15), 1 | a);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-/** A standard normal draw (Box–Muller), consuming two uniforms. */
+/** The per-turn generator's seed from one Alea draw u in [0, 1). */
+export function turnSeed(u: number): number {
+  return Math.floor(u * 4294967296) >>> 0;
+}
+
+/** A per-turn generator seeded from one Alea draw. Returns uniforms in [0, 1). */
+export function turnGenerator(u: number): () => number {
+  const seed = turnSeed(u);
+  let j = 0;
+  return () => drawAt(seed, ++j);
+}
+
+/**
+ * Sequential draws of one per-turn generator without a closure per turn: the
+ * kernel keeps one per run and reseeds it (`start`) for each stream's turn.
+ */
+export class TurnDraws {
+  private seed = 0;
+  private j = 0;
+
+  /** Reseeds from the stream's one Alea draw this turn. */
+  start(u: number): this {
+    this.seed = turnSeed(u);
+    this.j = 0;
+    return this;
+  }
+
+  next(): number {
+    return drawAt(this.seed, ++this.j);
+  }
+}
+
+/** A standard normal from two uniforms (Box–Muller); u1 = 0 is taken as 1e-12. */
+export function boxMuller(u1: number, u2: number): number {
+  return Math.sqrt(-2 * Math.log(u1 || 1e-12)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** A standard normal draw, consuming two uniforms. */
 export function gaussian(next: () => number): number {
-  const u1 = next() || 1e-12;
-  const u2 = next();
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  const u1 = next();
+  return boxMuller(u1, next());
 }

@@ -1,5 +1,10 @@
-/** A whole game with the computer (or recorded inputs) playing every party. */
+/**
+ * Whole games: `runGame` plays turn by turn with logs (and recorded inputs);
+ * `fastRun` is the batch path, the kernel's turns with no observer and no logs.
+ */
 import type { CompiledScenario } from '../scenario/compiled.js';
+import { createRunContext, playTurn } from './kernel.js';
+import { planTurns, type TurnPlan } from './plan.js';
 import type { TurnError, TurnInputs } from './inputs.js';
 import { evaluateOutcomes, type OutcomeResult } from './outcomes.js';
 import { createInitialState, stateHash, type GameState, type InitError, type Params } from './state.js';
@@ -50,4 +55,33 @@ export function runGame(
       finalHash: stateHash(state),
     },
   };
+}
+
+/** A plan for many fast runs (build once per worker, reuse for every run); the same as `planTurns`. */
+export type FastPlan = TurnPlan;
+export const prepareFastRun = planTurns;
+
+/**
+ * Plays a whole computer-only game and returns the final state, identical to
+ * `runGame(scenario, { seed, params })`'s `final` — the same kernel, without
+ * observers, logs, input checks or state hashes. With `followHistoryUntil`
+ * (an absolute month), every turn before that month follows the history track
+ * (as `{ history: true }` does), and the computer plays from there.
+ *
+ * @example
+ * const plan = prepareFastRun(scenario);
+ * const r = fastRun(plan, { seed: '42.0' });
+ * if (r.ok) evaluateOutcomes(scenario, r.state);
+ */
+export function fastRun(
+  plan: TurnPlan,
+  opts: { seed: string; params?: Params; followHistoryUntil?: number },
+): { ok: true; state: GameState } | { ok: false; error: InitError } {
+  const init = createInitialState(plan.scenario, opts);
+  if (!init.ok) return init;
+  const s = init.state;
+  const ctx = createRunContext(plan);
+  const until = opts.followHistoryUntil ?? -Infinity;
+  while (!s.ended) playTurn(ctx, s, s.month < until);
+  return { ok: true, state: s };
 }

@@ -1,20 +1,37 @@
 /**
- * One turn, as a pure function of (scenario, state, inputs):
- * 1. scheduled, random and injected events fire;
- * 2. every party's machine receives TURN and may change posture (guards read the world after the events);
- * 3. every party picks a move (human choice or policy), all from the same world;
- * 4. moves resolve simultaneously: all amounts are settled against that world, then applied;
- * 5. `ever` outcomes and the end condition are checked, the date advances.
+ * One turn with its log, split at the decision point:
+ * - `beginTurn` checks the inputs that come before decisions (injects, history),
+ *   plays the events and posture changes, and returns the decision context:
+ *   each party's available moves with their expected effects in that world and
+ *   the policy's valuation, and the news so far;
+ * - `resolveTurn` checks the choices against that context and plays the moves
+ *   and the bookkeeping;
+ * - `stepTurn` is the two in sequence.
+ * The rules themselves are the kernel's (kernel.ts); this module checks inputs,
+ * copies the state, and builds the `TurnLog` from what its observer saw.
  */
-import { nextTransition, type MachineDriver } from '../actors/machines.js';
+import type { MachineDriver } from '../actors/machines.js';
 import { monthText } from '../expr/parse.js';
 import { compileEffects } from '../scenario/compile.js';
-import type { CompiledEffect, CompiledMove, CompiledScenario } from '../scenario/compiled.js';
+import type { CompiledEffect, CompiledMove, CompiledParty, CompiledScenario } from '../scenario/compiled.js';
 import type { Citation } from '../scenario/schema.js';
-import { nextAlea, turnGenerator } from '../rng/streams.js';
-import { applySequential, clampTarget, drawEffects, readTarget, writeTarget, type AppliedEffect } from './effects.js';
+import { clampChance, meanAmount, round6, type AppliedEffect } from './effects.js';
 import { TurnInputsSchema, type TurnError, type TurnInputs } from './inputs.js';
-import { chooseMove, type OptionValue } from './policy.js';
+import {
+  closeTurn,
+  createRunContext,
+  decide,
+  historyMove,
+  isAvailable,
+  playEvents,
+  resolveMoves,
+  stepPostures,
+  type CompiledInject,
+  type DecisionRecord,
+  type TurnObserver,
+} from './kernel.js';
+import { planTurns } from './plan.js';
+import type { OptionValue } from './policy.js';
 import { cloneState, namedIndicators, namedRelations, stateHash, type GameState } from './state.js';
 
 export interface EventLog {
@@ -25,12 +42,14 @@ export interface EventLog {
   cite: Citation[];
 }
 
+type TransitionLog = { from: string; to: string; guard: string; reason?: string; cite: Citation[] };
+
 export interface PartyTurnLog {
   party: string;
   previousPosture: string;
   posture: string;
   /** The transition that changed the posture this turn, if any. */
-  transition: { from: string; to: string; guard: string; reason?: string; cite: Citation[] } | null;
+  transition: TransitionLog | null;
   controller: 'computer' | 'human' | 'history';
   /** When the move came from the history track: whether it is a recorded step (else the idle move), whether the model offered it in that posture, and the record. */
   historical?: { recorded: boolean; available: boolean; note?: string; cite: Citation[] };
@@ -67,61 +86,111 @@ export interface TurnLog {
   stateHash: string;
 }
 
+/** An effect as a player is shown it before choosing: the amount resolution will apply (a range's midpoint, with the range). */
+export interface OfferedEffect {
+  key: string;
+  op: 'add' | 'set';
+  amount: number;
+  range?: [number, number];
+}
+
+/** A move a party can make this turn, valued in the world it will be made in. */
+export interface MoveOffer {
+  move: string;
+  label: string;
+  /** Local index among the party's moves. */
+  index: number;
+  /** Chance of success in that world, clamped to [0, 1]; null when the move cannot fail. */
+  chance: number | null;
+  /** Effects on success, as resolution applies them. */
+  effects: OfferedEffect[];
+  /** Effects on failure. */
+  failure: OfferedEffect[];
+  /** The policy's valuation (every interest's contribution, the noise, the probability). */
+  value: OptionValue;
+}
+
+export interface PartyDecision {
+  party: string;
+  index: number;
+  previousPosture: string;
+  posture: string;
+  transition: TransitionLog | null;
+  offers: MoveOffer[];
+  temperature: number;
+  noiseSd: number;
+  /** The move the policy drew (an id), or null when nothing is available: what the computer plays unless someone else chooses. */
+  policy: string | null;
+}
+
+/** A turn stopped at the decision point. Read-only: `resolveTurn` copies what it needs. */
+export interface DecisionContext {
+  /** Hash of the scenario the context belongs to. */
+  scenario: string;
+  /** 1-based number of the turn being played. */
+  turn: number;
+  date: string;
+  /** What fired this turn before the decisions (scheduled, recurring, random, injected). */
+  events: EventLog[];
+  /** By party index. */
+  parties: PartyDecision[];
+  /** The world the decisions are made in: after the events and posture changes. */
+  world: GameState;
+  /** Whether the turn follows the history track. */
+  history: boolean;
+  /** Indicators before the turn, for the log's changes. */
+  before: number[];
+}
+
 export interface StepOptions {
-  /** How postures are stepped: XState's `transition()` (default) or the compiled table. Both give the same result. */
+  /** How postures are stepped: XState's `transition()` on the declared machine (default) or the table derived from it. Both give the same result. */
   driver?: MachineDriver;
   /** Compute the state hash for the log (default true; batch runs that only need outcomes skip it, and the log's stateHash is then ""). */
   hash?: boolean;
 }
 
 export type StepResult = { ok: true; state: GameState; log: TurnLog } | { ok: false; error: TurnError };
+export type BeginResult = { ok: true; context: DecisionContext } | { ok: false; error: TurnError };
 
 /** The moves a party can make in a world (its posture allows them and their condition holds). */
 export function availableMoves(scenario: CompiledScenario, partyIndex: number, world: GameState): CompiledMove[] {
   const party = scenario.parties[partyIndex]!;
   const posture = world.posture[partyIndex]!;
-  return party.moves.filter((m) => m.postures[posture] && (m.when === null || m.when(world)));
+  return party.moves.filter((m) => isAvailable(m, world, posture));
 }
 
-function fail(error: TurnError): StepResult {
+function fail(error: TurnError): { ok: false; error: TurnError } {
   return { ok: false, error };
 }
 
-/**
- * Plays one turn. Pure: the input state is not modified; illegal inputs come
- * back as `{ ok: false, error }`, never as exceptions.
- *
- * @example
- * let { state } = createInitialState(scenario, { seed: '42' }) as { state: GameState };
- * const r = stepTurn(scenario, state, { choices: { armenia: 'seek_eu_monitors' } });
- * if (r.ok) state = r.state; else console.error(r.error.message);
- */
-export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs: TurnInputs = {}, opts: StepOptions = {}): StepResult {
-  const driver = opts.driver ?? 'xstate';
-  if (state.ended) return fail({ code: 'game/over', message: `the game is over (after ${state.turn} turns)` });
-  if (state.scenario !== scenario.hash)
-    return fail({ code: 'inputs/invalid', message: `this state belongs to another scenario (hash ${state.scenario}, loaded ${scenario.hash})` });
-  const parsed = TurnInputsSchema.safeParse(rawInputs);
+function parseInputs(raw: unknown): { ok: true; inputs: TurnInputs } | { ok: false; error: TurnError } {
+  const parsed = TurnInputsSchema.safeParse(raw);
   if (!parsed.success) return fail({ code: 'inputs/invalid', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'inputs'}: ${i.message}`).join('; ') });
-  const inputs = parsed.data;
-  const partyIds = scenario.symbols.parties;
+  return { ok: true, inputs: parsed.data };
+}
 
-  // Check names before anything is computed, so an error never reflects half a turn.
+/** Names in choices and rulings, checked before anything is computed so an error never reflects half a turn. */
+function checkChoices(scenario: CompiledScenario, inputs: TurnInputs): { ok: true; rulings: (CompiledEffect[] | undefined)[] } | { ok: false; error: TurnError } {
+  const partyIds = scenario.symbols.parties;
   for (const [party, move] of Object.entries(inputs.choices ?? {})) {
     const p = partyIds.indexOf(party);
     if (p < 0) return fail({ code: 'party/unknown', party, message: `unknown party "${party}"; parties are ${partyIds.join(', ')}` });
     if (!scenario.parties[p]!.moves.some((m) => m.id === move))
       return fail({ code: 'move/unknown', party, message: `${party} has no move "${move}"; its moves are ${scenario.parties[p]!.moves.map((m) => m.id).join(', ')}` });
   }
-  const adjudications = new Map<number, CompiledEffect[]>();
+  const rulings: (CompiledEffect[] | undefined)[] = scenario.parties.map(() => undefined);
   for (const [party, effects] of Object.entries(inputs.adjudicate ?? {})) {
     const p = partyIds.indexOf(party);
     if (p < 0) return fail({ code: 'party/unknown', party, message: `unknown party "${party}" in adjudicate; parties are ${partyIds.join(', ')}` });
     const c = compileEffects(scenario, effects);
     if (!c.ok) return fail({ code: 'effects/invalid', party, message: `adjudication for ${party}: ${c.message}` });
-    adjudications.set(p, c.effects);
+    rulings[p] = c.effects;
   }
-  const injects: { id: string; label: string; effects: CompiledEffect[]; cite: Citation[]; eventIndex: number }[] = [];
+  return { ok: true, rulings };
+}
+
+function compileInjects(scenario: CompiledScenario, inputs: TurnInputs): { ok: true; injects: CompiledInject[] } | { ok: false; error: TurnError } {
+  const injects: CompiledInject[] = [];
   for (const inj of inputs.inject ?? []) {
     if ('event' in inj) {
       const e = scenario.events.find((x) => x.id === inj.event);
@@ -133,147 +202,204 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
       injects.push({ id: inj.custom.id, label: inj.custom.label, effects: c.effects, cite: [], eventIndex: -1 });
     }
   }
+  return { ok: true, injects };
+}
 
+function applied(effects: readonly CompiledEffect[], amounts: ArrayLike<number>): AppliedEffect[] {
+  return effects.map((e, i) => ({ key: e.key, op: e.op, amount: amounts[i]! }));
+}
+
+function offered(e: CompiledEffect, world: GameState): OfferedEffect {
+  return { key: e.key, op: e.op, amount: round6(meanAmount(e, world)), ...(e.amount.kind === 'range' ? { range: [e.amount.lo, e.amount.hi] as [number, number] } : {}) };
+}
+
+function offersOf(party: CompiledParty, world: GameState, record: DecisionRecord): MoveOffer[] {
+  return record.moves.map((index, i) => {
+    const m = party.moves[index]!;
+    return {
+      move: m.id,
+      label: m.label,
+      index,
+      chance: m.chance === null ? null : clampChance(m.chance(world)),
+      effects: m.effects.map((e) => offered(e, world)),
+      failure: m.failure.map((e) => offered(e, world)),
+      value: {
+        move: m.id,
+        utility: record.utility[i]!,
+        byInterest: Object.fromEntries(party.interests.map((it, k) => [it.id, record.byInterest[i]![k]!])),
+        noise: record.noise[i]!,
+        probability: record.probability[i]!,
+      },
+    };
+  });
+}
+
+/**
+ * Plays a turn up to the decision point. Pure: the input state is not modified.
+ *
+ * @example
+ * const r = beginTurn(scenario, session.state, { inject: [{ event: 'russia_invades_ukraine' }] });
+ * if (r.ok) for (const o of r.context.parties[0].offers) console.log(o.label, o.effects);
+ */
+export function beginTurn(scenario: CompiledScenario, state: GameState, rawInputs: Pick<TurnInputs, 'inject' | 'history'> = {}, opts: StepOptions = {}): BeginResult {
+  if (state.ended) return fail({ code: 'game/over', message: `the game is over (after ${state.turn} turns)` });
+  if (state.scenario !== scenario.hash)
+    return fail({ code: 'inputs/invalid', message: `this state belongs to another scenario (hash ${state.scenario}, loaded ${scenario.hash})` });
+  const parsed = parseInputs(rawInputs);
+  if (!parsed.ok) return parsed;
+  const { choices: _c, adjudicate: _a, note: _n, ...rest } = parsed.inputs;
+  if (_c !== undefined || _a !== undefined || _n !== undefined)
+    return fail({ code: 'inputs/invalid', message: 'choices, adjudicate and note belong to resolveTurn, not beginTurn' });
+  const compiled = compileInjects(scenario, rest);
+  if (!compiled.ok) return compiled;
+  return { ok: true, context: openTurn(scenario, state, compiled.injects, rest.history === true, opts.driver ?? 'xstate') };
+}
+
+function openTurn(scenario: CompiledScenario, state: GameState, injects: readonly CompiledInject[], history: boolean, driver: MachineDriver): DecisionContext {
+  const plan = planTurns(scenario);
+  const ctx = createRunContext(plan);
   const s = cloneState(state);
   const before = s.ind.slice();
-  const streamIndex = (name: string) => scenario.streams.indexOf(name);
-
-  // 1. Events.
-  const events: EventLog[] = [];
-  const nextEvent = turnGenerator(nextAlea(s.rng[streamIndex('events')]!));
-  const fire = (kind: EventLog['kind'], id: string, label: string, effects: CompiledEffect[], cite: Citation[], eventIndex: number) => {
-    const amounts = drawEffects(effects, s, nextEvent);
-    applySequential(scenario, s, effects, amounts);
-    if (eventIndex >= 0) s.eventCount[eventIndex]!++;
-    events.push({ id, label, kind, effects: amounts, cite });
-  };
-  for (const e of scenario.events) {
-    if (e.at !== null) {
-      // A scheduled event may still depend on the world: it fires at its date only if its condition holds.
-      if (e.at === s.month && (e.when === null || e.when(s))) fire('scheduled', e.id, e.label, e.effects, e.cite, e.index);
-    } else if (e.recurring) {
-      if (e.when === null || e.when(s)) fire('recurring', e.id, e.label, e.effects, e.cite, e.index);
-    } else if (e.chance !== null) {
-      // Drawn whether or not the event can fire, so later events keep their draws.
-      const u = nextEvent();
-      // Chance events are not part of the record: following history, only scheduled ones fire.
-      if (!inputs.history && (e.repeat || s.eventCount[e.index] === 0) && (e.when === null || e.when(s)) && u < e.chance(s))
-        fire('random', e.id, e.label, e.effects, e.cite, e.index);
-    }
-  }
-  for (const inj of injects) fire('injected', inj.id, inj.label, inj.effects, inj.cite, inj.eventIndex);
-
-  // 2. Postures, all from the same world.
-  const transitions = scenario.parties.map((party, p) => nextTransition(scenario, party, s.posture[p]!, s, driver));
   const previous = s.posture.slice();
-  transitions.forEach((t, p) => {
-    if (t) s.posture[p] = t.to;
-  });
+  const events: EventLog[] = [];
+  const transitions: (TransitionLog | null)[] = scenario.parties.map(() => null);
+  const records: DecisionRecord[] = [];
+  const obs: TurnObserver = {
+    decisions: true,
+    event: (kind, id, label, effects, amounts, cite) => events.push({ id, label, kind, effects: applied(effects, amounts), cite: [...cite] }),
+    transition: (p, t) => {
+      const party = scenario.parties[p]!;
+      transitions[p] = { from: party.postures[t.from]!, to: party.postures[t.to]!, guard: t.guardText, ...(t.reason === undefined ? {} : { reason: t.reason }), cite: t.cite };
+    },
+    decision: (p, record) => (records[p] = record),
+  };
+  playEvents(ctx, s, history, injects, obs);
+  stepPostures(ctx, s, driver, obs);
+  // The policy always runs, so its stream advances the same whoever chooses, and its valuation is there to offer and explain.
+  for (let p = 0; p < scenario.parties.length; p++) decide(ctx, s, p, obs);
+  return {
+    scenario: scenario.hash,
+    turn: state.turn + 1,
+    date: monthText(state.month),
+    events,
+    parties: scenario.parties.map((party, p) => {
+      const record = records[p]!;
+      return {
+        party: party.id,
+        index: p,
+        previousPosture: party.postures[previous[p]!]!,
+        posture: party.postures[s.posture[p]!]!,
+        transition: transitions[p]!,
+        offers: offersOf(party, s, record),
+        temperature: record.temperature,
+        noiseSd: record.noiseSd,
+        policy: record.chosen >= 0 ? party.moves[record.chosen]!.id : null,
+      };
+    }),
+    world: s,
+    history,
+    before,
+  };
+}
 
-  // 3. Moves, all chosen from the same world.
-  const chosen: { move: CompiledMove | null; log: Omit<PartyTurnLog, 'success' | 'effects' | 'adjudicated'> }[] = [];
-  for (const party of scenario.parties) {
-    const p = party.index;
-    const next = turnGenerator(nextAlea(s.rng[streamIndex(`policy:${party.id}`)]!));
-    const available = availableMoves(scenario, p, s);
-    const t = transitions[p];
-    const base = {
-      party: party.id,
-      previousPosture: party.postures[previous[p]!]!,
-      posture: party.postures[s.posture[p]!]!,
-      transition: t ? { from: party.postures[t.from]!, to: party.postures[t.to]!, guard: t.guardText, ...(t.reason === undefined ? {} : { reason: t.reason }), cite: t.cite } : null,
-    };
+function describeWhy(move: CompiledMove, posture: number, world: GameState, postures: string[]): string {
+  if (!move.postures[posture]) return `; "${move.id}" needs posture ${postures.filter((_, i) => move.postures[i]).join(' or ')}`;
+  if (move.when && !move.when(world)) return `; its condition "${move.whenText}" does not hold`;
+  return '';
+}
+
+/**
+ * Plays the moves of a turn begun with `beginTurn`: a choice must be one of
+ * its party's offers. Pure: the context is not modified.
+ *
+ * @example
+ * const begun = beginTurn(scenario, state);
+ * if (begun.ok) resolveTurn(scenario, begun.context, { choices: { armenia: begun.context.parties[0].offers[0].move } });
+ */
+export function resolveTurn(scenario: CompiledScenario, context: DecisionContext, rawInputs: Pick<TurnInputs, 'choices' | 'adjudicate' | 'note'> = {}, opts: StepOptions = {}): StepResult {
+  if (context.scenario !== scenario.hash) return fail({ code: 'inputs/invalid', message: `this turn belongs to another scenario (hash ${context.scenario}, loaded ${scenario.hash})` });
+  const parsed = parseInputs(rawInputs);
+  if (!parsed.ok) return parsed;
+  const inputs = parsed.inputs;
+  if (inputs.inject !== undefined || inputs.history !== undefined)
+    return fail({ code: 'inputs/invalid', message: 'inject and history belong to beginTurn, not resolveTurn' });
+  const checked = checkChoices(scenario, inputs);
+  if (!checked.ok) return checked;
+  return closeContext(scenario, context, inputs, checked.rulings, opts);
+}
+
+function closeContext(scenario: CompiledScenario, context: DecisionContext, inputs: TurnInputs, rulings: (CompiledEffect[] | undefined)[], opts: StepOptions): StepResult {
+  const plan = planTurns(scenario);
+  const ctx = createRunContext(plan);
+  const s = cloneState(context.world);
+  const np = scenario.parties.length;
+  const chosen = new Int32Array(np);
+  const recorded = new Int32Array(np);
+  type Pending = Omit<PartyTurnLog, 'success' | 'adjudicated' | 'effects'>;
+  const logs: Pending[] = [];
+  for (let p = 0; p < np; p++) {
+    const party = scenario.parties[p]!;
+    const d = context.parties[p]!;
+    const base = { party: party.id, previousPosture: d.previousPosture, posture: d.posture, transition: d.transition };
+    const options = d.offers.map((o) => o.value);
     const human = inputs.choices && Object.hasOwn(inputs.choices, party.id) ? inputs.choices[party.id] : undefined;
-    // The policy always runs, so its stream advances the same whoever chooses and the explanation is there to compare.
-    const policy = chooseMove(scenario, party, s, available, next);
     if (human !== undefined) {
-      const move = available.find((m) => m.id === human);
-      if (!move)
+      const offer = d.offers.find((o) => o.move === human);
+      if (!offer) {
+        const move = party.moves.find((m) => m.id === human)!;
         return fail({
           code: 'move/unavailable',
           party: party.id,
-          available: available.map((m) => m.id),
-          message: `${party.id} cannot make "${human}" now (posture ${base.posture}${describeWhy(party.moves.find((m) => m.id === human)!, s.posture[p]!, s, party.postures)}); available: ${available.map((m) => m.id).join(', ') || 'none'}`,
+          available: d.offers.map((o) => o.move),
+          message: `${party.id} cannot make "${human}" now (posture ${d.posture}${describeWhy(move, s.posture[p]!, s, party.postures)}); available: ${d.offers.map((o) => o.move).join(', ') || 'none'}`,
         });
-      chosen.push({
-        move,
-        log: { ...base, controller: 'human', move: move.id, moveLabel: move.label, reason: { summary: 'chosen by a player', options: policy.options, cite: move.cite } },
+      }
+      chosen[p] = offer.index;
+      logs.push({ ...base, controller: 'human', move: offer.move, moveLabel: offer.label, reason: { summary: 'chosen by a player', options, cite: party.moves[offer.index]!.cite } });
+      continue;
+    }
+    const h = context.history ? historyMove(plan, s, p) : null;
+    if (h && h.move !== null) {
+      chosen[p] = h.move;
+      if (h.move < 0) {
+        logs.push({ ...base, controller: 'history', move: null, moveLabel: null, reason: { summary: 'no historical move this month, and its idle move is not available: no move', cite: [] } });
+        continue;
+      }
+      recorded[p] = h.recorded ? 1 : 0;
+      const forced = party.moves[h.move]!;
+      const step = h.recorded ? scenario.history.find((x) => x.month === s.month && x.party === p) : undefined;
+      const available = d.offers.some((o) => o.index === h.move);
+      logs.push({
+        ...base,
+        controller: 'history',
+        move: forced.id,
+        moveLabel: forced.label,
+        historical: { recorded: h.recorded, available, ...(step?.note === undefined ? {} : { note: step.note }), cite: step?.cite ?? [] },
+        reason: {
+          summary: h.recorded ? `the historical move${available ? '' : ' (which the model did not offer in this posture)'}` : 'no historical move this month: the idle move',
+          options,
+          temperature: d.temperature,
+          noiseSd: d.noiseSd,
+          cite: step?.cite ?? forced.cite,
+        },
       });
       continue;
     }
-    if (inputs.history) {
-      const step = scenario.history.find((h) => h.month === s.month && h.party === p);
-      // Teacher forcing: the record decides, the policy's view is kept for the history check.
-      // A recorded move is forced even if the model would not offer it; the idle move only where it is available
-      // (a party that has ceased to exist makes no move at all).
-      const idle = party.idle >= 0 ? party.moves[party.idle]! : null;
-      if (step || idle) {
-        const forced = step ? party.moves[step.move]! : available.includes(idle!) ? idle! : null;
-        if (!forced) {
-          chosen.push({ move: null, log: { ...base, controller: 'history', move: null, moveLabel: null, reason: { summary: 'no historical move this month, and its idle move is not available: no move', cite: [] } } });
-          continue;
-        }
-        const offered = available.includes(forced);
-        chosen.push({
-          move: forced,
-          log: {
-            ...base,
-            controller: 'history',
-            move: forced.id,
-            moveLabel: forced.label,
-            historical: { recorded: step !== undefined, available: offered, ...(step?.note === undefined ? {} : { note: step.note }), cite: step?.cite ?? [] },
-            reason: {
-              summary: step ? `the historical move${offered ? '' : ' (which the model did not offer in this posture)'}` : 'no historical move this month: the idle move',
-              options: policy.options,
-              temperature: policy.temperature,
-              noiseSd: policy.noiseSd,
-              cite: step?.cite ?? forced.cite,
-            },
-          },
-        });
-        continue;
-      }
-    }
-    const move = policy.chosen >= 0 ? party.moves[policy.chosen]! : null;
-    chosen.push({ move, log: { ...base, controller: 'computer', move: move?.id ?? null, moveLabel: move?.label ?? null, reason: explain(party, move, policy) } });
+    const move = d.policy === null ? null : party.moves.find((m) => m.id === d.policy)!;
+    chosen[p] = move ? move.index : -1;
+    logs.push({ ...base, controller: 'computer', move: move?.id ?? null, moveLabel: move?.label ?? null, reason: explain(party, move, d) });
   }
-
-  // 4. Simultaneous resolution: every amount is settled against the same world, then applied together.
-  const deltas = new Map<string, { target: CompiledEffect['target']; add: number; set: number | null }>();
-  const logs: PartyTurnLog[] = chosen.map(({ move, log }, p) => {
-    const party = scenario.parties[p]!;
-    const next = turnGenerator(nextAlea(s.rng[streamIndex(`effects:${party.id}`)]!));
-    const u = next();
-    if (!move) return { ...log, success: false, adjudicated: false, effects: [] };
-    const ruling = adjudications.get(p);
-    // A recorded historical move happened as recorded: it does not roll its chance of failure.
-    const recorded = log.historical?.recorded === true;
-    const success = ruling !== undefined || recorded || move.chance === null || u < move.chance(s);
-    const effects = ruling ?? (success ? move.effects : move.failure);
-    const amounts = drawEffects(effects, s, next);
-    effects.forEach((e, i) => {
-      const key = e.target.kind === 'indicator' ? `i${e.target.index}` : `r${e.target.index}`;
-      let slot = deltas.get(key);
-      if (!slot) deltas.set(key, (slot = { target: e.target, add: 0, set: null }));
-      if (e.op === 'set') slot.set = amounts[i]!.amount;
-      else slot.add += amounts[i]!.amount;
-    });
-    s.moveCount[move.global]!++;
-    return { ...log, success, adjudicated: ruling !== undefined, effects: amounts };
+  const parties: PartyTurnLog[] = logs.map((log) => ({ ...log, success: false, adjudicated: false, effects: [] }));
+  resolveMoves(ctx, s, chosen, { rulings, recorded }, {
+    resolved: (p, _move, success, effects, amounts) => {
+      parties[p] = { ...logs[p]!, success, adjudicated: rulings[p] !== undefined, effects: applied(effects, amounts) };
+    },
   });
-  for (const slot of deltas.values()) writeTarget(s, slot.target, clampTarget(scenario, slot.target, (slot.set ?? readTarget(s, slot.target)) + slot.add));
-  chosen.forEach(({ move }, p) => (s.lastMove[p] = move ? move.index : -1));
-
-  // 5. Outcomes tracked over the run, end, date.
-  for (const o of scenario.outcomes) if (o.type === 'boolean' && o.over === 'ever' && s.ever[o.everIndex]! < 0 && o.when(s)) s.ever[o.everIndex] = s.turn + 1;
-  const date = monthText(s.month);
-  s.turn += 1;
-  s.month += scenario.calendar.step;
-  s.ended = s.turn >= scenario.calendar.turns || (scenario.end !== null && scenario.end(s));
+  closeTurn(plan, s);
 
   const changes: Record<string, number> = {};
   scenario.indicators.forEach((ind, i) => {
-    const d = s.ind[i]! - before[i]!;
+    const d = s.ind[i]! - context.before[i]!;
     if (Math.abs(d) > 1e-9) changes[ind.id] = Math.round(d * 1e6) / 1e6;
   });
   return {
@@ -281,9 +407,9 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
     state: s,
     log: {
       turn: s.turn,
-      date,
-      events,
-      parties: logs,
+      date: context.date,
+      events: context.events,
+      parties,
       indicators: namedIndicators(scenario, s),
       changes,
       relations: namedRelations(scenario, s),
@@ -294,21 +420,40 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
   };
 }
 
-function describeWhy(move: CompiledMove, posture: number, world: GameState, postures: string[]): string {
-  if (!move.postures[posture]) return `; "${move.id}" needs posture ${postures.filter((_, i) => move.postures[i]).join(' or ')}`;
-  if (move.when && !move.when(world)) return `; its condition "${move.whenText}" does not hold`;
-  return '';
+/**
+ * Plays one turn: `beginTurn` then `resolveTurn`. Pure: the input state is not
+ * modified; illegal inputs come back as `{ ok: false, error }`, never as exceptions.
+ *
+ * @example
+ * let { state } = createInitialState(scenario, { seed: '42' }) as { state: GameState };
+ * const r = stepTurn(scenario, state, { choices: { armenia: 'seek_eu_monitors' } });
+ * if (r.ok) state = r.state; else console.error(r.error.message);
+ */
+export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs: TurnInputs = {}, opts: StepOptions = {}): StepResult {
+  if (state.ended) return fail({ code: 'game/over', message: `the game is over (after ${state.turn} turns)` });
+  if (state.scenario !== scenario.hash)
+    return fail({ code: 'inputs/invalid', message: `this state belongs to another scenario (hash ${state.scenario}, loaded ${scenario.hash})` });
+  const parsed = parseInputs(rawInputs);
+  if (!parsed.ok) return parsed;
+  const inputs = parsed.inputs;
+  const checked = checkChoices(scenario, inputs);
+  if (!checked.ok) return checked;
+  const compiled = compileInjects(scenario, inputs);
+  if (!compiled.ok) return compiled;
+  const context = openTurn(scenario, state, compiled.injects, inputs.history === true, opts.driver ?? 'xstate');
+  return closeContext(scenario, context, inputs, checked.rulings, opts);
 }
 
-function explain(party: CompiledScenario['parties'][number], move: CompiledMove | null, policy: ReturnType<typeof chooseMove>): PartyTurnLog['reason'] {
+function explain(party: CompiledParty, move: CompiledMove | null, d: PartyDecision): PartyTurnLog['reason'] {
   if (!move) return { summary: 'no move available in this posture', cite: [] };
-  const option = policy.options.find((o) => o.move === move.id)!;
+  const options = d.offers.map((o) => o.value);
+  const option = options.find((o) => o.move === move.id)!;
   let top: { id: string; contribution: number } | undefined;
   for (const [id, contribution] of Object.entries(option.byInterest))
     if (contribution > 0 && (!top || contribution > top.contribution)) top = { id, contribution };
   const interest = top ? party.interests.find((i) => i.id === top.id)! : undefined;
   const p = Math.round(option.probability * 100);
-  const likeliest = policy.options.reduce((a, b) => (b.probability > a.probability ? b : a));
+  const likeliest = options.reduce((a, b) => (b.probability > a.probability ? b : a));
   const odds =
     likeliest.move === move.id
       ? `p=${p}%`
@@ -319,9 +464,9 @@ function explain(party: CompiledScenario['parties'][number], move: CompiledMove 
   return {
     summary,
     ...(interest ? { topInterest: { id: interest.id, text: interest.text, contribution: top!.contribution, cite: interest.cite } } : {}),
-    options: policy.options,
-    temperature: policy.temperature,
-    noiseSd: policy.noiseSd,
+    options,
+    temperature: d.temperature,
+    noiseSd: d.noiseSd,
     cite: [...move.cite, ...(interest ? interest.cite : [])],
   };
 }

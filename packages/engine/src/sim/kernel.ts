@@ -1,0 +1,431 @@
+/**
+ * The turn, written once. Every caller plays turns through these phases, over
+ * the compiled plan's flat arrays, in place on a state it owns:
+ *
+ * 1. `playEvents`: scheduled, recurring and random events fire, then injects;
+ * 2. `stepPostures`: every party's machine takes its first enabled transition,
+ *    all from the same world;
+ * 3. `decide`: every party's policy values its available moves (one-step
+ *    look-ahead against its interests), adds seeded noise and draws a move by
+ *    softmax — a chooser (a human, the history track) may override the draw;
+ * 4. `resolveMoves`: every amount is settled against the same world, then
+ *    applied per target (last `set` in party order plus the sum of the adds,
+ *    clamped);
+ * 5. `closeTurn`: `over: ever` outcomes, end condition, date.
+ *
+ * Hooks cost nothing when absent: an observer sees events fired, transitions
+ * taken, options valued and effects drawn (the full engine builds its turn log
+ * from them); `playTurn` is the batch path, the same phases with no observer.
+ * Scratch space belongs to a `RunContext`, so one plan serves interleaved runs.
+ */
+import { nextTransition, type MachineDriver } from '../actors/machines.js';
+import { boxMuller, drawAt, nextAlea, turnSeed, TurnDraws } from '../rng/streams.js';
+import type { CompiledEffect, CompiledMove, CompiledTransition } from '../scenario/compiled.js';
+import type { Citation } from '../scenario/schema.js';
+import { clampChance, clampValue, drawAmount, meanAmount } from './effects.js';
+import type { PartyPlan, TurnPlan } from './plan.js';
+import { pickIndex, softmaxInto } from './policy.js';
+import type { GameState } from './state.js';
+
+/** An event to fire this turn besides the scenario's own: a scenario event or a facilitator's. */
+export interface CompiledInject {
+  id: string;
+  label: string;
+  effects: CompiledEffect[];
+  cite: Citation[];
+  /** The scenario event's index, or -1 for a written event. */
+  eventIndex: number;
+}
+
+export type EventKind = 'scheduled' | 'recurring' | 'random' | 'injected';
+
+/** The policy's view of one party's decision, recorded when an observer asks for it. */
+export interface DecisionRecord {
+  /** Local indices of the available moves, in declaration order. */
+  moves: number[];
+  /** Utility of each available move before noise. */
+  utility: number[];
+  /** Each available move's weighted contribution by interest (every interest of the party). */
+  byInterest: number[][];
+  /** The noise added to each (noise SD × a standard normal). */
+  noise: number[];
+  probability: number[];
+  temperature: number;
+  noiseSd: number;
+  /** The policy's draw: a local move index, or -1 when nothing is available. */
+  chosen: number;
+}
+
+/** What a caller may watch. Arrays passed in are scratch: copy what you keep. */
+export interface TurnObserver {
+  event?(kind: EventKind, id: string, label: string, effects: readonly CompiledEffect[], amounts: ArrayLike<number>, cite: readonly Citation[]): void;
+  transition?(party: number, t: CompiledTransition): void;
+  /** Called once per party with the policy's valuation (only when `decisions` is true). */
+  decision?(party: number, record: DecisionRecord): void;
+  resolved?(party: number, move: CompiledMove, success: boolean, effects: readonly CompiledEffect[], amounts: ArrayLike<number>): void;
+  /** Ask for DecisionRecords (the batch path never does). */
+  decisions?: boolean;
+}
+
+/** Scratch space of one run. */
+export interface RunContext {
+  plan: TurnPlan;
+  draws: TurnDraws;
+  amounts: Float64Array;
+  saved: Float64Array;
+  success: Float64Array;
+  failure: Float64Array;
+  utility: Float64Array;
+  probability: Float64Array;
+  avail: Int32Array;
+  /** Interest utilities of the world before any move, per party, computed once a decision for the interests some move needs. */
+  now: Float64Array[];
+  nowEpoch: Float64Array[];
+  epoch: number;
+  addInd: Float64Array;
+  setInd: Float64Array;
+  touchedInd: Uint8Array;
+  addRel: Float64Array;
+  setRel: Float64Array;
+  touchedRel: Uint8Array;
+  nextPosture: Int32Array;
+  chosen: Int32Array;
+}
+
+export function createRunContext(plan: TurnPlan): RunContext {
+  const { scenario } = plan;
+  const nInd = scenario.indicators.length;
+  const nRel = scenario.relations.pairs.length;
+  const np = scenario.parties.length;
+  return {
+    plan,
+    draws: new TurnDraws(),
+    amounts: new Float64Array(plan.maxEffects),
+    saved: new Float64Array(plan.maxEffects),
+    success: new Float64Array(plan.maxInterests),
+    failure: new Float64Array(plan.maxInterests),
+    utility: new Float64Array(plan.maxMoves),
+    probability: new Float64Array(plan.maxMoves),
+    avail: new Int32Array(plan.maxMoves),
+    now: scenario.parties.map((p) => new Float64Array(p.interests.length)),
+    nowEpoch: scenario.parties.map((p) => new Float64Array(p.interests.length).fill(-1)),
+    epoch: 0,
+    addInd: new Float64Array(nInd),
+    setInd: new Float64Array(nInd),
+    touchedInd: new Uint8Array(nInd),
+    addRel: new Float64Array(nRel),
+    setRel: new Float64Array(nRel),
+    touchedRel: new Uint8Array(nRel),
+    nextPosture: new Int32Array(np),
+    chosen: new Int32Array(np),
+  };
+}
+
+/** Effects lists from a facilitator can be longer than any the scenario declares. */
+function amountsFor(ctx: RunContext, n: number): Float64Array {
+  if (ctx.amounts.length < n) ctx.amounts = new Float64Array(n);
+  return ctx.amounts;
+}
+
+function write(plan: TurnPlan, s: GameState, e: CompiledEffect, value: number): void {
+  const k = e.target.index;
+  if (e.target.kind === 'indicator') s.ind[k] = clampValue(plan.indMin[k]!, plan.indMax[k]!, value);
+  else s.rel[k] = clampValue(plan.scenario.relations.min, plan.scenario.relations.max, value);
+}
+
+function read(s: GameState, e: CompiledEffect): number {
+  return e.target.kind === 'indicator' ? s.ind[e.target.index]! : s.rel[e.target.index]!;
+}
+
+/** Whether a party can make a move now: its posture allows it and its condition holds. */
+export function isAvailable(move: CompiledMove, s: GameState, posture: number): boolean {
+  return move.postures[posture] === true && (move.when === null || move.when(s));
+}
+
+// ── 1. Events ────────────────────────────────────────────────────────────────
+
+/** Fires one event: every amount is settled first, then the effects apply in order. */
+function fire(ctx: RunContext, s: GameState, kind: EventKind, id: string, label: string, effects: readonly CompiledEffect[], cite: readonly Citation[], eventIndex: number, obs: TurnObserver | undefined): void {
+  const amounts = amountsFor(ctx, effects.length);
+  for (let i = 0; i < effects.length; i++) amounts[i] = drawAmount(effects[i]!, s, ctx.draws);
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i]!;
+    write(ctx.plan, s, e, e.op === 'set' ? amounts[i]! : read(s, e) + amounts[i]!);
+  }
+  if (eventIndex >= 0) s.eventCount[eventIndex]!++;
+  obs?.event?.(kind, id, label, effects, amounts.subarray(0, effects.length), cite);
+}
+
+/**
+ * Phase 1. Chance events draw a uniform whether or not they can fire, so
+ * later events keep their draws; following history, they do not fire (they
+ * are not part of the record).
+ */
+export function playEvents(ctx: RunContext, s: GameState, history: boolean, injects: readonly CompiledInject[], obs?: TurnObserver): void {
+  const { plan } = ctx;
+  ctx.draws.start(nextAlea(s.rng[plan.eventsStream]!));
+  for (const e of plan.scenario.events) {
+    if (e.at !== null) {
+      // A scheduled event may still depend on the world: it fires at its date only if its condition holds.
+      if (e.at === s.month && (e.when === null || e.when(s))) fire(ctx, s, 'scheduled', e.id, e.label, e.effects, e.cite, e.index, obs);
+    } else if (e.recurring) {
+      if (e.when === null || e.when(s)) fire(ctx, s, 'recurring', e.id, e.label, e.effects, e.cite, e.index, obs);
+    } else if (e.chance !== null) {
+      const u = ctx.draws.next();
+      if (!history && (e.repeat || s.eventCount[e.index] === 0) && (e.when === null || e.when(s)) && u < clampChance(e.chance(s)))
+        fire(ctx, s, 'random', e.id, e.label, e.effects, e.cite, e.index, obs);
+    }
+  }
+  for (const inj of injects) fire(ctx, s, 'injected', inj.id, inj.label, inj.effects, inj.cite, inj.eventIndex, obs);
+}
+
+// ── 2. Postures ──────────────────────────────────────────────────────────────
+
+/** Phase 2: every machine receives TURN with the same world; the first transition whose guard holds fires. */
+export function stepPostures(ctx: RunContext, s: GameState, driver: MachineDriver, obs?: TurnObserver): void {
+  const { plan } = ctx;
+  const np = plan.parties.length;
+  const next = ctx.nextPosture;
+  for (let p = 0; p < np; p++) {
+    const party = plan.parties[p]!.party;
+    const t = nextTransition(plan.scenario, party, s.posture[p]!, s, driver);
+    next[p] = t ? t.to : s.posture[p]!;
+    if (t) obs?.transition?.(p, t);
+  }
+  for (let p = 0; p < np; p++) s.posture[p] = next[p]!;
+}
+
+// ── 3. Decisions ─────────────────────────────────────────────────────────────
+
+/**
+ * The look-ahead: the weighted utility change of each interest `pp.affected[m]`
+ * lists, after `effects` at their expected amounts (all read from the world
+ * before the move), written into `out` in that order. The world is restored
+ * exactly, in reverse order, so a target written twice gets its original back.
+ */
+export function lookAhead(ctx: RunContext, s: GameState, pp: PartyPlan, m: CompiledMove, effects: readonly CompiledEffect[], weights: Float64Array, out: Float64Array): void {
+  const n = effects.length;
+  if (ctx.saved.length < n) ctx.saved = new Float64Array(n);
+  const saved = ctx.saved;
+  const amounts = amountsFor(ctx, n);
+  for (let i = 0; i < n; i++) amounts[i] = meanAmount(effects[i]!, s);
+  for (let i = 0; i < n; i++) {
+    const e = effects[i]!;
+    saved[i] = read(s, e);
+    write(ctx.plan, s, e, e.op === 'set' ? amounts[i]! : saved[i]! + amounts[i]!);
+  }
+  const p = pp.party.index;
+  const count = s.moveCount[m.global]!;
+  const last = s.lastMove[p]!;
+  s.moveCount[m.global] = count + 1;
+  s.lastMove[p] = m.index;
+  const affected = pp.affected[m.index]!;
+  const interests = pp.party.interests;
+  const now = ctx.now[p]!;
+  for (let j = 0; j < affected.length; j++) {
+    const k = affected[j]!;
+    out[j] = weights[k]! * (interests[k]!.utility(s) - now[k]!);
+  }
+  s.moveCount[m.global] = count;
+  s.lastMove[p] = last;
+  for (let i = n - 1; i >= 0; i--) {
+    const e = effects[i]!;
+    if (e.target.kind === 'indicator') s.ind[e.target.index] = saved[i]!;
+    else s.rel[e.target.index] = saved[i]!;
+  }
+}
+
+/**
+ * The value of one move to its party: Σ weight × (utility after − now) over
+ * the interests the move can change (the others contribute exactly 0),
+ * expected over success and failure — a `hold` or `band` interest sees a risky
+ * move as the gamble it is. With `byInterest`, every interest's contribution
+ * is written there (zeros included).
+ */
+export function valueMove(ctx: RunContext, s: GameState, pp: PartyPlan, m: CompiledMove, weights: Float64Array, byInterest: number[] | null): number {
+  const p = pp.party.index;
+  const affected = pp.affected[m.index]!;
+  const now = ctx.now[p]!;
+  const epoch = ctx.nowEpoch[p]!;
+  for (let j = 0; j < affected.length; j++) {
+    const k = affected[j]!;
+    if (epoch[k] !== ctx.epoch) {
+      now[k] = pp.party.interests[k]!.utility(s);
+      epoch[k] = ctx.epoch;
+    }
+  }
+  const c = m.chance === null ? 1 : clampChance(m.chance(s));
+  lookAhead(ctx, s, pp, m, m.effects, weights, ctx.success);
+  if (c < 1) lookAhead(ctx, s, pp, m, m.failure, weights, ctx.failure);
+  let sum = 0;
+  for (let j = 0; j < affected.length; j++) {
+    const v = c < 1 ? c * ctx.success[j]! + (1 - c) * ctx.failure[j]! : ctx.success[j]!;
+    sum += v;
+    if (byInterest) byInterest[affected[j]!] = v;
+  }
+  return sum;
+}
+
+/**
+ * Phase 3 for one party: draws its policy stream (one Alea draw a turn, which
+ * seeds the per-turn generator: the choice draw first, then two uniforms per
+ * declared move for its noise, computed only for available moves), values its
+ * available moves and draws one. Returns the local move index, or -1.
+ */
+export function decide(ctx: RunContext, s: GameState, p: number, obs?: TurnObserver): number {
+  const { plan } = ctx;
+  const pp = plan.parties[p]!;
+  const party = pp.party;
+  const seed = turnSeed(nextAlea(s.rng[pp.policyStream]!));
+  const u = drawAt(seed, 1);
+  const temperature = Math.max(0, party.temperature(s));
+  const noiseSd = Math.max(0, party.noise(s));
+  const posture = s.posture[p]!;
+  const weights = pp.weights[posture]!;
+  const candidates = pp.byPosture[posture]!;
+  const record: DecisionRecord | null = obs?.decisions ? { moves: [], utility: [], byInterest: [], noise: [], probability: [], temperature, noiseSd, chosen: -1 } : null;
+  const utility = ctx.utility;
+  const avail = ctx.avail;
+  ctx.epoch++;
+  let n = 0;
+  for (let c = 0; c < candidates.length; c++) {
+    const m = party.moves[candidates[c]!]!;
+    if (m.when !== null && !m.when(s)) continue;
+    const byInterest = record ? new Array<number>(party.interests.length).fill(0) : null;
+    const value = valueMove(ctx, s, pp, m, weights, byInterest);
+    const noise = noiseSd * boxMuller(drawAt(seed, 2 + 2 * m.index), drawAt(seed, 3 + 2 * m.index));
+    utility[n] = value + noise;
+    avail[n++] = m.index;
+    if (record) {
+      record.moves.push(m.index);
+      record.utility.push(value);
+      record.byInterest.push(byInterest!);
+      record.noise.push(noise);
+    }
+  }
+  const chosen = n === 0 ? -1 : avail[pickOption(ctx, n, temperature, u)]!;
+  if (record) {
+    record.probability = Array.from(ctx.probability.subarray(0, n));
+    record.chosen = chosen;
+    obs!.decision?.(p, record);
+  }
+  return chosen;
+}
+
+function pickOption(ctx: RunContext, n: number, temperature: number, u: number): number {
+  softmaxInto(ctx.utility, n, temperature, ctx.probability);
+  return pickIndex(ctx.probability, u, n);
+}
+
+/**
+ * The move the history track makes for a party this month: its recorded move
+ * (forced, even where the model would not offer it), else its idle move where
+ * available (none where it is not: a party that has ceased to exist makes no
+ * move). A party with neither a record this month nor an idle move is left to
+ * its policy (`move` is null).
+ */
+export function historyMove(plan: TurnPlan, s: GameState, p: number): { move: number | null; recorded: boolean } {
+  const step = plan.history.get(s.month)?.[p] ?? -1;
+  if (step >= 0) return { move: step, recorded: true };
+  const party = plan.parties[p]!.party;
+  if (party.idle < 0) return { move: null, recorded: false };
+  return { move: isAvailable(party.moves[party.idle]!, s, s.posture[p]!) ? party.idle : -1, recorded: false };
+}
+
+// ── 4. Resolution ────────────────────────────────────────────────────────────
+
+/** How each party's chosen move resolves, beyond its chance. */
+export interface Resolution {
+  /** A facilitator's ruling per party: these effects replace the move's (and it succeeds). */
+  rulings?: readonly (readonly CompiledEffect[] | undefined)[];
+  /** Parties whose move is a recorded historical one: it happened as recorded, without a roll. */
+  recorded?: ArrayLike<number>;
+}
+
+/**
+ * Phase 4: simultaneous resolution of `chosen` (local move index per party,
+ * -1 for none). Every party's effects stream draws once a turn, moving or not.
+ */
+export function resolveMoves(ctx: RunContext, s: GameState, chosen: ArrayLike<number>, how: Resolution = {}, obs?: TurnObserver): void {
+  const { plan } = ctx;
+  const { addInd, setInd, touchedInd, addRel, setRel, touchedRel, draws } = ctx;
+  const np = plan.parties.length;
+  for (let p = 0; p < np; p++) {
+    const pp = plan.parties[p]!;
+    draws.start(nextAlea(s.rng[pp.effectsStream]!));
+    const u = draws.next();
+    const c = chosen[p]!;
+    if (c < 0) continue;
+    const move = pp.party.moves[c]!;
+    const ruling = how.rulings?.[p];
+    const success = ruling !== undefined || how.recorded?.[p] === 1 || move.chance === null || u < clampChance(move.chance(s));
+    const effects = ruling ?? (success ? move.effects : move.failure);
+    const amounts = amountsFor(ctx, effects.length);
+    for (let i = 0; i < effects.length; i++) amounts[i] = drawAmount(effects[i]!, s, draws);
+    for (let i = 0; i < effects.length; i++) {
+      const e = effects[i]!;
+      const k = e.target.index;
+      const ind = e.target.kind === 'indicator';
+      const touched = ind ? touchedInd : touchedRel;
+      const add = ind ? addInd : addRel;
+      const set = ind ? setInd : setRel;
+      if (!touched[k]) {
+        touched[k] = 1;
+        add[k] = 0;
+        set[k] = NaN;
+      }
+      if (e.op === 'set') set[k] = amounts[i]!;
+      else add[k] = add[k]! + amounts[i]!;
+    }
+    s.moveCount[move.global]!++;
+    obs?.resolved?.(p, move, success, effects, amounts.subarray(0, effects.length));
+  }
+  for (let k = 0; k < touchedInd.length; k++)
+    if (touchedInd[k]) {
+      touchedInd[k] = 0;
+      s.ind[k] = clampValue(plan.indMin[k]!, plan.indMax[k]!, (Number.isNaN(setInd[k]!) ? s.ind[k]! : setInd[k]!) + addInd[k]!);
+    }
+  const { min, max } = plan.scenario.relations;
+  for (let k = 0; k < touchedRel.length; k++)
+    if (touchedRel[k]) {
+      touchedRel[k] = 0;
+      s.rel[k] = clampValue(min, max, (Number.isNaN(setRel[k]!) ? s.rel[k]! : setRel[k]!) + addRel[k]!);
+    }
+  for (let p = 0; p < np; p++) s.lastMove[p] = chosen[p]!;
+}
+
+// ── 5. Bookkeeping ───────────────────────────────────────────────────────────
+
+/** Phase 5: `over: ever` outcomes record the first turn they hold; the turn and date advance; the end is checked. */
+export function closeTurn(plan: TurnPlan, s: GameState): void {
+  for (const o of plan.everOutcomes) if (s.ever[o.everIndex]! < 0 && o.when(s)) s.ever[o.everIndex] = s.turn + 1;
+  const { scenario } = plan;
+  s.turn += 1;
+  s.month += scenario.calendar.step;
+  s.ended = s.turn >= scenario.calendar.turns || (scenario.end !== null && scenario.end(s));
+}
+
+/**
+ * One whole turn with no inputs and no observer, in place: the batch path.
+ * With `history`, every party makes its move on the history track and chance
+ * events stay off (teacher forcing, as `stepTurn` with `{ history: true }`).
+ */
+export function playTurn(ctx: RunContext, s: GameState, history = false): void {
+  const { plan } = ctx;
+  playEvents(ctx, s, history, []);
+  stepPostures(ctx, s, 'table');
+  const np = plan.parties.length;
+  const chosen = ctx.chosen;
+  let recorded: Int32Array | undefined;
+  for (let p = 0; p < np; p++) {
+    // The policy always draws, so its stream advances the same whoever chooses.
+    chosen[p] = decide(ctx, s, p);
+    if (history) {
+      const h = historyMove(plan, s, p);
+      if (h.move !== null) chosen[p] = h.move;
+      if (h.recorded) (recorded ??= new Int32Array(np))[p] = 1;
+    }
+  }
+  resolveMoves(ctx, s, chosen, recorded ? { recorded } : {});
+  closeTurn(plan, s);
+}

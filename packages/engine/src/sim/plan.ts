@@ -1,0 +1,117 @@
+/**
+ * What the turn kernel needs besides the compiled scenario, prepared once:
+ * per-party tables (candidate moves by posture, interest weights by posture,
+ * the interests each move can change), stream indices, ranges as flat arrays
+ * and the history track by month. A plan is immutable once built, so one plan
+ * serves any number of runs, interleaved or not; everything a run writes
+ * while it plays lives in its `RunContext`.
+ */
+import { emptyReads, type WorldReads } from '../expr/reads.js';
+import type { CompiledEffect, CompiledParty, CompiledScenario } from '../scenario/compiled.js';
+
+export interface PartyPlan {
+  party: CompiledParty;
+  policyStream: number;
+  effectsStream: number;
+  /** Local indices of the moves each posture allows (their `when` is checked each turn). */
+  byPosture: Int32Array[];
+  /** Per move (local index): the interests (local indices, ascending) whose utility the move can change. */
+  affected: Int32Array[];
+  /** Interest weights, by posture. */
+  weights: Float64Array[];
+}
+
+export interface TurnPlan {
+  scenario: CompiledScenario;
+  parties: PartyPlan[];
+  eventsStream: number;
+  indMin: Float64Array;
+  indMax: Float64Array;
+  everOutcomes: Extract<CompiledScenario['outcomes'][number], { type: 'boolean' }>[];
+  /** The history track: for each month on it, the recorded local move of each party (-1: none). */
+  history: Map<number, Int32Array>;
+  /** Sizes for scratch buffers. */
+  maxEffects: number;
+  maxInterests: number;
+  maxMoves: number;
+}
+
+function writes(effects: readonly CompiledEffect[], ind: Set<number>, rel: Set<number>): void {
+  for (const e of effects) (e.target.kind === 'indicator' ? ind : rel).add(e.target.index);
+}
+
+function intersects(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+}
+
+/** An interest's reads, from the resolved expression tree the compiler kept (anything unknown reads everything). */
+function readsOf(party: CompiledParty, k: number): WorldReads {
+  const reads = (party.interests[k] as { reads?: WorldReads }).reads;
+  if (reads) return reads;
+  const r = emptyReads();
+  r.any = true;
+  return r;
+}
+
+const plans = new WeakMap<CompiledScenario, TurnPlan>();
+
+/**
+ * The plan of a compiled scenario, built once and cached.
+ *
+ * @example
+ * const plan = planTurns(scenario);
+ * const r = fastRun(plan, { seed: '42.0' });
+ */
+export function planTurns(scenario: CompiledScenario): TurnPlan {
+  const cached = plans.get(scenario);
+  if (cached) return cached;
+  const streams = scenario.streams;
+  const parties = scenario.parties.map((party): PartyPlan => {
+    const reads = party.interests.map((_, k) => readsOf(party, k));
+    const affected = party.moves.map((move) => {
+      const ind = new Set<number>();
+      const rel = new Set<number>();
+      writes(move.effects, ind, rel);
+      writes(move.failure, ind, rel);
+      const out: number[] = [];
+      reads.forEach((r, k) => {
+        // A move also changes its party's last move and its own count, which interests may read.
+        if (r.any || r.lastMove.has(party.index) || r.moveCount.has(move.global) || intersects(r.ind, ind) || intersects(r.rel, rel)) out.push(k);
+      });
+      return Int32Array.from(out);
+    });
+    return {
+      party,
+      policyStream: streams.indexOf(`policy:${party.id}`),
+      effectsStream: streams.indexOf(`effects:${party.id}`),
+      byPosture: party.postures.map((_, p) => Int32Array.from(party.moves.filter((m) => m.postures[p]).map((m) => m.index))),
+      affected,
+      weights: party.postures.map((_, p) => Float64Array.from(party.interests.map((it) => it.weights[p]!))),
+    };
+  });
+  const history = new Map<number, Int32Array>();
+  for (const step of scenario.history) {
+    let row = history.get(step.month);
+    if (!row) history.set(step.month, (row = new Int32Array(scenario.parties.length).fill(-1)));
+    row[step.party] = step.move;
+  }
+  const effectCounts = [
+    ...scenario.parties.flatMap((p) => p.moves.map((m) => Math.max(m.effects.length, m.failure.length))),
+    ...scenario.events.map((e) => e.effects.length),
+  ];
+  const plan: TurnPlan = {
+    scenario,
+    parties,
+    eventsStream: streams.indexOf('events'),
+    indMin: Float64Array.from(scenario.indicators.map((i) => i.min)),
+    indMax: Float64Array.from(scenario.indicators.map((i) => i.max)),
+    everOutcomes: scenario.outcomes.filter((o): o is TurnPlan['everOutcomes'][number] => o.type === 'boolean' && o.over === 'ever'),
+    history,
+    maxEffects: Math.max(1, ...effectCounts),
+    maxInterests: Math.max(1, ...scenario.parties.map((p) => p.interests.length)),
+    maxMoves: Math.max(1, ...scenario.parties.map((p) => p.moves.length)),
+  };
+  plans.set(scenario, plan);
+  return plan;
+}
