@@ -121,11 +121,15 @@ export function namedIndicators(scenario: CompiledScenario, s: GameState): Recor
   return Object.fromEntries(scenario.indicators.map((ind, i) => [ind.id, s.ind[i]!]));
 }
 
+const pairNames = new WeakMap<CompiledScenario, string[]>();
+
 /** Relations by "a–b" pair, for reports. */
 export function namedRelations(scenario: CompiledScenario, s: GameState): Record<string, number> {
-  return Object.fromEntries(
-    scenario.relations.pairs.map(([a, b], k) => [`${scenario.parties[a]!.id}-${scenario.parties[b]!.id}`, s.rel[k]!]),
-  );
+  let names = pairNames.get(scenario);
+  if (!names) pairNames.set(scenario, (names = scenario.relations.pairs.map(([a, b]) => `${scenario.parties[a]!.id}-${scenario.parties[b]!.id}`)));
+  const out: Record<string, number> = {};
+  for (let k = 0; k < names.length; k++) out[names[k]!] = s.rel[k]!;
+  return out;
 }
 
 /** Postures by party id. */

@@ -213,7 +213,13 @@ function offered(e: CompiledEffect, world: GameState): OfferedEffect {
   return { key: e.key, op: e.op, amount: round6(meanAmount(e, world)), ...(e.amount.kind === 'range' ? { range: [e.amount.lo, e.amount.hi] as [number, number] } : {}) };
 }
 
-function offersOf(party: CompiledParty, world: GameState, record: DecisionRecord): MoveOffer[] {
+function byInterestOf(party: CompiledParty, values: readonly number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let k = 0; k < values.length; k++) out[party.interests[k]!.id] = values[k]!;
+  return out;
+}
+
+function offersOf(party: CompiledParty, world: GameState, record: DecisionRecord, effects: boolean): MoveOffer[] {
   return record.moves.map((index, i) => {
     const m = party.moves[index]!;
     return {
@@ -221,12 +227,12 @@ function offersOf(party: CompiledParty, world: GameState, record: DecisionRecord
       label: m.label,
       index,
       chance: m.chance === null ? null : clampChance(m.chance(world)),
-      effects: m.effects.map((e) => offered(e, world)),
-      failure: m.failure.map((e) => offered(e, world)),
+      effects: effects ? m.effects.map((e) => offered(e, world)) : [],
+      failure: effects ? m.failure.map((e) => offered(e, world)) : [],
       value: {
         move: m.id,
         utility: record.utility[i]!,
-        byInterest: Object.fromEntries(party.interests.map((it, k) => [it.id, record.byInterest[i]![k]!])),
+        byInterest: byInterestOf(party, record.byInterest[i]!),
         noise: record.noise[i]!,
         probability: record.probability[i]!,
       },
@@ -252,10 +258,11 @@ export function beginTurn(scenario: CompiledScenario, state: GameState, rawInput
     return fail({ code: 'inputs/invalid', message: 'choices, adjudicate and note belong to resolveTurn, not beginTurn' });
   const compiled = compileInjects(scenario, rest);
   if (!compiled.ok) return compiled;
-  return { ok: true, context: openTurn(scenario, state, compiled.injects, rest.history === true, opts.driver ?? 'xstate') };
+  return { ok: true, context: openTurn(scenario, state, compiled.injects, rest.history === true, opts.driver ?? 'xstate', true) };
 }
 
-function openTurn(scenario: CompiledScenario, state: GameState, injects: readonly CompiledInject[], history: boolean, driver: MachineDriver): DecisionContext {
+/** Phases 1–3 on a copy of the state, watched. `offers` false skips the offers' effects, which only a chooser needs (stepTurn's log does not). */
+function openTurn(scenario: CompiledScenario, state: GameState, injects: readonly CompiledInject[], history: boolean, driver: MachineDriver, offers: boolean): DecisionContext {
   const plan = planTurns(scenario);
   const ctx = createRunContext(plan);
   const s = cloneState(state);
@@ -290,7 +297,7 @@ function openTurn(scenario: CompiledScenario, state: GameState, injects: readonl
         previousPosture: party.postures[previous[p]!]!,
         posture: party.postures[s.posture[p]!]!,
         transition: transitions[p]!,
-        offers: offersOf(party, s, record),
+        offers: offersOf(party, s, record, offers),
         temperature: record.temperature,
         noiseSd: record.noiseSd,
         policy: record.chosen >= 0 ? party.moves[record.chosen]!.id : null,
@@ -385,14 +392,17 @@ function closeContext(scenario: CompiledScenario, context: DecisionContext, inpu
       });
       continue;
     }
-    const move = d.policy === null ? null : party.moves.find((m) => m.id === d.policy)!;
+    const move = d.policy === null ? null : party.moves[d.offers.find((o) => o.move === d.policy)!.index]!;
     chosen[p] = move ? move.index : -1;
     logs.push({ ...base, controller: 'computer', move: move?.id ?? null, moveLabel: move?.label ?? null, reason: explain(party, move, d) });
   }
   const parties: PartyTurnLog[] = logs.map((log) => ({ ...log, success: false, adjudicated: false, effects: [] }));
   resolveMoves(ctx, s, chosen, { rulings, recorded }, {
     resolved: (p, _move, success, effects, amounts) => {
-      parties[p] = { ...logs[p]!, success, adjudicated: rulings[p] !== undefined, effects: applied(effects, amounts) };
+      const log = parties[p]!;
+      log.success = success;
+      log.adjudicated = rulings[p] !== undefined;
+      log.effects = applied(effects, amounts);
     },
   });
   closeTurn(plan, s);
@@ -440,7 +450,7 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
   if (!checked.ok) return checked;
   const compiled = compileInjects(scenario, inputs);
   if (!compiled.ok) return compiled;
-  const context = openTurn(scenario, state, compiled.injects, inputs.history === true, opts.driver ?? 'xstate');
+  const context = openTurn(scenario, state, compiled.injects, inputs.history === true, opts.driver ?? 'xstate', false);
   return closeContext(scenario, context, inputs, checked.rulings, opts);
 }
 
