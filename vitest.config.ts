@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // Packages import each other's TypeScript source in tests, so no build is needed to test.
+  // Packages import each other's TypeScript source in tests; only the worker pool and the CLI tests run dist/ (pnpm test builds first).
   // Tests run in vite's SSR environment, which takes its own resolve conditions.
   resolve: { conditions: ['@wargame/source'] },
   ssr: { resolve: { conditions: ['@wargame/source'], externalConditions: ['@wargame/source'] } },
