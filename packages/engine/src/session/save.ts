@@ -9,9 +9,11 @@ import type { CompiledScenario } from '../scenario/compiled.js';
 import { TurnInputsSchema } from '../sim/inputs.js';
 import { createInitialState, stateHash, type GameState } from '../sim/state.js';
 import { stepTurn } from '../sim/step-turn.js';
+import { MAX_SESSION_NODES } from './limits.js';
 import { Session, type SessionNode } from './session.js';
 
 export const SAVE_FORMAT = 'wargame-session';
+
 export const SAVE_VERSION = 1;
 
 export const SaveSchema = z.strictObject({
@@ -34,7 +36,7 @@ export const SaveSchema = z.strictObject({
       }),
     )
     .min(1)
-    .max(100_000),
+    .max(MAX_SESSION_NODES, { error: `a save holds at most ${MAX_SESSION_NODES} turns (over all branches)` }),
 });
 export type SaveFile = z.infer<typeof SaveSchema>;
 

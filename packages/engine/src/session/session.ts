@@ -12,6 +12,7 @@ import type { TurnError, TurnInputs } from '../sim/inputs.js';
 import { evaluateOutcomes, type OutcomeResult } from '../sim/outcomes.js';
 import { createInitialState, stateHash, type GameState, type InitError, type Params } from '../sim/state.js';
 import { stepTurn, type TurnLog } from '../sim/step-turn.js';
+import { MAX_SESSION_NODES } from './limits.js';
 
 export interface SessionNode {
   id: number;
@@ -38,12 +39,14 @@ export interface BranchInfo {
   isHead: boolean;
 }
 
-export type SessionError = { code: 'session/turn-range' | 'session/node-unknown'; message: string } | TurnError;
+export type SessionError = { code: 'session/turn-range' | 'session/node-unknown' | 'session/full'; message: string } | TurnError;
 
 export class Session {
   private readonly nodeList: SessionNode[] = [];
   private readonly states = new Map<number, GameState>();
   private headId = 0;
+  /** Children of each node by the canonical JSON of their inputs, so advancing onto an existing child costs no scan. */
+  private readonly children = new Map<number, Map<string, number>>();
 
   private constructor(
     readonly scenario: CompiledScenario,
@@ -122,15 +125,19 @@ export class Session {
    */
   advance(inputs: TurnInputs = {}): { ok: true; log: TurnLog; node: SessionNode } | { ok: false; error: SessionError } {
     const key = canonicalJson(inputs);
-    const existing = this.nodeList.find((n) => n.parent === this.headId && canonicalJson(n.inputs) === key);
+    const known = this.children.get(this.headId)?.get(key);
+    const existing = known === undefined ? undefined : this.nodeList[known];
     if (existing) {
       this.headId = existing.id;
       return { ok: true, log: existing.log!, node: existing };
     }
+    if (this.nodeList.length >= MAX_SESSION_NODES)
+      return { ok: false, error: { code: 'session/full', message: `this session holds ${MAX_SESSION_NODES} turns over all its branches, the most a save may hold: save it and start a new one` } };
     const r = stepTurn(this.scenario, this.state, inputs, { driver: this.driver });
     if (!r.ok) return r;
     const node: SessionNode = { id: this.nodeList.length, parent: this.headId, turn: this.head.turn + 1, inputs: JSON.parse(JSON.stringify(inputs)) as TurnInputs, hash: r.log.stateHash, log: r.log };
     this.nodeList.push(node);
+    this.index(node);
     this.states.set(node.id, r.state);
     this.headId = node.id;
     return { ok: true, log: r.log, node };
@@ -186,10 +193,21 @@ export class Session {
     return out;
   }
 
+  private index(node: SessionNode): void {
+    if (node.parent === null) return;
+    let map = this.children.get(node.parent);
+    if (!map) this.children.set(node.parent, (map = new Map()));
+    // The first child with these inputs wins, as a scan in node order would find.
+    const key = canonicalJson(node.inputs);
+    if (!map.has(key)) map.set(key, node.id);
+  }
+
   /** @internal used by loading: append a replayed node. */
   static restore(session: Session, nodes: SessionNode[], states: GameState[], head: number): void {
     session.nodeList.length = 0;
     session.nodeList.push(...nodes);
+    session.children.clear();
+    for (const n of nodes) session.index(n);
     session.states.clear();
     states.forEach((s, i) => session.states.set(i, s));
     session.headId = head;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { EffectsSchema, IdSchema } from '../scenario/schema.js';
+import { MAX_INJECTS_PER_TURN } from '../session/limits.js';
 
 export const InjectSchema = z.union(
   [
@@ -23,7 +24,7 @@ export const TurnInputsSchema = z.strictObject({
   /** Moves chosen by human controllers, by party id. */
   choices: z.record(IdSchema, IdSchema).optional(),
   /** Events injected by a facilitator before postures and moves. */
-  inject: z.array(InjectSchema).max(100).optional(),
+  inject: z.array(InjectSchema).max(MAX_INJECTS_PER_TURN, { error: `at most ${MAX_INJECTS_PER_TURN} injected events a turn` }).optional(),
   /** A facilitator's ruling: these effects replace the party's move effects this turn. */
   adjudicate: z.record(IdSchema, EffectsSchema).optional(),
   /**
