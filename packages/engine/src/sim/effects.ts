@@ -19,10 +19,20 @@ export function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
+/**
+ * The one rule for numbers that overflow: every number the engine takes from
+ * an expression (an amount, a utility, a chance, a temperature, a noise level)
+ * is made finite here — NaN (e.g. ∞ − ∞) becomes 0 and ±∞ saturates at ±1e15 —
+ * so an overflowing `add` pushes its target to the end of its range, and no
+ * value in the state or a log is ever infinite or NaN. docs/limits.md.
+ */
+export function finite(x: number): number {
+  return x === x ? (x > 1e15 ? 1e15 : x < -1e15 ? -1e15 : x) : 0;
+}
+
 /** A value written into the world: within [min, max], six decimals, never a non-number. */
 export function clampValue(min: number, max: number, value: number): number {
-  if (!Number.isFinite(value)) value = 0;
-  return round6(Math.min(max, Math.max(min, value)));
+  return round6(Math.min(max, Math.max(min, finite(value))));
 }
 
 /** A chance of success, read as a probability: clamped to [0, 1] (a non-number is 0). */
@@ -37,7 +47,7 @@ export function drawAmount(e: CompiledEffect, world: World, draws: TurnDraws): n
   if (amt.kind === 'fixed') a = amt.value;
   else if (amt.kind === 'range') a = amt.lo + (amt.hi - amt.lo) * draws.next();
   else a = amt.fn(world);
-  return round6(Number.isFinite(a) ? a : 0);
+  return round6(finite(a));
 }
 
 /** The amount an effect is expected to apply (range midpoints), for look-ahead and offers. */
@@ -45,6 +55,5 @@ export function meanAmount(e: CompiledEffect, world: World): number {
   const amt = e.amount;
   if (amt.kind === 'fixed') return amt.value;
   if (amt.kind === 'range') return (amt.lo + amt.hi) / 2;
-  const v = amt.fn(world);
-  return Number.isFinite(v) ? v : 0;
+  return finite(amt.fn(world));
 }

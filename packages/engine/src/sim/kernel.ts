@@ -22,7 +22,7 @@ import { nextTransition, type MachineDriver } from '../actors/machines.js';
 import { boxMuller, drawAt, nextAlea, turnSeed, TurnDraws } from '../rng/streams.js';
 import type { CompiledEffect, CompiledMove, CompiledTransition } from '../scenario/compiled.js';
 import type { Citation } from '../scenario/schema.js';
-import { clampChance, clampValue, drawAmount, meanAmount } from './effects.js';
+import { clampChance, clampValue, drawAmount, finite, meanAmount } from './effects.js';
 import type { PartyPlan, TurnPlan } from './plan.js';
 import { pickIndex, softmaxInto } from './policy.js';
 import type { GameState } from './state.js';
@@ -224,7 +224,7 @@ export function lookAhead(ctx: RunContext, s: GameState, pp: PartyPlan, m: Compi
   const now = ctx.now[p]!;
   for (let j = 0; j < affected.length; j++) {
     const k = affected[j]!;
-    out[j] = weights[k]! * (interests[k]!.utility(s) - now[k]!);
+    out[j] = weights[k]! * (finite(interests[k]!.utility(s)) - now[k]!);
   }
   s.moveCount[m.global] = count;
   s.lastMove[p] = last;
@@ -250,7 +250,7 @@ export function valueMove(ctx: RunContext, s: GameState, pp: PartyPlan, m: Compi
   for (let j = 0; j < affected.length; j++) {
     const k = affected[j]!;
     if (epoch[k] !== ctx.epoch) {
-      now[k] = pp.party.interests[k]!.utility(s);
+      now[k] = finite(pp.party.interests[k]!.utility(s));
       epoch[k] = ctx.epoch;
     }
   }
@@ -278,8 +278,8 @@ export function decide(ctx: RunContext, s: GameState, p: number, obs?: TurnObser
   const party = pp.party;
   const seed = turnSeed(nextAlea(s.rng[pp.policyStream]!));
   const u = drawAt(seed, 1);
-  const temperature = Math.max(0, party.temperature(s));
-  const noiseSd = Math.max(0, party.noise(s));
+  const temperature = Math.max(0, finite(party.temperature(s)));
+  const noiseSd = Math.max(0, finite(party.noise(s)));
   const posture = s.posture[p]!;
   const weights = pp.weights[posture]!;
   const candidates = pp.byPosture[posture]!;

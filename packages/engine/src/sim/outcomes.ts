@@ -1,5 +1,6 @@
 /** Outcomes: the named measures of a run, evaluated on its final state. */
 import type { CompiledScenario } from '../scenario/compiled.js';
+import { finite } from './effects.js';
 import type { GameState } from './state.js';
 
 export type OutcomeValue = boolean | string | number;
@@ -25,8 +26,7 @@ export function evaluateOutcomes(scenario: CompiledScenario, s: GameState): Reco
         out[o.id] = { value: o.cases.find((c) => c.when(s))?.value ?? o.default };
         break;
       case 'number': {
-        const v = o.value(s);
-        out[o.id] = { value: Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : 0 };
+        out[o.id] = { value: Math.round(finite(o.value(s)) * 1e6) / 1e6 };
         break;
       }
     }
