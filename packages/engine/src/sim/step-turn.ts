@@ -262,9 +262,7 @@ export function beginTurn(scenario: CompiledScenario, state: GameState, rawInput
 }
 
 /** Phases 1–3 on a copy of the state, watched. `offers` false skips the offers' effects, which only a chooser needs (stepTurn's log does not). */
-function openTurn(scenario: CompiledScenario, state: GameState, injects: readonly CompiledInject[], history: boolean, driver: MachineDriver, offers: boolean): DecisionContext {
-  const plan = planTurns(scenario);
-  const ctx = createRunContext(plan);
+function openTurn(scenario: CompiledScenario, state: GameState, injects: readonly CompiledInject[], history: boolean, driver: MachineDriver, offers: boolean, ctx = createRunContext(planTurns(scenario))): DecisionContext {
   const s = cloneState(state);
   const before = s.ind.slice();
   const previous = s.posture.slice();
@@ -335,9 +333,8 @@ export function resolveTurn(scenario: CompiledScenario, context: DecisionContext
   return closeContext(scenario, context, inputs, checked.rulings, opts);
 }
 
-function closeContext(scenario: CompiledScenario, context: DecisionContext, inputs: TurnInputs, rulings: (CompiledEffect[] | undefined)[], opts: StepOptions): StepResult {
-  const plan = planTurns(scenario);
-  const ctx = createRunContext(plan);
+function closeContext(scenario: CompiledScenario, context: DecisionContext, inputs: TurnInputs, rulings: (CompiledEffect[] | undefined)[], opts: StepOptions, ctx = createRunContext(planTurns(scenario))): StepResult {
+  const plan = ctx.plan;
   const s = cloneState(context.world);
   const np = scenario.parties.length;
   const chosen = new Int32Array(np);
@@ -450,8 +447,10 @@ export function stepTurn(scenario: CompiledScenario, state: GameState, rawInputs
   if (!checked.ok) return checked;
   const compiled = compileInjects(scenario, inputs);
   if (!compiled.ok) return compiled;
-  const context = openTurn(scenario, state, compiled.injects, inputs.history === true, opts.driver ?? 'xstate', false);
-  return closeContext(scenario, context, inputs, checked.rulings, opts);
+  // One run context for both halves: the kernel leaves its scratch clean between phases.
+  const ctx = createRunContext(planTurns(scenario));
+  const context = openTurn(scenario, state, compiled.injects, inputs.history === true, opts.driver ?? 'xstate', false, ctx);
+  return closeContext(scenario, context, inputs, checked.rulings, opts, ctx);
 }
 
 function explain(party: CompiledParty, move: CompiledMove | null, d: PartyDecision): PartyTurnLog['reason'] {
