@@ -3,7 +3,8 @@
  * No I/O: callers read files and hand over text.
  */
 export { ScenarioSchema, scenarioJsonSchema, CitationSchema, EffectsSchema, IdSchema, MonthSchema } from './scenario/schema.js';
-export type { Citation, ScenarioDoc, ScenarioInput, Party, Move, Interest, Outcome, ScenarioEvent, Effects, Wants, Parameter, Indicator } from './scenario/schema.js';
+export { MAX_HORIZON } from './scenario/schema.js';
+export type { Message, Citation, ScenarioDoc, ScenarioInput, Party, Move, Interest, Outcome, ScenarioEvent, Effects, Wants, Parameter, Indicator } from './scenario/schema.js';
 export { loadScenario, type LoadResult } from './scenario/load.js';
 export { parseScenarioYaml, MAX_SCENARIO_BYTES, type SourceFile } from './scenario/parse-yaml.js';
 export { formatIssue, formatPath, sortIssues, type ScenarioIssue } from './scenario/issues.js';
@@ -39,7 +40,7 @@ export {
   type Params,
   type InitError,
 } from './sim/state.js';
-export { TurnInputsSchema, InjectSchema, type TurnInputs, type Inject, type TurnError, type TurnErrorCode } from './sim/inputs.js';
+export { TurnInputsSchema, InjectSchema, type TurnInputs, type Inject, type TurnError, type TurnErrorCode, type PendingReply } from './sim/inputs.js';
 export {
   stepTurn,
   beginTurn,
@@ -55,10 +56,11 @@ export {
   type PartyDecision,
   type MoveOffer,
   type OfferedEffect,
+  type MessageLog,
 } from './sim/step-turn.js';
 export { softmax, pickIndex, type OptionValue } from './sim/policy.js';
 export { planTurns, type TurnPlan } from './sim/plan.js';
-export { createRunContext, playTurn, type RunContext, type TurnObserver, type DecisionRecord } from './sim/kernel.js';
+export { createRunContext, playTurn, MAX_REACTION_ROUNDS, type RunContext, type TurnObserver, type DecisionRecord, type Delivery, type ReplyOption } from './sim/kernel.js';
 export { evaluateOutcomes, type OutcomeResult, type OutcomeValue } from './sim/outcomes.js';
 export { runGame, fastRun, prepareFastRun, type GameRun, type FastPlan } from './sim/run-game.js';
 export { Session, type SessionNode, type BranchInfo, type SessionError } from './session/session.js';

@@ -80,6 +80,18 @@ export class TurnDraws {
   next(): number {
     return drawAt(this.seed, ++this.j);
   }
+
+  /** Continues a generator at draw `j` (for a stream whose turn spans several uses). */
+  resume(seed32: number, j: number): this {
+    this.seed = seed32;
+    this.j = j;
+    return this;
+  }
+
+  /** Draws taken so far. */
+  get taken(): number {
+    return this.j;
+  }
 }
 
 /** A standard normal from two uniforms (Box–Muller); u1 = 0 is taken as 1e-12. */

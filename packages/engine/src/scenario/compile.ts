@@ -20,6 +20,7 @@ import type {
   CompiledTransition,
 } from './compiled.js';
 import type { ScenarioIssue } from './issues.js';
+import { linkActors } from './compile-actors.js';
 import type { Citation, Effects, ScenarioDoc, Wants } from './schema.js';
 
 export interface PlacedIssue extends ScenarioIssue {
@@ -33,7 +34,7 @@ type Path = (string | number)[];
 
 const RESERVED = new Set(['turn', 'date', 'true', 'false', 'and', 'or', 'not']);
 
-class ScenarioCompiler {
+export class ScenarioCompiler {
   readonly issues: PlacedIssue[] = [];
   readonly symbols: Symbols;
   private readonly partyIds: string[];
@@ -326,6 +327,12 @@ class ScenarioCompiler {
         chance: m.chance === undefined ? null : this.number(m.chance, [...mp, 'chance']),
         effects: this.effects(m.effects, [...mp, 'effects']),
         failure: m.failure ? this.effects(m.failure, [...mp, 'failure']) : [],
+        // Messages, reactions, exclusions and visibility are linked once every party is known (compile-actors.ts).
+        sends: [],
+        reactsTo: [],
+        excludes: null,
+        excludedBy: [],
+        visibleTo: null,
         cite: this.cites(m.cite, [...mp, 'cite']),
       };
     });
@@ -342,6 +349,11 @@ class ScenarioCompiler {
       name: doc.name,
       seat: doc.seat,
       ...(doc.description === undefined ? {} : { description: doc.description }),
+      horizon: doc.horizon ?? 1,
+      discount: doc.discount ?? 0.9,
+      hidden: [],
+      postureVisibleTo: null,
+      onMessage: postures.map(() => new Map()),
       temperature: this.number(doc.temperature, [...path, 'temperature']) ?? (() => 0),
       noise: this.number(doc.noise, [...path, 'noise']) ?? (() => 0),
       postures: [...postures],
@@ -490,7 +502,7 @@ class ScenarioCompiler {
     history.sort((a, b) => a.month - b.month || a.party - b.party);
     const streams = ['events', ...this.partyIds.flatMap((p) => [`policy:${p}`, `effects:${p}`])];
 
-    return {
+    const compiled: CompiledScenario = {
       id: doc.id,
       title: doc.title,
       hash: hashValue(doc),
@@ -506,6 +518,8 @@ class ScenarioCompiler {
         max: ind.max,
         initial: ind.initial,
         key: ind.key,
+        visibleTo: null,
+        of: -1,
       })),
       parameters: Object.entries(doc.parameters).map(([id, p]) => ({
         id,
@@ -526,7 +540,11 @@ class ScenarioCompiler {
       streams,
       outcomeDocs: doc.outcomes,
       history,
+      messages: [],
+      features: { messages: false, exclusions: false, beliefs: false },
     };
+    linkActors(this, doc, compiled);
+    return compiled;
   }
 }
 

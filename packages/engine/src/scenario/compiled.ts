@@ -33,6 +33,32 @@ export interface CompiledMove {
   chance: NumFn | null;
   effects: CompiledEffect[];
   failure: CompiledEffect[];
+  /** Messages sent when the move succeeds. */
+  sends: { message: number; to: number[] }[];
+  /** For a reaction move: the messages (indices) it answers; empty for an ordinary move. */
+  reactsTo: number[];
+  /** Moves (global indices) this one excludes once made, and for how many turns. */
+  excludes: { moves: number[]; turns: number } | null;
+  /** Moves (global indices) whose making excludes this one, with their turns. */
+  excludedBy: { move: number; turns: number }[];
+  /** Who learns that the move was made (by party index), or null: everyone. */
+  visibleTo: boolean[] | null;
+  cite: Citation[];
+}
+
+/** A message parties may send each other (`messages:`), answered in the turn's reaction phase. */
+export interface CompiledMessage {
+  id: string;
+  label: string;
+  description?: string;
+  kind: 'proposal' | 'demand' | 'threat' | 'guarantee' | 'request';
+  index: number;
+  /** Applied when a receiver accepts. */
+  terms: CompiledEffect[];
+  /** Applied when a receiver rejects. */
+  onReject: CompiledEffect[];
+  /** Created by acceptance: for `turns` turns, each listed party's listed moves (local indices) break it, at `cost`. */
+  commitment: { turns: number; breaks: { party: number; moves: number[] }[]; cost: CompiledEffect[] } | null;
   cite: Citation[];
 }
 
@@ -76,6 +102,15 @@ export interface CompiledParty {
   moves: CompiledMove[];
   /** Local index of the move made while following history when the track gives none, or -1. */
   idle: number;
+  /** Turns of look-ahead (1: the move's own effects). */
+  horizon: number;
+  discount: number;
+  /** Indicators (indices) the party cannot see, with its belief about each (prior, learning rate). */
+  hidden: { indicator: number; prior: number; learn: number }[];
+  /** Who sees the party's posture (by party index), or null: everyone. */
+  postureVisibleTo: boolean[] | null;
+  /** Transitions on receiving a message: by posture, then message index, in priority order. */
+  onMessage: Map<number, CompiledTransition[]>[];
   cite: Citation[];
 }
 
@@ -120,6 +155,10 @@ export interface CompiledIndicator {
   max: number;
   initial: number;
   key: boolean;
+  /** Who sees the true value (by party index), or null: everyone. */
+  visibleTo: boolean[] | null;
+  /** The party a per-party indicator belongs to, or -1. */
+  of: number;
 }
 
 export interface CompiledParameter {
@@ -155,4 +194,7 @@ export interface CompiledScenario {
   outcomeDocs: Outcome[];
   /** The history track, in date order (then party order). */
   history: CompiledHistoryStep[];
+  messages: CompiledMessage[];
+  /** Which of the actor features the scenario uses: the state carries their bookkeeping only then, so scenarios without them keep their hashes. */
+  features: { messages: boolean; exclusions: boolean; beliefs: boolean };
 }

@@ -99,6 +99,10 @@ export const IndicatorSchema = z
     initial: finite(),
     /** Shown in the turn-by-turn account and on the briefing. */
     key: z.boolean().default(false),
+    /** Private information: only these parties see the true value; the others act on their belief (see a party's `beliefs`). Default: everyone. */
+    visible_to: z.array(IdSchema).max(64).optional(),
+    /** A per-party indicator (e.g. a government's domestic standing): the party it belongs to. */
+    of: IdSchema.optional(),
     cite: cites().optional(),
   })
   .check((ctx) => {
@@ -204,7 +208,11 @@ export const PostureSchema = z.strictObject({
   label: z.string().optional(),
   description: z.string().optional(),
   cite: cites().optional(),
-  on: z.strictObject({ TURN: z.array(TransitionSchema).default([]) }).default({ TURN: [] }),
+  /** `TURN`: tried every turn; a message id: tried when the party receives that message (in the turn's reaction phase). */
+  on: z
+    .object({ TURN: z.array(TransitionSchema).default([]) })
+    .catchall(z.array(TransitionSchema))
+    .default({ TURN: [] }),
 });
 
 export const MachineSchema = z.strictObject({
@@ -224,9 +232,59 @@ export const MoveSchema = z.strictObject({
   chance: NumberOrExpressionSchema.optional(),
   effects: EffectsSchema.default({}),
   failure: EffectsSchema.optional(),
+  /** Messages the move sends when it succeeds (a proposal, a demand, a threat, a guarantee, a request for help), answered within the turn. */
+  sends: z
+    .array(
+      z.strictObject({
+        message: IdSchema,
+        /** The receivers (parties). */
+        to: z.array(IdSchema).min(1).max(64),
+      }),
+    )
+    .max(8)
+    .optional(),
+  /** A reaction: offered only in the turn's reaction phase, to a party that received one of these messages. */
+  reacts_to: z.array(IdSchema).min(1).max(32).optional(),
+  /** Once made, these moves (`move` of this party or `party.move`) cannot be made for `turns` turns, this one included; a move excluded by one resolved earlier in the same turn fails. */
+  excludes: z.strictObject({ moves: z.array(z.string().max(130)).min(1).max(64), turns: z.int().min(1).max(1200) }).optional(),
+  /** A secret move: only these parties (and its maker) learn that it was made. */
+  visible_to: z.array(IdSchema).max(64).optional(),
   cite: cites(),
 });
 export type Move = z.infer<typeof MoveSchema>;
+
+/** The most turns a party may look ahead (`horizon`): each turn of look-ahead multiplies the cost of a decision by about the number of its options. */
+export const MAX_HORIZON = 3;
+
+/** A belief about an indicator the party cannot see: where it starts, and how fast it moves toward the truth each turn (0: never learns). */
+export const BeliefSchema = z.strictObject({
+  prior: finite(),
+  learn: z.number().min(0).max(1).optional(),
+  cite: cites().optional(),
+});
+
+/** What one party may send another, and what it means if accepted. */
+export const MessageSchema = z.strictObject({
+  id: IdSchema,
+  label: z.string(),
+  description: z.string().optional(),
+  kind: z.enum(['proposal', 'demand', 'threat', 'guarantee', 'request']),
+  /** Linked terms: applied (to every side) when a receiver accepts. */
+  terms: EffectsSchema.optional(),
+  /** Applied when a receiver rejects (a threat carried out, a refusal's price). */
+  on_reject: EffectsSchema.optional(),
+  /** A binding commitment created by acceptance: for `turns` turns the listed moves break it, at `cost`. */
+  commitment: z
+    .strictObject({
+      turns: z.int().min(1).max(1200),
+      /** Moves that break the commitment, by party (sender and receivers). */
+      breaks: z.record(IdSchema, z.array(IdSchema).min(1).max(64)),
+      cost: EffectsSchema,
+    })
+    .optional(),
+  cite: cites(),
+});
+export type Message = z.infer<typeof MessageSchema>;
 
 export const PartySchema = z.strictObject({
   name: z.string(),
@@ -241,6 +299,14 @@ export const PartySchema = z.strictObject({
   moves: z.array(MoveSchema).min(1, { error: 'a party needs at least one move' }),
   /** The move made while following history in a month the history track gives the party none (a quiet, always-available move). */
   idle: IdSchema.optional(),
+  /** Turns the policy looks ahead (1: the move's own effects; 2–3: also seeded rollouts of the turns after). Default 1. */
+  horizon: z.int().min(1).max(MAX_HORIZON, { error: `a horizon of at most ${MAX_HORIZON} turns` }).optional(),
+  /** Weight of each later turn of look-ahead (default 0.9). */
+  discount: z.number().min(0).max(1).optional(),
+  /** Beliefs about indicators the party cannot see (by indicator id). Without one, a party believes a hidden indicator's initial value. */
+  beliefs: z.record(IdSchema, BeliefSchema).optional(),
+  /** Who sees this party's posture (default: everyone). */
+  posture_visible_to: z.array(IdSchema).max(64).optional(),
   cite: cites().optional(),
 });
 export type Party = z.infer<typeof PartySchema>;
@@ -334,6 +400,8 @@ export const ScenarioSchema = z.strictObject({
   parties: z.record(IdSchema, PartySchema),
   events: z.array(EventSchema).default([]),
   outcomes: z.array(OutcomeSchema).default([]),
+  /** What parties may send each other within a turn (see a move's `sends`). */
+  messages: z.array(MessageSchema).max(200).optional(),
   history: z.array(HistoryStepSchema).default([]),
   /** The run ends early when this holds after a turn. */
   end: z.strictObject({ when: ExpressionSchema }).optional(),

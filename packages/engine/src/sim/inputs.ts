@@ -33,6 +33,13 @@ export const TurnInputsSchema = z.strictObject({
    * make their idle move, and random events do not fire. Choices still win.
    */
   history: z.boolean().optional(),
+  /**
+   * Answers to messages received this turn, by receiving party then message id:
+   * "accept", "reject", or the id of one of the party's reaction moves. A party
+   * whose move was chosen by a person answers only this way (the turn asks for
+   * a missing answer); a computer party answers by its policy unless given one.
+   */
+  replies: z.record(IdSchema, z.record(IdSchema, IdSchema)).optional(),
   /** A facilitator's annotation, kept in the log. */
   note: z.string().max(4000).optional(),
 });
@@ -45,7 +52,21 @@ export type TurnErrorCode =
   | 'move/unknown'
   | 'move/unavailable'
   | 'event/unknown'
-  | 'effects/invalid';
+  | 'effects/invalid'
+  | 'reply/needed'
+  | 'reply/unexpected'
+  | 'reply/invalid';
+
+/** A message a person must answer before the turn can finish. */
+export interface PendingReply {
+  party: string;
+  message: string;
+  label: string;
+  kind: string;
+  from: string;
+  /** What the party may answer: "accept", "reject" or a reaction move's id, with a label and the expected effects. */
+  options: { reply: string; label: string; effects: { key: string; op: 'add' | 'set'; amount: number }[] }[];
+}
 
 /** An illegal input, returned (never thrown) so a UI can show it and let the player choose again. */
 export interface TurnError {
@@ -54,4 +75,6 @@ export interface TurnError {
   party?: string;
   /** For `move/unavailable`: the moves the party could make. */
   available?: string[];
+  /** For `reply/needed`: the messages waiting for a person's answer. */
+  pending?: PendingReply[];
 }

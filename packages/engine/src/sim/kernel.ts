@@ -19,10 +19,12 @@
  * Scratch space belongs to a `RunContext`, so one plan serves interleaved runs.
  */
 import { nextTransition, type MachineDriver } from '../actors/machines.js';
+import type { CompiledMessage } from '../scenario/compiled.js';
 import { boxMuller, drawAt, nextAlea, turnSeed, TurnDraws } from '../rng/streams.js';
 import type { CompiledEffect, CompiledMove, CompiledTransition } from '../scenario/compiled.js';
 import type { Citation } from '../scenario/schema.js';
-import { clampChance, clampValue, drawAmount, finite, meanAmount } from './effects.js';
+import { clampChance, clampValue, drawAmount, finite, meanAmount, round6 } from './effects.js';
+import { cloneState } from './state.js';
 import type { PartyPlan, TurnPlan } from './plan.js';
 import { pickIndex, softmaxInto } from './policy.js';
 import type { GameState } from './state.js';
@@ -63,9 +65,53 @@ export interface TurnObserver {
   /** Called once per party with the policy's valuation (only when `decisions` is true). */
   decision?(party: number, record: DecisionRecord): void;
   resolved?(party: number, move: CompiledMove, success: boolean, effects: readonly CompiledEffect[], amounts: ArrayLike<number>): void;
+  /** A move that an exclusive move resolved earlier this turn made void (`by`: that move's global index). */
+  voided?(party: number, move: CompiledMove, by: number): void;
+  /** A commitment broken by a party's move this turn, with the cost applied. */
+  breach?(party: number, message: CompiledMessage, effects: readonly CompiledEffect[], amounts: ArrayLike<number>): void;
+  /** A reply in the reaction phase: a posture change on receipt (or null), the options valued, the choice and what it applied. */
+  reply?(record: ReplyRecord): void;
+  /** Messages left unanswered because the turn's reaction rounds ran out. */
+  unanswered?(delivery: Delivery): void;
   /** Ask for DecisionRecords (the batch path never does). */
   decisions?: boolean;
 }
+
+/** A message on its way: `message` sent by party `from` to party `to`. */
+export interface Delivery {
+  message: number;
+  from: number;
+  to: number;
+}
+
+/** How a receiver can answer: accept the terms, reject them, or make a reaction move (its local index). */
+export type ReplyOption = { kind: 'accept' } | { kind: 'reject' } | { kind: 'move'; move: number };
+
+export interface ReplyRecord extends Delivery {
+  round: number;
+  transition: CompiledTransition | null;
+  options: ReplyOption[];
+  utility: number[];
+  noise: number[];
+  probability: number[];
+  /** Index into options. */
+  chosen: number;
+  /** Whether a human chose (else the policy). */
+  human: boolean;
+  /** For a reaction move: whether it succeeded. */
+  success: boolean;
+  effects: readonly CompiledEffect[];
+  amounts: number[];
+}
+
+/**
+ * A human's answer to a message, or undefined to let the policy answer.
+ * Returns an index into `options`.
+ */
+export type ReplyChooser = (delivery: Delivery, options: readonly ReplyOption[]) => number | undefined;
+
+/** At most this many rounds of replies in a turn (a reaction may send a message that is answered in the next round): a turn always ends. */
+export const MAX_REACTION_ROUNDS = 2;
 
 /** Scratch space of one run. */
 export interface RunContext {
@@ -90,9 +136,16 @@ export interface RunContext {
   touchedRel: Uint8Array;
   nextPosture: Int32Array;
   chosen: Int32Array;
+  /** True values of the indicators swapped out while a party acts on its own view. */
+  viewSaved: Float64Array;
+  /** Messages sent by this turn's moves, in delivery order. */
+  deliveries: Delivery[];
+  /** Rollouts (horizon > 1) run in a context of their own, where every party is myopic. */
+  rollout: RunContext | null;
+  myopic: boolean;
 }
 
-export function createRunContext(plan: TurnPlan): RunContext {
+export function createRunContext(plan: TurnPlan, myopic = false): RunContext {
   const { scenario } = plan;
   const nInd = scenario.indicators.length;
   const nRel = scenario.relations.pairs.length;
@@ -118,6 +171,10 @@ export function createRunContext(plan: TurnPlan): RunContext {
     touchedRel: new Uint8Array(nRel),
     nextPosture: new Int32Array(np),
     chosen: new Int32Array(np),
+    viewSaved: new Float64Array(nInd),
+    deliveries: [],
+    rollout: null,
+    myopic,
   };
 }
 
@@ -137,9 +194,47 @@ function read(s: GameState, e: CompiledEffect): number {
   return e.target.kind === 'indicator' ? s.ind[e.target.index]! : s.rel[e.target.index]!;
 }
 
-/** Whether a party can make a move now: its posture allows it and its condition holds. */
+/**
+ * Whether a party can make a move now: its posture allows it, its condition
+ * holds, and no exclusive move made within its exclusion window forbids it.
+ */
 export function isAvailable(move: CompiledMove, s: GameState, posture: number): boolean {
-  return move.postures[posture] === true && (move.when === null || move.when(s));
+  return move.postures[posture] === true && (move.when === null || move.when(s)) && !excludedNow(move, s);
+}
+
+/** The global index of a move made within its window that excludes `move` now, or -1. */
+function excluder(move: CompiledMove, s: GameState): number {
+  for (const x of move.excludedBy) {
+    const at = s.made[x.move]!;
+    if (at >= 0 && s.turn - at < x.turns) return x.move;
+  }
+  return -1;
+}
+
+function excludedNow(move: CompiledMove, s: GameState): boolean {
+  return move.excludedBy.length > 0 && excluder(move, s) >= 0;
+}
+
+// ── Views ────────────────────────────────────────────────────────────────────
+
+/**
+ * A party acts on its own view: the indicators it cannot see hold its beliefs
+ * while it steps its machine, values its moves or answers a message. Swapped
+ * in place (and back by `leaveView`), so nothing is copied for parties that see everything.
+ */
+export function enterView(ctx: RunContext, s: GameState, p: number): void {
+  const hidden = ctx.plan.parties[p]!.party.hidden;
+  if (hidden.length === 0) return;
+  const nInd = s.ind.length;
+  for (const h of hidden) {
+    ctx.viewSaved[h.indicator] = s.ind[h.indicator]!;
+    s.ind[h.indicator] = s.belief[p * nInd + h.indicator]!;
+  }
+}
+
+export function leaveView(ctx: RunContext, s: GameState, p: number): void {
+  const hidden = ctx.plan.parties[p]!.party.hidden;
+  for (const h of hidden) s.ind[h.indicator] = ctx.viewSaved[h.indicator]!;
 }
 
 // ── 1. Events ────────────────────────────────────────────────────────────────
@@ -188,7 +283,9 @@ export function stepPostures(ctx: RunContext, s: GameState, driver: MachineDrive
   const next = ctx.nextPosture;
   for (let p = 0; p < np; p++) {
     const party = plan.parties[p]!.party;
+    enterView(ctx, s, p);
     const t = nextTransition(plan.scenario, party, s.posture[p]!, s, driver);
+    leaveView(ctx, s, p);
     next[p] = t ? t.to : s.posture[p]!;
     if (t) obs?.transition?.(p, t);
   }
@@ -278,6 +375,7 @@ export function decide(ctx: RunContext, s: GameState, p: number, obs?: TurnObser
   const party = pp.party;
   const seed = turnSeed(nextAlea(s.rng[pp.policyStream]!));
   const u = drawAt(seed, 1);
+  enterView(ctx, s, p);
   const temperature = Math.max(0, finite(party.temperature(s)));
   const noiseSd = Math.max(0, finite(party.noise(s)));
   const posture = s.posture[p]!;
@@ -292,7 +390,9 @@ export function decide(ctx: RunContext, s: GameState, p: number, obs?: TurnObser
     const m = party.moves[candidates[c]!]!;
     if (m.when !== null && !m.when(s)) continue;
     const byInterest = record ? new Array<number>(party.interests.length).fill(0) : null;
-    const value = valueMove(ctx, s, pp, m, weights, byInterest);
+    let value = valueMove(ctx, s, pp, m, weights, byInterest);
+    // Looking further ahead adds what the turns after are expected to bring; horizon 1 adds nothing.
+    if (party.horizon > 1 && !ctx.myopic) value += rolloutGain(ctx, s, p, m, weights);
     const noise = noiseSd * boxMuller(drawAt(seed, 2 + 2 * m.index), drawAt(seed, 3 + 2 * m.index));
     utility[n] = value + noise;
     avail[n++] = m.index;
@@ -304,12 +404,51 @@ export function decide(ctx: RunContext, s: GameState, p: number, obs?: TurnObser
     }
   }
   const chosen = n === 0 ? -1 : avail[pickOption(ctx, n, temperature, u)]!;
+  leaveView(ctx, s, p);
   if (record) {
     record.probability = Array.from(ctx.probability.subarray(0, n));
     record.chosen = chosen;
     obs!.decision?.(p, record);
   }
   return chosen;
+}
+
+/** Σ weight × utility of every interest of party `pp` in the world as it is. */
+function totalUtility(s: GameState, pp: PartyPlan, weights: Float64Array): number {
+  const interests = pp.party.interests;
+  let sum = 0;
+  for (let k = 0; k < interests.length; k++) sum += weights[k]! * finite(interests[k]!.utility(s));
+  return sum;
+}
+
+/**
+ * Planning beyond one turn: a seeded rollout of the kernel from the decision
+ * world (the party's own view) in which the party makes `m` and every party,
+ * itself included afterwards, plays its myopic policy; the gain is
+ * Σ_{k=1}^{H−1} discountᵏ × (utility after k turns − utility now). The clone's
+ * streams are copies, so the real game's draws are untouched.
+ */
+function rolloutGain(ctx: RunContext, s: GameState, p: number, m: CompiledMove, weights: Float64Array): number {
+  const { plan } = ctx;
+  const pp = plan.parties[p]!;
+  const party = pp.party;
+  const r = (ctx.rollout ??= createRunContext(plan, true));
+  const c = cloneState(s);
+  const np = plan.parties.length;
+  const chosen = r.chosen;
+  for (let q = 0; q < np; q++) chosen[q] = q === p ? m.index : decide(r, c, q);
+  resolveMoves(r, c, chosen);
+  reactionPhase(r, c);
+  closeTurn(plan, c);
+  const now = totalUtility(s, pp, weights);
+  let gain = 0;
+  let d = 1;
+  for (let k = 1; k < party.horizon; k++) {
+    d *= party.discount;
+    gain += d * (totalUtility(c, pp, weights) - now);
+    if (k + 1 < party.horizon && !c.ended) playTurn(r, c);
+  }
+  return gain;
 }
 
 function pickOption(ctx: RunContext, n: number, temperature: number, u: number): number {
@@ -350,13 +489,27 @@ export function resolveMoves(ctx: RunContext, s: GameState, chosen: ArrayLike<nu
   const { plan } = ctx;
   const { addInd, setInd, touchedInd, addRel, setRel, touchedRel, draws } = ctx;
   const np = plan.parties.length;
+  const { features } = plan.scenario;
+  const made = ctx.nextPosture;
+  ctx.deliveries.length = 0;
   for (let p = 0; p < np; p++) {
     const pp = plan.parties[p]!;
     draws.start(nextAlea(s.rng[pp.effectsStream]!));
     const u = draws.next();
     const c = chosen[p]!;
+    made[p] = c;
     if (c < 0) continue;
     const move = pp.party.moves[c]!;
+    if (features.exclusions) {
+      // Simultaneous exclusive moves: the one resolved first (party order) stands, the other is void.
+      const by = excluder(move, s);
+      if (by >= 0) {
+        made[p] = -1;
+        obs?.voided?.(p, move, by);
+        continue;
+      }
+      s.made[move.global] = s.turn;
+    }
     const ruling = how.rulings?.[p];
     const success = ruling !== undefined || how.recorded?.[p] === 1 || move.chance === null || u < clampChance(move.chance(s));
     const effects = ruling ?? (success ? move.effects : move.failure);
@@ -379,6 +532,7 @@ export function resolveMoves(ctx: RunContext, s: GameState, chosen: ArrayLike<nu
     }
     s.moveCount[move.global]!++;
     obs?.resolved?.(p, move, success, effects, amounts.subarray(0, effects.length));
+    if (success) for (const send of move.sends) for (const to of send.to) ctx.deliveries.push({ message: send.message, from: p, to });
   }
   for (let k = 0; k < touchedInd.length; k++)
     if (touchedInd[k]) {
@@ -391,7 +545,141 @@ export function resolveMoves(ctx: RunContext, s: GameState, chosen: ArrayLike<nu
       touchedRel[k] = 0;
       s.rel[k] = clampValue(min, max, (Number.isNaN(setRel[k]!) ? s.rel[k]! : setRel[k]!) + addRel[k]!);
     }
-  for (let p = 0; p < np; p++) s.lastMove[p] = chosen[p]!;
+  for (let p = 0; p < np; p++) s.lastMove[p] = made[p]!;
+  if (features.messages) for (let p = 0; p < np; p++) if (made[p]! >= 0) checkBreach(ctx, s, p, made[p]!, obs);
+}
+
+/** Applies effects one after another at their expected amounts (a message's agreed terms, a commitment's cost): returns the amounts. */
+function applyAgreed(ctx: RunContext, s: GameState, effects: readonly CompiledEffect[]): number[] {
+  const amounts = effects.map((e) => round6(meanAmount(e, s)));
+  effects.forEach((e, i) => write(ctx.plan, s, e, e.op === 'set' ? amounts[i]! : read(s, e) + amounts[i]!));
+  return amounts;
+}
+
+/** A move that breaks a commitment its party is bound by ends it for every side, and its cost applies. */
+function checkBreach(ctx: RunContext, s: GameState, p: number, move: number, obs?: TurnObserver): void {
+  const { plan } = ctx;
+  const np = plan.parties.length;
+  for (const m of plan.parties[p]!.breaks[move]!) {
+    if (!(s.turn < s.bound[m * np + p]!)) continue;
+    const message = plan.scenario.messages[m]!;
+    s.broken[m * np + p]!++;
+    for (let q = 0; q < np; q++) s.bound[m * np + q] = -1;
+    const cost = message.commitment!.cost;
+    obs?.breach?.(p, message, cost, applyAgreed(ctx, s, cost));
+  }
+}
+
+// ── 4b. Reactions ────────────────────────────────────────────────────────────
+
+/** Σ weight × (utility after `effects` at their expected amounts − now), over every interest; the world is restored. */
+function valueEffects(ctx: RunContext, s: GameState, pp: PartyPlan, effects: readonly CompiledEffect[], weights: Float64Array): number {
+  if (effects.length === 0) return 0;
+  const before = totalUtility(s, pp, weights);
+  const saved = effects.map((e) => read(s, e));
+  const amounts = effects.map((e) => meanAmount(e, s));
+  effects.forEach((e, i) => write(ctx.plan, s, e, e.op === 'set' ? amounts[i]! : read(s, e) + amounts[i]!));
+  const after = totalUtility(s, pp, weights);
+  for (let i = effects.length - 1; i >= 0; i--) {
+    const e = effects[i]!;
+    if (e.target.kind === 'indicator') s.ind[e.target.index] = saved[i]!;
+    else s.rel[e.target.index] = saved[i]!;
+  }
+  return after - before;
+}
+
+/**
+ * Phase 4b, only in scenarios with messages: the messages this turn's moves
+ * sent are delivered in order (sender's party order, then the order of the
+ * move's `sends`, then receivers' order) to the receivers' machines, which may
+ * change posture on them; each receiver answers — accept, reject, or a
+ * reaction move — by the same utility rules on its own view, with noise and a
+ * draw from its `react` stream (or a human answers through `choose`).
+ * A reaction may send messages, answered in the next round; after
+ * MAX_REACTION_ROUNDS rounds what is left stays unanswered, so a turn always ends.
+ */
+export function reactionPhase(ctx: RunContext, s: GameState, choose?: ReplyChooser, obs?: TurnObserver): void {
+  const { plan } = ctx;
+  if (!plan.scenario.features.messages) return;
+  const np = plan.parties.length;
+  // Every party's react stream draws once a turn, whether or not it receives anything.
+  const seeds = plan.parties.map((pp) => turnSeed(nextAlea(s.rng[pp.reactStream]!)));
+  const taken = new Array<number>(np).fill(0);
+  let deliveries = ctx.deliveries.slice();
+  ctx.deliveries.length = 0;
+  for (let round = 1; round <= MAX_REACTION_ROUNDS && deliveries.length > 0; round++) {
+    const next: Delivery[] = [];
+    for (const d of deliveries) answer(ctx, s, d, round, seeds[d.to]!, taken, next, choose, obs);
+    deliveries = next;
+  }
+  for (const d of deliveries) obs?.unanswered?.(d);
+}
+
+function answer(ctx: RunContext, s: GameState, d: Delivery, round: number, seed: number, taken: number[], next: Delivery[], choose: ReplyChooser | undefined, obs: TurnObserver | undefined): void {
+  const { plan } = ctx;
+  const np = plan.parties.length;
+  const pp = plan.parties[d.to]!;
+  const party = pp.party;
+  const message = plan.scenario.messages[d.message]!;
+  const draw = () => drawAt(seed, ++taken[d.to]!);
+  enterView(ctx, s, d.to);
+  let transition: CompiledTransition | null = null;
+  for (const t of party.onMessage[s.posture[d.to]!]!.get(d.message) ?? [])
+    if (t.guard === null || t.guard(s)) {
+      transition = t;
+      break;
+    }
+  if (transition) s.posture[d.to] = transition.to;
+  const posture = s.posture[d.to]!;
+  const weights = pp.weights[posture]!;
+  const options: ReplyOption[] = [{ kind: 'accept' }, { kind: 'reject' }];
+  for (const m of party.moves) if (m.reactsTo.includes(d.message) && isAvailable(m, s, posture)) options.push({ kind: 'move', move: m.index });
+  const u = draw();
+  const temperature = Math.max(0, finite(party.temperature(s)));
+  const noiseSd = Math.max(0, finite(party.noise(s)));
+  ctx.epoch++;
+  const utility = options.map((o) =>
+    o.kind === 'accept' ? valueEffects(ctx, s, pp, message.terms, weights) : o.kind === 'reject' ? valueEffects(ctx, s, pp, message.onReject, weights) : valueMove(ctx, s, pp, party.moves[o.move]!, weights, null),
+  );
+  const noise = options.map(() => noiseSd * boxMuller(draw(), draw()));
+  const probability = new Array<number>(options.length);
+  softmaxInto(
+    utility.map((v, i) => v + noise[i]!),
+    options.length,
+    temperature,
+    probability,
+  );
+  const human = choose?.(d, options);
+  const chosen = human ?? pickIndex(probability, u, options.length);
+  leaveView(ctx, s, d.to);
+  const option = options[chosen]!;
+  let effects: readonly CompiledEffect[] = [];
+  let amounts: number[] = [];
+  let success = true;
+  if (option.kind === 'accept') {
+    effects = message.terms;
+    amounts = applyAgreed(ctx, s, effects);
+    for (const q of [d.from, d.to]) if (s.agreed[d.message * np + q]! < 0) s.agreed[d.message * np + q] = s.turn + 1;
+    // Bound for the commitment's turns after this one.
+    if (message.commitment) for (const b of message.commitment.breaks) s.bound[d.message * np + b.party] = s.turn + 1 + message.commitment.turns;
+  } else if (option.kind === 'reject') {
+    effects = message.onReject;
+    amounts = applyAgreed(ctx, s, effects);
+  } else {
+    const move = party.moves[option.move]!;
+    const roll = draw();
+    success = move.chance === null || roll < clampChance(move.chance(s));
+    effects = success ? move.effects : move.failure;
+    const draws = ctx.draws.resume(seed, taken[d.to]!);
+    amounts = effects.map((e) => drawAmount(e, s, draws));
+    taken[d.to] = draws.taken;
+    effects.forEach((e, i) => write(plan, s, e, e.op === 'set' ? amounts[i]! : read(s, e) + amounts[i]!));
+    s.moveCount[move.global]!++;
+    if (plan.scenario.features.exclusions) s.made[move.global] = s.turn;
+    checkBreach(ctx, s, d.to, move.index, obs);
+    if (success) for (const send of move.sends) for (const to of send.to) next.push({ message: send.message, from: d.to, to });
+  }
+  obs?.reply?.({ ...d, round, transition, options, utility, noise, probability, chosen, human: human !== undefined, success, effects, amounts });
 }
 
 // ── 5. Bookkeeping ───────────────────────────────────────────────────────────
@@ -400,6 +688,16 @@ export function resolveMoves(ctx: RunContext, s: GameState, chosen: ArrayLike<nu
 export function closeTurn(plan: TurnPlan, s: GameState): void {
   for (const o of plan.everOutcomes) if (s.ever[o.everIndex]! < 0 && o.when(s)) s.ever[o.everIndex] = s.turn + 1;
   const { scenario } = plan;
+  if (scenario.features.beliefs) {
+    // Beliefs drift toward the truth at each party's learning rate (0: never learns): the documented simple rule.
+    const nInd = s.ind.length;
+    for (const party of scenario.parties)
+      for (const h of party.hidden) {
+        if (h.learn <= 0) continue;
+        const k = party.index * nInd + h.indicator;
+        s.belief[k] = round6(s.belief[k]! + h.learn * (s.ind[h.indicator]! - s.belief[k]!));
+      }
+  }
   s.turn += 1;
   s.month += scenario.calendar.step;
   s.ended = s.turn >= scenario.calendar.turns || (scenario.end !== null && scenario.end(s));
@@ -427,5 +725,6 @@ export function playTurn(ctx: RunContext, s: GameState, history = false): void {
     }
   }
   resolveMoves(ctx, s, chosen, recorded ? { recorded } : {});
+  reactionPhase(ctx, s);
   closeTurn(plan, s);
 }

@@ -13,12 +13,16 @@ export interface PartyPlan {
   party: CompiledParty;
   policyStream: number;
   effectsStream: number;
+  /** The stream of its replies in the reaction phase, or -1 when the scenario has no messages. */
+  reactStream: number;
   /** Local indices of the moves each posture allows (their `when` is checked each turn). */
   byPosture: Int32Array[];
   /** Per move (local index): the interests (local indices, ascending) whose utility the move can change. */
   affected: Int32Array[];
   /** Interest weights, by posture. */
   weights: Float64Array[];
+  /** Per move (local index): the messages whose commitment the move breaks when this party is bound by it. */
+  breaks: number[][];
 }
 
 export interface TurnPlan {
@@ -85,9 +89,14 @@ export function planTurns(scenario: CompiledScenario): TurnPlan {
       party,
       policyStream: streams.indexOf(`policy:${party.id}`),
       effectsStream: streams.indexOf(`effects:${party.id}`),
-      byPosture: party.postures.map((_, p) => Int32Array.from(party.moves.filter((m) => m.postures[p]).map((m) => m.index))),
+      reactStream: streams.indexOf(`react:${party.id}`),
+      // Reaction moves are offered only in the reaction phase.
+      byPosture: party.postures.map((_, p) => Int32Array.from(party.moves.filter((m) => m.postures[p] && m.reactsTo.length === 0).map((m) => m.index))),
       affected,
       weights: party.postures.map((_, p) => Float64Array.from(party.interests.map((it) => it.weights[p]!))),
+      breaks: party.moves.map((m) =>
+        scenario.messages.filter((msg) => msg.commitment?.breaks.some((b) => b.party === party.index && b.moves.includes(m.index))).map((msg) => msg.index),
+      ),
     };
   });
   const history = new Map<number, Int32Array>();

@@ -20,6 +20,20 @@ export interface GameState extends World {
   /** Random stream states, in the order of `scenario.streams`. */
   rng: AleaState[];
   ended: boolean;
+  /**
+   * The actor features' bookkeeping, each empty unless the scenario uses the
+   * feature (so a scenario without them keeps its states and hashes):
+   * `made`: per move (global index), the turn it was last made, or -1 (exclusions);
+   * `agreed`: per message × party, the turn (1-based) the party first became a side of an accepted message, or -1;
+   * `bound`: per message × party, the first turn the party is no longer bound by its commitment, or -1;
+   * `broken`: per message × party, how often the party broke that commitment;
+   * `belief`: per party × indicator, the party's belief about an indicator it cannot see.
+   */
+  made: number[];
+  agreed: number[];
+  bound: number[];
+  broken: number[];
+  belief: number[];
 }
 
 export type Params = Record<string, number>;
@@ -76,7 +90,30 @@ export function createInitialState(
       ever: scenario.everOutcomes.map(() => -1),
       rng: scenario.streams.map((name) => seedStream(opts.seed, name)),
       ended: false,
+      ...actorBookkeeping(scenario),
     },
+  };
+}
+
+function actorBookkeeping(scenario: CompiledScenario): Pick<GameState, 'made' | 'agreed' | 'bound' | 'broken' | 'belief'> {
+  const { features } = scenario;
+  const n = scenario.parties.length;
+  const pairs = features.messages ? scenario.messages.length * n : 0;
+  const belief: number[] = [];
+  if (features.beliefs) {
+    // Visible indicators keep their initial value here; it is never read.
+    for (const party of scenario.parties) {
+      const row = scenario.indicators.map((i) => i.initial);
+      for (const h of party.hidden) row[h.indicator] = h.prior;
+      belief.push(...row);
+    }
+  }
+  return {
+    made: features.exclusions ? new Array<number>(scenario.moveCount).fill(-1) : [],
+    agreed: new Array<number>(pairs).fill(-1),
+    bound: new Array<number>(pairs).fill(-1),
+    broken: new Array<number>(pairs).fill(0),
+    belief,
   };
 }
 
@@ -93,6 +130,11 @@ export function cloneState(s: GameState): GameState {
     params: s.params.slice(),
     ever: s.ever.slice(),
     rng: s.rng.map((r) => ({ ...r })),
+    made: s.made.slice(),
+    agreed: s.agreed.slice(),
+    bound: s.bound.slice(),
+    broken: s.broken.slice(),
+    belief: s.belief.slice(),
   };
 }
 
@@ -103,12 +145,13 @@ export function cloneState(s: GameState): GameState {
  * of the canonical JSON cost more than the turn itself.
  */
 export function stateHash(s: GameState): string {
-  return fastHash(
-    JSON.stringify([
-      s.v, s.scenario, s.seed, s.turn, s.month, s.ended, s.ind, s.rel, s.posture, s.lastMove,
-      s.moveCount, s.eventCount, s.params, s.ever, s.rng.map((r) => [r.c, r.s0, r.s1, r.s2]),
-    ]),
-  );
+  const fields: unknown[] = [
+    s.v, s.scenario, s.seed, s.turn, s.month, s.ended, s.ind, s.rel, s.posture, s.lastMove,
+    s.moveCount, s.eventCount, s.params, s.ever, s.rng.map((r) => [r.c, r.s0, r.s1, r.s2]),
+  ];
+  // The actor bookkeeping joins the hash only where a scenario uses it, so other scenarios keep their hashes.
+  if (s.made.length + s.agreed.length + s.belief.length > 0) fields.push(s.made, s.agreed, s.bound, s.broken, s.belief);
+  return fastHash(JSON.stringify(fields));
 }
 
 /** The date of the turn a state is about to play (or, once ended, just after the last one). */

@@ -16,18 +16,23 @@ import { compileEffects } from '../scenario/compile.js';
 import type { CompiledEffect, CompiledMove, CompiledParty, CompiledScenario } from '../scenario/compiled.js';
 import type { Citation } from '../scenario/schema.js';
 import { clampChance, meanAmount, round6, type AppliedEffect } from './effects.js';
-import { TurnInputsSchema, type TurnError, type TurnInputs } from './inputs.js';
+import { TurnInputsSchema, type PendingReply, type TurnError, type TurnInputs } from './inputs.js';
 import {
   closeTurn,
   createRunContext,
   decide,
+  enterView,
   historyMove,
   isAvailable,
+  leaveView,
   playEvents,
+  reactionPhase,
   resolveMoves,
   stepPostures,
   type CompiledInject,
   type DecisionRecord,
+  type ReplyChooser,
+  type ReplyOption,
   type TurnObserver,
 } from './kernel.js';
 import { planTurns } from './plan.js';
@@ -55,8 +60,10 @@ export interface PartyTurnLog {
   historical?: { recorded: boolean; available: boolean; note?: string; cite: Citation[] };
   move: string | null;
   moveLabel: string | null;
-  /** False when a move with a chance of success failed. */
+  /** False when a move with a chance of success failed (or was void). */
   success: boolean;
+  /** The move was void: an exclusive move resolved earlier this turn forbids it (`by`: that move, as party.move). */
+  voided?: { by: string };
   adjudicated: boolean;
   effects: AppliedEffect[];
   reason: {
@@ -81,9 +88,31 @@ export interface TurnLog {
   /** Indicator changes over the turn (non-zero only). */
   changes: Record<string, number>;
   relations: Record<string, number>;
+  /** Messages sent this turn and how each receiver answered (only in scenarios with messages). */
+  messages?: MessageLog[];
+  /** Commitments broken this turn, with their cost. */
+  breaches?: { party: string; message: string; effects: AppliedEffect[] }[];
   note?: string;
   ended: boolean;
   stateHash: string;
+}
+
+export interface MessageLog {
+  round: number;
+  message: string;
+  label: string;
+  kind: string;
+  from: string;
+  to: string;
+  /** The receiver's posture change on the message, if any. */
+  transition: { from: string; to: string; guard: string } | null;
+  /** "accept", "reject", a reaction move's id, or null when the turn's rounds ran out. */
+  reply: string | null;
+  replyLabel: string | null;
+  controller: 'computer' | 'human';
+  options: { reply: string; utility: number; noise: number; probability: number }[];
+  success: boolean;
+  effects: AppliedEffect[];
 }
 
 /** An effect as a player is shown it before choosing: the amount resolution will apply (a range's midpoint, with the range). */
@@ -186,6 +215,13 @@ function checkChoices(scenario: CompiledScenario, inputs: TurnInputs): { ok: tru
     if (!c.ok) return fail({ code: 'effects/invalid', party, message: `adjudication for ${party}: ${c.message}` });
     rulings[p] = c.effects;
   }
+  for (const [party, answers] of Object.entries(inputs.replies ?? {})) {
+    const p = partyIds.indexOf(party);
+    if (p < 0) return fail({ code: 'party/unknown', party, message: `unknown party "${party}" in replies; parties are ${partyIds.join(', ')}` });
+    for (const message of Object.keys(answers))
+      if (!scenario.messages.some((m) => m.id === message))
+        return fail({ code: 'reply/unexpected', party, message: `unknown message "${message}" in replies; ${scenario.messages.length > 0 ? `messages are ${scenario.messages.map((m) => m.id).join(', ')}` : 'the scenario has no messages'}` });
+  }
   return { ok: true, rulings };
 }
 
@@ -253,9 +289,9 @@ export function beginTurn(scenario: CompiledScenario, state: GameState, rawInput
     return fail({ code: 'inputs/invalid', message: `this state belongs to another scenario (hash ${state.scenario}, loaded ${scenario.hash})` });
   const parsed = parseInputs(rawInputs);
   if (!parsed.ok) return parsed;
-  const { choices: _c, adjudicate: _a, note: _n, ...rest } = parsed.inputs;
-  if (_c !== undefined || _a !== undefined || _n !== undefined)
-    return fail({ code: 'inputs/invalid', message: 'choices, adjudicate and note belong to resolveTurn, not beginTurn' });
+  const { choices: _c, adjudicate: _a, note: _n, replies: _r, ...rest } = parsed.inputs;
+  if (_c !== undefined || _a !== undefined || _n !== undefined || _r !== undefined)
+    return fail({ code: 'inputs/invalid', message: 'choices, adjudicate, replies and note belong to resolveTurn, not beginTurn' });
   const compiled = compileInjects(scenario, rest);
   if (!compiled.ok) return compiled;
   return { ok: true, context: openTurn(scenario, state, compiled.injects, rest.history === true, opts.driver ?? 'xstate', true) };
@@ -282,6 +318,13 @@ function openTurn(scenario: CompiledScenario, state: GameState, injects: readonl
   stepPostures(ctx, s, driver, obs);
   // The policy always runs, so its stream advances the same whoever chooses, and its valuation is there to offer and explain.
   for (let p = 0; p < scenario.parties.length; p++) decide(ctx, s, p, obs);
+  // Offers show each party what it expects, on its own view.
+  const shown = scenario.parties.map((party, p) => {
+    enterView(ctx, s, p);
+    const o = offersOf(party, s, records[p]!, offers);
+    leaveView(ctx, s, p);
+    return o;
+  });
   return {
     scenario: scenario.hash,
     turn: state.turn + 1,
@@ -295,7 +338,7 @@ function openTurn(scenario: CompiledScenario, state: GameState, injects: readonl
         previousPosture: party.postures[previous[p]!]!,
         posture: party.postures[s.posture[p]!]!,
         transition: transitions[p]!,
-        offers: offersOf(party, s, record, offers),
+        offers: shown[p]!,
         temperature: record.temperature,
         noiseSd: record.noiseSd,
         policy: record.chosen >= 0 ? party.moves[record.chosen]!.id : null,
@@ -321,7 +364,7 @@ function describeWhy(move: CompiledMove, posture: number, world: GameState, post
  * const begun = beginTurn(scenario, state);
  * if (begun.ok) resolveTurn(scenario, begun.context, { choices: { armenia: begun.context.parties[0].offers[0].move } });
  */
-export function resolveTurn(scenario: CompiledScenario, context: DecisionContext, rawInputs: Pick<TurnInputs, 'choices' | 'adjudicate' | 'note'> = {}, opts: StepOptions = {}): StepResult {
+export function resolveTurn(scenario: CompiledScenario, context: DecisionContext, rawInputs: Pick<TurnInputs, 'choices' | 'adjudicate' | 'note' | 'replies'> = {}, opts: StepOptions = {}): StepResult {
   if (context.scenario !== scenario.hash) return fail({ code: 'inputs/invalid', message: `this turn belongs to another scenario (hash ${context.scenario}, loaded ${scenario.hash})` });
   const parsed = parseInputs(rawInputs);
   if (!parsed.ok) return parsed;
@@ -394,14 +437,53 @@ function closeContext(scenario: CompiledScenario, context: DecisionContext, inpu
     logs.push({ ...base, controller: 'computer', move: move?.id ?? null, moveLabel: move?.label ?? null, reason: explain(party, move, d) });
   }
   const parties: PartyTurnLog[] = logs.map((log) => ({ ...log, success: false, adjudicated: false, effects: [] }));
-  resolveMoves(ctx, s, chosen, { rulings, recorded }, {
+  const ids = scenario.symbols.parties;
+  const moveName = (g: number): string => {
+    const party = scenario.parties.find((p) => g >= scenario.symbols.moveOffset[p.index]! && g < scenario.symbols.moveOffset[p.index]! + p.moves.length)!;
+    return `${party.id}.${party.moves[g - scenario.symbols.moveOffset[party.index]!]!.id}`;
+  };
+  const messages: MessageLog[] = [];
+  const breaches: NonNullable<TurnLog['breaches']> = [];
+  const obs: TurnObserver = {
     resolved: (p, _move, success, effects, amounts) => {
       const log = parties[p]!;
       log.success = success;
       log.adjudicated = rulings[p] !== undefined;
       log.effects = applied(effects, amounts);
     },
-  });
+    voided: (p, _move, by) => (parties[p] = { ...parties[p]!, voided: { by: moveName(by) } }),
+    breach: (p, message, effects, amounts) => breaches.push({ party: ids[p]!, message: message.id, effects: applied(effects, amounts) }),
+    reply: (r) => {
+      const party = scenario.parties[r.to]!;
+      const message = scenario.messages[r.message]!;
+      const name = (o: ReplyOption) => (o.kind === 'move' ? party.moves[o.move]!.id : o.kind);
+      const option = r.options[r.chosen]!;
+      messages.push({
+        round: r.round,
+        message: message.id,
+        label: message.label,
+        kind: message.kind,
+        from: ids[r.from]!,
+        to: party.id,
+        transition: r.transition ? { from: party.postures[r.transition.from]!, to: party.postures[r.transition.to]!, guard: r.transition.guardText } : null,
+        reply: name(option),
+        replyLabel: option.kind === 'move' ? party.moves[option.move]!.label : option.kind === 'accept' ? `accepts “${message.label}”` : `rejects “${message.label}”`,
+        controller: r.human ? 'human' : 'computer',
+        options: r.options.map((o, i) => ({ reply: name(o), utility: r.utility[i]!, noise: r.noise[i]!, probability: r.probability[i]! })),
+        success: r.success,
+        effects: applied(r.effects, r.amounts),
+      });
+    },
+    unanswered: (d) => {
+      const message = scenario.messages[d.message]!;
+      messages.push({ round: 0, message: message.id, label: message.label, kind: message.kind, from: ids[d.from]!, to: ids[d.to]!, transition: null, reply: null, replyLabel: null, controller: 'computer', options: [], success: false, effects: [] });
+    },
+  };
+  resolveMoves(ctx, s, chosen, { rulings, recorded }, obs);
+  const answers = replyChooser(scenario, inputs);
+  reactionPhase(ctx, s, answers.choose, obs);
+  const problem = answers.problem();
+  if (problem) return fail(problem);
   closeTurn(plan, s);
 
   const changes: Record<string, number> = {};
@@ -420,11 +502,71 @@ function closeContext(scenario: CompiledScenario, context: DecisionContext, inpu
       indicators: namedIndicators(scenario, s),
       changes,
       relations: namedRelations(scenario, s),
+      ...(scenario.features.messages ? { messages, breaches } : {}),
       ...(inputs.note === undefined ? {} : { note: inputs.note }),
       ended: s.ended,
       stateHash: opts.hash === false ? '' : stateHash(s),
     },
   };
+}
+
+/**
+ * Answers to messages from the inputs: a party whose move a person chose this
+ * turn must answer in `replies` (a missing answer stops the turn with
+ * `reply/needed` and what to answer); a computer party answers by its policy
+ * unless `replies` answers for it. An answer to a message that was not
+ * received is refused.
+ */
+function replyChooser(scenario: CompiledScenario, inputs: TurnInputs): { choose: ReplyChooser; problem: () => TurnError | null } {
+  const ids = scenario.symbols.parties;
+  const humans = new Set(Object.keys(inputs.choices ?? {}));
+  const given = inputs.replies ?? {};
+  const used = new Set<string>();
+  const pending: PendingReply[] = [];
+  let invalid: TurnError | null = null;
+  const choose: ReplyChooser = (d, options) => {
+    const party = scenario.parties[d.to]!;
+    const message = scenario.messages[d.message]!;
+    const answer = Object.hasOwn(given, party.id) && Object.hasOwn(given[party.id]!, message.id) ? given[party.id]![message.id] : undefined;
+    const name = (o: ReplyOption) => (o.kind === 'move' ? party.moves[o.move]!.id : o.kind);
+    if (answer === undefined) {
+      if (!humans.has(party.id)) return undefined;
+      pending.push({
+        party: party.id,
+        message: message.id,
+        label: message.label,
+        kind: message.kind,
+        from: ids[d.from]!,
+        options: options.map((o) => {
+          const effects = o.kind === 'accept' ? message.terms : o.kind === 'reject' ? message.onReject : party.moves[o.move]!.effects;
+          return {
+            reply: name(o),
+            label: o.kind === 'move' ? party.moves[o.move]!.label : o.kind === 'accept' ? 'Accept' : 'Reject',
+            effects: effects.map((e) => ({ key: e.key, op: e.op, amount: e.amount.kind === 'fixed' ? e.amount.value : e.amount.kind === 'range' ? (e.amount.lo + e.amount.hi) / 2 : NaN })),
+          };
+        }),
+      });
+      return 1;
+    }
+    used.add(`${party.id}/${message.id}`);
+    const k = options.findIndex((o) => name(o) === answer);
+    if (k < 0) {
+      invalid ??= { code: 'reply/invalid', party: party.id, message: `${party.id} cannot answer "${message.id}" with "${answer}": it may answer ${options.map(name).join(', ')}` };
+      return 1;
+    }
+    return k;
+  };
+  const problem = (): TurnError | null => {
+    if (invalid) return invalid;
+    if (pending.length > 0)
+      return { code: 'reply/needed', pending, message: `waiting for ${pending.map((p) => `${p.party}'s answer to "${p.message}" from ${p.from}`).join('; ')}` };
+    for (const [party, answers] of Object.entries(given))
+      for (const message of Object.keys(answers))
+        if (!used.has(`${party}/${message}`))
+          return { code: 'reply/unexpected', party, message: `${party} was not sent "${message}" this turn, so there is nothing to answer` };
+    return null;
+  };
+  return { choose, problem };
 }
 
 /**
