@@ -116,6 +116,15 @@ class Generator {
         if (e < 0) throw new Unsupported('event');
         return `(w.eventCount[${index(e)}] > 0)`;
       }
+      case 'agreed':
+      case 'broken': {
+        const p = this.party(node.args[0]);
+        const arg = node.args[1];
+        const m = arg?.kind === 'name' ? (this.s.messages ?? []).indexOf(arg.name) : -1;
+        if (m < 0) throw new Unsupported('message');
+        const k = index(m * this.s.parties.length + p);
+        return node.name === 'agreed' ? `((w.agreed?.[${k}] ?? -1) >= 0)` : `((w.broken?.[${k}] ?? 0) > 0)`;
+      }
       case 'abs':
         return `Math.abs(${this.gen(node.args[0]!)})`;
       case 'min':

@@ -27,6 +27,10 @@ export interface World {
   lastMove: number[];
   /** How often each event fired, by event index. */
   eventCount: number[];
+  /** Per message × party: the turn the party first became a side of an accepted message, or -1 (empty without messages). */
+  agreed?: number[];
+  /** Per message × party: how often the party broke the message's commitment. */
+  broken?: number[];
 }
 
 export type NumFn = (w: World) => number;
@@ -44,6 +48,8 @@ export interface Symbols {
   /** Global index of each party's first move. */
   moveOffset: readonly number[];
   events: readonly string[];
+  /** Message ids (`messages:`), for agreed(…) and broken(…). */
+  messages?: readonly string[];
   /** Values of `$name` placeholders (named guards' params). */
   placeholders?: Readonly<Record<string, number>>;
 }
@@ -71,7 +77,7 @@ class CompileError {
   ) {}
 }
 
-const FUNCTIONS = ['rel', 'posture', 'last', 'made', 'times', 'happened', 'min', 'max', 'abs', 'clamp'];
+const FUNCTIONS = ['rel', 'posture', 'last', 'made', 'times', 'happened', 'agreed', 'broken', 'min', 'max', 'abs', 'clamp'];
 
 function typeName(t: Typed): string {
   switch (t.type) {
@@ -111,6 +117,14 @@ class Compiler {
     const i = moves.indexOf(node.name);
     if (i < 0)
       throw new CompileError(`unknown move "${node.name}" of ${this.s.parties[party]}${didYouMean(node.name, moves)}`, node.at);
+    return i;
+  }
+
+  private message(node: Node): number {
+    const messages = this.s.messages ?? [];
+    if (node.kind !== 'name') throw new CompileError('expected a message id', node.at);
+    const i = messages.indexOf(node.name);
+    if (i < 0) throw new CompileError(`unknown message "${node.name}"${didYouMean(node.name, messages)}${messages.length === 0 ? '; the scenario declares no messages' : ''}`, node.at);
     return i;
   }
 
@@ -315,6 +329,14 @@ class Compiler {
         const e = this.s.events.indexOf(arg.name);
         if (e < 0) throw new CompileError(`unknown event "${arg.name}"${didYouMean(arg.name, this.s.events)}`, arg.at);
         return { type: 'bool', fn: (w) => w.eventCount[e]! > 0 };
+      }
+      case 'agreed':
+      case 'broken': {
+        // agreed(p, m): p is a side of an accepted message m; broken(p, m): p broke m's commitment.
+        this.arity(node, 2);
+        const p = this.party(node.args[0]!, node.name);
+        const k = this.message(node.args[1]!) * n + p;
+        return node.name === 'agreed' ? { type: 'bool', fn: (w) => (w.agreed?.[k] ?? -1) >= 0 } : { type: 'bool', fn: (w) => (w.broken?.[k] ?? 0) > 0 };
       }
       case 'abs': {
         this.arity(node, 1);

@@ -86,6 +86,8 @@ function walk(node: Node, s: Symbols, r: WorldReads): void {
         }
         case 'posture':
         case 'happened':
+        case 'agreed':
+        case 'broken':
           // Postures and event counts do not change within a turn's look-ahead.
           return;
         default:

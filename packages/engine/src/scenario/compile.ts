@@ -57,6 +57,7 @@ export class ScenarioCompiler {
       moves,
       moveOffset,
       events: doc.events.map((e) => e.id),
+      messages: (doc.messages ?? []).map((m) => m.id),
     };
     this.sourceFiles = new Set(doc.sources.map((s) => s.file));
   }
