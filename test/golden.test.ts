@@ -17,6 +17,10 @@ function trace(run: GameRun): string {
     for (const e of t.events) lines.push(`  event ${e.id} (${e.kind})`);
     for (const p of t.parties)
       lines.push(`  ${p.party}: ${p.transition ? `${p.previousPosture} -> ${p.posture}` : p.posture} | ${p.move ?? '-'}${p.success ? '' : ' FAILED'}`);
+    for (const m of t.messages ?? [])
+      lines.push(`  message ${m.message} ${m.from} -> ${m.to}: ${m.reply ?? 'unanswered'}${m.transition ? ` (${m.transition.from} -> ${m.transition.to})` : ''}`);
+    for (const b of t.breaches ?? []) lines.push(`  breach ${b.party} ${b.message}`);
+    for (const p of t.parties) if (p.voided) lines.push(`  void ${p.party} ${p.move} (by ${p.voided.by})`);
     const changes = Object.entries(t.changes).map(([k, v]) => `${k} ${v > 0 ? '+' : ''}${r2(v)}`);
     if (changes.length > 0) lines.push(`  changes: ${changes.join(', ')}`);
   }

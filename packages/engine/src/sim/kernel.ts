@@ -566,7 +566,9 @@ function checkBreach(ctx: RunContext, s: GameState, p: number, move: number, obs
     s.broken[m * np + p]!++;
     for (let q = 0; q < np; q++) s.bound[m * np + q] = -1;
     const cost = message.commitment!.cost;
-    obs?.breach?.(p, message, cost, applyAgreed(ctx, s, cost));
+    // Applied first: an observer call with optional chaining would skip evaluating its arguments.
+    const amounts = applyAgreed(ctx, s, cost);
+    obs?.breach?.(p, message, cost, amounts);
   }
 }
 
@@ -660,8 +662,9 @@ function answer(ctx: RunContext, s: GameState, d: Delivery, round: number, seed:
     effects = message.terms;
     amounts = applyAgreed(ctx, s, effects);
     for (const q of [d.from, d.to]) if (s.agreed[d.message * np + q]! < 0) s.agreed[d.message * np + q] = s.turn + 1;
-    // Bound for the commitment's turns after this one.
-    if (message.commitment) for (const b of message.commitment.breaks) s.bound[d.message * np + b.party] = s.turn + 1 + message.commitment.turns;
+    // The sides (sender and this receiver) are bound for the commitment's turns after this one.
+    if (message.commitment)
+      for (const b of message.commitment.breaks) if (b.party === d.from || b.party === d.to) s.bound[d.message * np + b.party] = s.turn + 1 + message.commitment.turns;
   } else if (option.kind === 'reject') {
     effects = message.onReject;
     amounts = applyAgreed(ctx, s, effects);
