@@ -388,7 +388,7 @@ export function decide(ctx: RunContext, s: GameState, p: number, obs?: TurnObser
   let n = 0;
   for (let c = 0; c < candidates.length; c++) {
     const m = party.moves[candidates[c]!]!;
-    if (m.when !== null && !m.when(s)) continue;
+    if ((m.when !== null && !m.when(s)) || excludedNow(m, s)) continue;
     const byInterest = record ? new Array<number>(party.interests.length).fill(0) : null;
     let value = valueMove(ctx, s, pp, m, weights, byInterest);
     // Looking further ahead adds what the turns after are expected to bring; horizon 1 adds nothing.
@@ -423,10 +423,12 @@ function totalUtility(s: GameState, pp: PartyPlan, weights: Float64Array): numbe
 
 /**
  * Planning beyond one turn: a seeded rollout of the kernel from the decision
- * world (the party's own view) in which the party makes `m` and every party,
- * itself included afterwards, plays its myopic policy; the gain is
- * Σ_{k=1}^{H−1} discountᵏ × (utility after k turns − utility now). The clone's
- * streams are copies, so the real game's draws are untouched.
+ * world (the party's own view): this turn is played with the party making `m`
+ * and the others their myopic policy, then H − 1 more turns with every party
+ * myopic; the gain is Σ_{k=1}^{H−1} discountᵏ × (utility after turn t+k −
+ * utility now), added to the move's one-step value. So with H = 2 a move that
+ * only pays off through the others' answer next turn (a signal, a concession)
+ * is worth making. The clone's streams are copies: the real draws are untouched.
  */
 function rolloutGain(ctx: RunContext, s: GameState, p: number, m: CompiledMove, weights: Float64Array): number {
   const { plan } = ctx;
@@ -444,9 +446,9 @@ function rolloutGain(ctx: RunContext, s: GameState, p: number, m: CompiledMove, 
   let gain = 0;
   let d = 1;
   for (let k = 1; k < party.horizon; k++) {
+    if (!c.ended) playTurn(r, c);
     d *= party.discount;
     gain += d * (totalUtility(c, pp, weights) - now);
-    if (k + 1 < party.horizon && !c.ended) playTurn(r, c);
   }
   return gain;
 }

@@ -181,11 +181,11 @@ export interface StepOptions {
 export type StepResult = { ok: true; state: GameState; log: TurnLog } | { ok: false; error: TurnError };
 export type BeginResult = { ok: true; context: DecisionContext } | { ok: false; error: TurnError };
 
-/** The moves a party can make in a world (its posture allows them and their condition holds). */
+/** The moves a party can make as its move of the turn in a world (its posture allows them, their condition holds, nothing excludes them; reactions are for the reaction phase). */
 export function availableMoves(scenario: CompiledScenario, partyIndex: number, world: GameState): CompiledMove[] {
   const party = scenario.parties[partyIndex]!;
   const posture = world.posture[partyIndex]!;
-  return party.moves.filter((m) => isAvailable(m, world, posture));
+  return party.moves.filter((m) => m.reactsTo.length === 0 && isAvailable(m, world, posture));
 }
 
 function fail(error: TurnError): { ok: false; error: TurnError } {
