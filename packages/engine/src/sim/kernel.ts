@@ -352,8 +352,10 @@ export function valueMove(ctx: RunContext, s: GameState, pp: PartyPlan, m: Compi
     }
   }
   const c = m.chance === null ? 1 : clampChance(m.chance(s));
-  lookAhead(ctx, s, pp, m, m.effects, weights, ctx.success);
-  if (c < 1) lookAhead(ctx, s, pp, m, m.failure, weights, ctx.failure);
+  // While the party is bound by a commitment this move breaks, the move carries the commitment's cost.
+  const cost = ctx.plan.scenario.features.messages ? breachCost(ctx, s, pp, m) : null;
+  lookAhead(ctx, s, pp, m, cost ? [...m.effects, ...cost] : m.effects, weights, ctx.success);
+  if (c < 1) lookAhead(ctx, s, pp, m, cost ? [...m.failure, ...cost] : m.failure, weights, ctx.failure);
   let sum = 0;
   for (let j = 0; j < affected.length; j++) {
     const v = c < 1 ? c * ctx.success[j]! + (1 - c) * ctx.failure[j]! : ctx.success[j]!;
@@ -361,6 +363,16 @@ export function valueMove(ctx: RunContext, s: GameState, pp: PartyPlan, m: Compi
     if (byInterest) byInterest[affected[j]!] = v;
   }
   return sum;
+}
+
+/** The cost of the commitments a move would break now (the party is bound by them), or null. */
+function breachCost(ctx: RunContext, s: GameState, pp: PartyPlan, m: CompiledMove): CompiledEffect[] | null {
+  const messages = pp.breaks[m.index]!;
+  if (messages.length === 0) return null;
+  const np = ctx.plan.parties.length;
+  let out: CompiledEffect[] | null = null;
+  for (const k of messages) if (s.turn < s.bound[k * np + pp.party.index]!) (out ??= []).push(...ctx.plan.scenario.messages[k]!.commitment!.cost);
+  return out;
 }
 
 /**

@@ -78,6 +78,9 @@ export function planTurns(scenario: CompiledScenario): TurnPlan {
       const rel = new Set<number>();
       writes(move.effects, ind, rel);
       writes(move.failure, ind, rel);
+      // A move that can break a commitment is valued with its cost while the party is bound.
+      for (const msg of scenario.messages)
+        if (msg.commitment?.breaks.some((b) => b.party === party.index && b.moves.includes(move.index))) writes(msg.commitment.cost, ind, rel);
       const out: number[] = [];
       reads.forEach((r, k) => {
         // A move also changes its party's last move and its own count, which interests may read.

@@ -43,8 +43,16 @@ export function formatTurn(s: CompiledScenario, t: TurnLog, previous: Record<str
     const move = p.move === null ? 'makes no move' : `${p.moveLabel}${p.success ? '' : ' (fails)'}${p.adjudicated ? ' (adjudicated)' : ''}${p.controller === 'history' ? ' ⟨history⟩' : p.controller === 'human' ? ' ⟨player⟩' : ''}`;
     lines.push(`  ${party.name} [${posture}]: ${move}`);
     if (p.transition) lines.push(`      posture: ${p.transition.reason ?? `because ${p.transition.guard}`}`);
+    if (p.voided) lines.push(`      void: ${p.voided.by} was made first this turn and excludes it`);
     lines.push(`      why: ${p.reason.summary}`);
   }
+  for (const m of t.messages ?? []) {
+    const from = s.parties.find((x) => x.id === m.from)!.name;
+    const to = s.parties.find((x) => x.id === m.to)!.name;
+    const answer = m.reply === null ? 'left unanswered (the turn’s reaction rounds ran out)' : `${m.replyLabel}${m.success ? '' : ' (fails)'}${m.controller === 'human' ? ' ⟨player⟩' : ''}`;
+    lines.push(`  ✉ ${from} → ${to}: ${m.label} (${m.kind}) — ${to} ${answer}${m.transition ? ` [${m.transition.from} → ${m.transition.to}]` : ''}`);
+  }
+  for (const b of t.breaches ?? []) lines.push(`  ⚠ ${s.parties.find((x) => x.id === b.party)!.name} breaks its commitment under “${s.messages.find((x) => x.id === b.message)!.label}”`);
   const moved = s.indicators.filter((i) => t.changes[i.id] !== undefined && (i.key || Math.abs(t.changes[i.id]!) >= 0.5));
   if (moved.length > 0)
     lines.push(`  ${moved.map((i) => `${i.label} ${fmt(previous[i.id]!)} → ${fmt(t.indicators[i.id]!)} (${signed(t.changes[i.id]!)})`).join('; ')}`);
