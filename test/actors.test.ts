@@ -309,3 +309,28 @@ describe('bad actor input', () => {
     expect(issues.some((i) => i.includes(message) && /actors\.yaml:\d+:\d+/.test(i)), issues.join('\n')).toBe(true);
   });
 });
+
+describe("a party's view", () => {
+  it('never holds a value the party cannot see, nor messages between others', async () => {
+    const { viewOf, logFor } = await import('@wargame/engine');
+    const secret = fixture.indicators.findIndex((i) => i.id === 'secret');
+    const a = fixture.parties.findIndex((p) => p.id === 'a');
+    for (let seed = 0; seed < 10; seed++) {
+      let state = start(fixture, `view.${seed}`);
+      // Make the truth distinctive, so a leak would show as that number.
+      state = { ...state, ind: state.ind.map((v, i) => (i === secret ? 73.125 : v)) };
+      while (!state.ended) {
+        const r = stepTurn(fixture, state, {});
+        if (!r.ok) throw new Error(r.error.message);
+        const view = viewOf(fixture, r.state, a);
+        const told = logFor(fixture, r.log, a, r.state);
+        expect(view.indicators[secret]!.kind).toBe('belief');
+        expect(view.indicators[secret]!.value).toBe(r.state.belief[a * fixture.indicators.length + secret]);
+        const text = JSON.stringify([view, told]);
+        if (r.state.ind[secret] !== r.state.belief[a * fixture.indicators.length + secret]) expect(text).not.toContain(`${r.state.ind[secret]}`);
+        expect(told.changes['secret']).toBeUndefined();
+        state = r.state;
+      }
+    }
+  });
+});
