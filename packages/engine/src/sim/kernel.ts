@@ -187,7 +187,7 @@ function amountsFor(ctx: RunContext, n: number): Float64Array {
 function write(plan: TurnPlan, s: GameState, e: CompiledEffect, value: number): void {
   const k = e.target.index;
   if (e.target.kind === 'indicator') s.ind[k] = clampValue(plan.indMin[k]!, plan.indMax[k]!, value);
-  else s.rel[k] = clampValue(plan.scenario.relations.min, plan.scenario.relations.max, value);
+  else s.rel[k] = clampValue(plan.relMin, plan.relMax, value);
 }
 
 function read(s: GameState, e: CompiledEffect): number {
@@ -305,11 +305,20 @@ export function lookAhead(ctx: RunContext, s: GameState, pp: PartyPlan, m: Compi
   if (ctx.saved.length < n) ctx.saved = new Float64Array(n);
   const saved = ctx.saved;
   const amounts = amountsFor(ctx, n);
+  const { plan } = ctx;
   for (let i = 0; i < n; i++) amounts[i] = meanAmount(effects[i]!, s);
   for (let i = 0; i < n; i++) {
     const e = effects[i]!;
-    saved[i] = read(s, e);
-    write(ctx.plan, s, e, e.op === 'set' ? amounts[i]! : saved[i]! + amounts[i]!);
+    const k = e.target.index;
+    if (e.target.kind === 'indicator') {
+      const v = s.ind[k]!;
+      saved[i] = v;
+      s.ind[k] = clampValue(plan.indMin[k]!, plan.indMax[k]!, e.op === 'set' ? amounts[i]! : v + amounts[i]!);
+    } else {
+      const v = s.rel[k]!;
+      saved[i] = v;
+      s.rel[k] = clampValue(plan.relMin, plan.relMax, e.op === 'set' ? amounts[i]! : v + amounts[i]!);
+    }
   }
   const p = pp.party.index;
   const count = s.moveCount[m.global]!;
@@ -344,24 +353,28 @@ export function valueMove(ctx: RunContext, s: GameState, pp: PartyPlan, m: Compi
   const affected = pp.affected[m.index]!;
   const now = ctx.now[p]!;
   const epoch = ctx.nowEpoch[p]!;
+  const turnEpoch = ctx.epoch;
+  const interests = pp.party.interests;
   for (let j = 0; j < affected.length; j++) {
     const k = affected[j]!;
-    if (epoch[k] !== ctx.epoch) {
-      now[k] = finite(pp.party.interests[k]!.utility(s));
-      epoch[k] = ctx.epoch;
+    if (epoch[k] !== turnEpoch) {
+      now[k] = finite(interests[k]!.utility(s));
+      epoch[k] = turnEpoch;
     }
   }
   const c = m.chance === null ? 1 : clampChance(m.chance(s));
   // While the party is bound by a commitment this move breaks, the move carries the commitment's cost.
-  const cost = ctx.plan.scenario.features.messages ? breachCost(ctx, s, pp, m) : null;
-  lookAhead(ctx, s, pp, m, cost ? [...m.effects, ...cost] : m.effects, weights, ctx.success);
-  if (c < 1) lookAhead(ctx, s, pp, m, cost ? [...m.failure, ...cost] : m.failure, weights, ctx.failure);
+  const cost = pp.breaks[m.index]!.length > 0 ? breachCost(ctx, s, pp, m) : null;
+  const success = ctx.success;
+  lookAhead(ctx, s, pp, m, cost ? [...m.effects, ...cost] : m.effects, weights, success);
   let sum = 0;
-  for (let j = 0; j < affected.length; j++) {
-    const v = c < 1 ? c * ctx.success[j]! + (1 - c) * ctx.failure[j]! : ctx.success[j]!;
-    sum += v;
-    if (byInterest) byInterest[affected[j]!] = v;
+  if (c < 1) {
+    const failure = ctx.failure;
+    lookAhead(ctx, s, pp, m, cost ? [...m.failure, ...cost] : m.failure, weights, failure);
+    for (let j = 0; j < affected.length; j++) success[j] = c * success[j]! + (1 - c) * failure[j]!;
   }
+  for (let j = 0; j < affected.length; j++) sum += success[j]!;
+  if (byInterest) for (let j = 0; j < affected.length; j++) byInterest[affected[j]!] = success[j]!;
   return sum;
 }
 
@@ -387,7 +400,8 @@ export function decide(ctx: RunContext, s: GameState, p: number, obs?: TurnObser
   const party = pp.party;
   const seed = turnSeed(nextAlea(s.rng[pp.policyStream]!));
   const u = drawAt(seed, 1);
-  enterView(ctx, s, p);
+  const viewed = party.hidden.length > 0;
+  if (viewed) enterView(ctx, s, p);
   const temperature = Math.max(0, finite(party.temperature(s)));
   const noiseSd = Math.max(0, finite(party.noise(s)));
   const posture = s.posture[p]!;
@@ -397,14 +411,17 @@ export function decide(ctx: RunContext, s: GameState, p: number, obs?: TurnObser
   const utility = ctx.utility;
   const avail = ctx.avail;
   ctx.epoch++;
+  const planning = party.horizon > 1 && !ctx.myopic;
+  const moves = party.moves;
   let n = 0;
   for (let c = 0; c < candidates.length; c++) {
-    const m = party.moves[candidates[c]!]!;
-    if ((m.when !== null && !m.when(s)) || excludedNow(m, s)) continue;
+    const m = moves[candidates[c]!]!;
+    if (m.when !== null && !m.when(s)) continue;
+    if (m.excludedBy.length > 0 && excluder(m, s) >= 0) continue;
     const byInterest = record ? new Array<number>(party.interests.length).fill(0) : null;
     let value = valueMove(ctx, s, pp, m, weights, byInterest);
     // Looking further ahead adds what the turns after are expected to bring; horizon 1 adds nothing.
-    if (party.horizon > 1 && !ctx.myopic) value += rolloutGain(ctx, s, p, m, weights);
+    if (planning) value += rolloutGain(ctx, s, p, m, weights);
     const noise = noiseSd * boxMuller(drawAt(seed, 2 + 2 * m.index), drawAt(seed, 3 + 2 * m.index));
     utility[n] = value + noise;
     avail[n++] = m.index;
@@ -416,7 +433,7 @@ export function decide(ctx: RunContext, s: GameState, p: number, obs?: TurnObser
     }
   }
   const chosen = n === 0 ? -1 : avail[pickOption(ctx, n, temperature, u)]!;
-  leaveView(ctx, s, p);
+  if (viewed) leaveView(ctx, s, p);
   if (record) {
     record.probability = Array.from(ctx.probability.subarray(0, n));
     record.chosen = chosen;
@@ -499,7 +516,9 @@ export interface Resolution {
  * Phase 4: simultaneous resolution of `chosen` (local move index per party,
  * -1 for none). Every party's effects stream draws once a turn, moving or not.
  */
-export function resolveMoves(ctx: RunContext, s: GameState, chosen: ArrayLike<number>, how: Resolution = {}, obs?: TurnObserver): void {
+const NO_RULINGS: Resolution = Object.freeze({});
+
+export function resolveMoves(ctx: RunContext, s: GameState, chosen: ArrayLike<number>, how: Resolution = NO_RULINGS, obs?: TurnObserver): void {
   const { plan } = ctx;
   const { addInd, setInd, touchedInd, addRel, setRel, touchedRel, draws } = ctx;
   const np = plan.parties.length;
@@ -532,17 +551,23 @@ export function resolveMoves(ctx: RunContext, s: GameState, chosen: ArrayLike<nu
     for (let i = 0; i < effects.length; i++) {
       const e = effects[i]!;
       const k = e.target.index;
-      const ind = e.target.kind === 'indicator';
-      const touched = ind ? touchedInd : touchedRel;
-      const add = ind ? addInd : addRel;
-      const set = ind ? setInd : setRel;
-      if (!touched[k]) {
-        touched[k] = 1;
-        add[k] = 0;
-        set[k] = NaN;
+      if (e.target.kind === 'indicator') {
+        if (!touchedInd[k]) {
+          touchedInd[k] = 1;
+          addInd[k] = 0;
+          setInd[k] = NaN;
+        }
+        if (e.op === 'set') setInd[k] = amounts[i]!;
+        else addInd[k] = addInd[k]! + amounts[i]!;
+      } else {
+        if (!touchedRel[k]) {
+          touchedRel[k] = 1;
+          addRel[k] = 0;
+          setRel[k] = NaN;
+        }
+        if (e.op === 'set') setRel[k] = amounts[i]!;
+        else addRel[k] = addRel[k]! + amounts[i]!;
       }
-      if (e.op === 'set') set[k] = amounts[i]!;
-      else add[k] = add[k]! + amounts[i]!;
     }
     s.moveCount[move.global]!++;
     obs?.resolved?.(p, move, success, effects, amounts.subarray(0, effects.length));
@@ -741,7 +766,7 @@ export function playTurn(ctx: RunContext, s: GameState, history = false): void {
       if (h.recorded) (recorded ??= new Int32Array(np))[p] = 1;
     }
   }
-  resolveMoves(ctx, s, chosen, recorded ? { recorded } : {});
+  resolveMoves(ctx, s, chosen, recorded ? { recorded } : NO_RULINGS);
   reactionPhase(ctx, s);
   closeTurn(plan, s);
 }

@@ -31,6 +31,8 @@ export interface TurnPlan {
   eventsStream: number;
   indMin: Float64Array;
   indMax: Float64Array;
+  relMin: number;
+  relMax: number;
   everOutcomes: Extract<CompiledScenario['outcomes'][number], { type: 'boolean' }>[];
   /** The history track: for each month on it, the recorded local move of each party (-1: none). */
   history: Map<number, Int32Array>;
@@ -118,6 +120,8 @@ export function planTurns(scenario: CompiledScenario): TurnPlan {
     eventsStream: streams.indexOf('events'),
     indMin: Float64Array.from(scenario.indicators.map((i) => i.min)),
     indMax: Float64Array.from(scenario.indicators.map((i) => i.max)),
+    relMin: scenario.relations.min,
+    relMax: scenario.relations.max,
     everOutcomes: scenario.outcomes.filter((o): o is TurnPlan['everOutcomes'][number] => o.type === 'boolean' && o.over === 'ever'),
     history,
     maxEffects: Math.max(1, ...effectCounts),

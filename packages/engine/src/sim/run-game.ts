@@ -3,7 +3,7 @@
  * `fastRun` is the batch path, the kernel's turns with no observer and no logs.
  */
 import type { CompiledScenario } from '../scenario/compiled.js';
-import { createRunContext, playTurn } from './kernel.js';
+import { createRunContext, playTurn, type RunContext } from './kernel.js';
 import { planTurns, type TurnPlan } from './plan.js';
 import type { TurnError, TurnInputs } from './inputs.js';
 import { evaluateOutcomes, type OutcomeResult } from './outcomes.js';
@@ -75,12 +75,13 @@ export const prepareFastRun = planTurns;
  */
 export function fastRun(
   plan: TurnPlan,
-  opts: { seed: string; params?: Params; followHistoryUntil?: number },
+  opts: { seed: string; params?: Params; followHistoryUntil?: number; context?: RunContext },
 ): { ok: true; state: GameState } | { ok: false; error: InitError } {
   const init = createInitialState(plan.scenario, opts);
   if (!init.ok) return init;
   const s = init.state;
-  const ctx = createRunContext(plan);
+  // A caller playing many runs one after another (a batch worker) may pass one context for all of them.
+  const ctx = opts.context ?? createRunContext(plan);
   const until = opts.followHistoryUntil ?? -Infinity;
   while (!s.ended) playTurn(ctx, s, s.month < until);
   return { ok: true, state: s };

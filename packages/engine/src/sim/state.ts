@@ -72,6 +72,7 @@ export function createInitialState(
     return { ok: false, error: { code: 'seed/invalid', message: 'the seed must be a non-empty string of at most 200 characters' } };
   const params = resolveParams(scenario, opts.params);
   if (!params.ok) return params;
+  const actors = actorBookkeeping(scenario);
   return {
     ok: true,
     state: {
@@ -90,7 +91,12 @@ export function createInitialState(
       ever: scenario.everOutcomes.map(() => -1),
       rng: scenario.streams.map((name) => seedStream(opts.seed, name)),
       ended: false,
-      ...actorBookkeeping(scenario),
+      // Written out, not spread: the state keeps one fixed shape, which every expression reads through.
+      made: actors.made,
+      agreed: actors.agreed,
+      bound: actors.bound,
+      broken: actors.broken,
+      belief: actors.belief,
     },
   };
 }
