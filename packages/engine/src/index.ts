@@ -9,6 +9,7 @@ export { loadScenario, type LoadResult } from './scenario/load.js';
 export { parseScenarioYaml, MAX_SCENARIO_BYTES, type SourceFile } from './scenario/parse-yaml.js';
 export { formatIssue, formatPath, sortIssues, type ScenarioIssue } from './scenario/issues.js';
 export { compileScenarioDoc, compileEffects } from './scenario/compile.js';
+export { applyOverrides, overridePaths, type OverrideResult } from './scenario/overrides.js';
 export { checkCitations, collectCitations, normaliseText } from './scenario/citations.js';
 export type { LoadOptions } from './scenario/load.js';
 export type {
