@@ -71,7 +71,7 @@ export { saveSession, loadSession, replaySave, SaveSchema, SAVE_FORMAT, SAVE_VER
 export { canonicalJson, hashValue } from './util/hash.js';
 export type { AppliedEffect } from './sim/effects.js';
 export { closest, didYouMean, editDistance } from './util/suggest.js';
-export { historyFit, followHistory, noiseAveragedProbabilities, type HistoryFit, type HistoryFitRow } from './sim/history.js';
+export { historyFit, followHistory, noiseAveragedProbabilities, type HistoryFit, type HistoryFitRow, type QuietFit } from './sim/history.js';
 export type { HistoryStep } from './scenario/schema.js';
 export type { CompiledHistoryStep } from './scenario/compiled.js';
 export { expressionReads, type WorldReads } from './expr/reads.js';

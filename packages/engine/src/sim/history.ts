@@ -32,10 +32,23 @@ export interface HistoryFitRow {
   cite: Citation[];
 }
 
+/** How likely the model found staying quiet (its idle move) in the months the record gives a party no move. */
+export interface QuietFit {
+  /** Party-months scored: within the record's span, the party has an idle move it could make, and the record is silent. */
+  months: number;
+  /** Σ log p(idle) over them. */
+  logLikelihood: number;
+  meanProbability: number;
+  /** The party-months where the model least expected quiet: where it acts early. */
+  lowest: { date: string; party: string; probability: number; likeliest: string }[];
+}
+
 export interface HistoryFit {
   rows: HistoryFitRow[];
   /** Σ log p over the historical moves (−Infinity if any had probability 0). */
   logLikelihood: number;
+  /** The quiet months: a model that acts before the record does scores poorly here. */
+  quiet: QuietFit;
   /** Rows whose probability is below the threshold. */
   implausible: HistoryFitRow[];
   threshold: number;
@@ -136,11 +149,39 @@ export function historyFit(
     });
   }
   const logLikelihood = rows.reduce((sum, r) => sum + Math.log(r.probability), 0);
+  // The quiet months: where the record is silent and the party could have stayed idle, how likely was that?
+  const quietRows: QuietFit['lowest'] = [];
+  for (const turn of followed.turns) {
+    for (const log of turn.parties) {
+      if (log.controller !== 'history' || log.historical?.recorded !== false) continue;
+      const party = scenario.parties.find((p) => p.id === log.party)!;
+      const options = log.reason.options ?? [];
+      const idle = options.findIndex((o) => o.move === party.moves[party.idle]?.id);
+      if (idle < 0 || options.length < 2) continue;
+      const probs = noiseAveragedProbabilities(
+        options.map((o) => o.utility),
+        log.reason.temperature ?? 0,
+        log.reason.noiseSd ?? 0,
+        Math.min(opts.samples ?? 400, 100),
+        draw,
+      );
+      let best = 0;
+      probs.forEach((p, k) => (p > probs[best]! ? (best = k) : undefined));
+      quietRows.push({ date: turn.date, party: party.id, probability: Math.round(probs[idle]! * 1e6) / 1e6, likeliest: options[best]!.move });
+    }
+  }
+  const quiet: QuietFit = {
+    months: quietRows.length,
+    logLikelihood: quietRows.reduce((sum, r) => sum + Math.log(Math.max(r.probability, 1e-9)), 0),
+    meanProbability: quietRows.length === 0 ? 0 : quietRows.reduce((sum, r) => sum + r.probability, 0) / quietRows.length,
+    lowest: [...quietRows].sort((a, b) => a.probability - b.probability).slice(0, 10),
+  };
   return {
     ok: true,
     fit: {
       rows,
       logLikelihood,
+      quiet,
       implausible: rows.filter((r) => r.probability < threshold),
       threshold,
       turns: followed.turns.length,

@@ -36,6 +36,11 @@ export function historyFitCommand(arg: string, opts: { seed: string; set: Record
   for (const b of body) out(line(b));
   out('');
   out(`total log-likelihood ${Number.isFinite(fit.logLikelihood) ? fit.logLikelihood.toFixed(3) : '−∞ (a historical move was not offered)'}; mean probability ${pct(fit.rows.reduce((a, r) => a + r.probability, 0) / Math.max(1, fit.rows.length))}`);
+  if (fit.quiet.months > 0) {
+    out(`quiet months (the record is silent, the party could stay idle): ${fit.quiet.months} party-months, mean probability of staying quiet ${pct(fit.quiet.meanProbability)}, log-likelihood ${fit.quiet.logLikelihood.toFixed(3)}`);
+    const early = fit.quiet.lowest.filter((r) => r.probability < 0.5).slice(0, 5);
+    if (early.length > 0) out(`  least expected quiet (acting before the record does): ${early.map((r) => `${r.date} ${r.party} → ${r.likeliest} (quiet ${pct(r.probability)})`).join('; ')}`);
+  }
   if (fit.implausible.length > 0) {
     out(`✖ ${fit.implausible.length} historical move${fit.implausible.length === 1 ? '' : 's'} below ${pct(fit.threshold)}: the model is wrong somewhere (interests or postures):`);
     for (const row of fit.implausible) out(`  ${row.date} ${row.party} ${row.move}: ${row.available ? pct(row.probability) : 'not offered in posture ' + row.posture}`);
