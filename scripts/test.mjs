@@ -13,6 +13,7 @@ const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' })
 let failedSteps = 0;
 for (const [label, cmd, args] of [
   ['build', bin('tsc'), ['-b']],
+  ['bundle the CLI', process.execPath, [join(root, 'scripts', 'bundle.mjs')]],
   ['type-check tests', bin('tsc'), ['-p', 'test/tsconfig.json']],
 ]) {
   console.log(`\n> ${label}`);
