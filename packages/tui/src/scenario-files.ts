@@ -1,14 +1,16 @@
 /**
  * The file-system edge for scenarios: finds a scenario by path or shipped id,
  * reads its YAML files and the source texts it cites, and hands text to the
- * engine's loader.
+ * engine's loader, or compiles the validated document the scenario cache
+ * holds for exactly these bytes (scenario-cache.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closest, loadScenario, MAX_SCENARIO_BYTES, type CompiledScenario, type ScenarioIssue, type SourceFile } from '@wargame/engine';
+import { closest, compileScenarioDoc, loadScenario, MAX_SCENARIO_BYTES, type CompiledScenario, type ScenarioDoc, type ScenarioIssue, type SourceFile } from '@wargame/engine';
+import { defaultScenarioCache, readCachedDocument, scenarioCacheKey, writeCachedDocument, type ScenarioCache } from './scenario-cache.js';
 
-/** The repository root (this file is packages/tui/{src,dist}/scenario-files.*). */
+/** The repository root (this file is packages/tui/{src,dist}/scenario-files.*, or a chunk of the bundle in packages/tui/dist/). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Where shipped scenarios are looked up by id, in order. */
@@ -36,7 +38,7 @@ export function shippedScenarios(): { id: string; path: string }[] {
 }
 
 export type ScenarioLoad =
-  | { ok: true; scenario: CompiledScenario; path: string; files: string[] }
+  | { ok: true; scenario: CompiledScenario; path: string; files: string[]; cache: 'hit' | 'miss' | 'off' }
   | { ok: false; issues: ScenarioIssue[]; path?: string };
 
 function display(path: string): string {
@@ -88,8 +90,15 @@ function sourceReader(scenarioPath: string): (file: string) => string | undefine
   };
 }
 
+export interface ReadOptions {
+  /** Check every citation against its source text (validate). Such a load neither reads nor writes the cache. */
+  checkQuotes?: boolean;
+  /** The scenario cache; default: the CLI's (scenario-cache.ts `defaultScenarioCache`); false: none. */
+  cache?: ScenarioCache | false;
+}
+
 /** Reads and loads a scenario. With `checkQuotes`, every citation is checked against its source text. */
-export function readScenario(arg: string, opts: { checkQuotes?: boolean } = {}): ScenarioLoad {
+export function readScenario(arg: string, opts: ReadOptions = {}): ScenarioLoad {
   const where = resolveScenario(arg);
   if (!where.ok) return { ok: false, issues: [{ path: [], message: where.message }] };
   const path = where.path;
@@ -97,6 +106,7 @@ export function readScenario(arg: string, opts: { checkQuotes?: boolean } = {}):
   const paths = stat.isDirectory() ? folderFiles(path) : [path];
   if (paths.length === 0) return { ok: false, path, issues: [{ file: display(path), path: [], message: 'the folder has no .yaml files' }] };
   const files: SourceFile[] = [];
+  const raw: { name: string; bytes: Buffer }[] = [];
   const issues: ScenarioIssue[] = [];
   for (const p of paths) {
     const size = statSync(p).size;
@@ -106,14 +116,34 @@ export function readScenario(arg: string, opts: { checkQuotes?: boolean } = {}):
       continue;
     }
     try {
-      files.push({ name: display(p), text: readFileSync(p, 'utf8') });
+      const bytes = readFileSync(p);
+      raw.push({ name: relative(path, p) || basename(p), bytes });
+      files.push({ name: display(p), text: bytes.toString('utf8') });
     } catch (e) {
       issues.push({ file: display(p), path: [], message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
     }
   }
   if (issues.length > 0) return { ok: false, path, issues };
+  const names = files.map((f) => f.name);
+  const cache = opts.checkQuotes || opts.cache === false ? undefined : (opts.cache ?? defaultScenarioCache(repoRoot));
+  const key = cache ? scenarioCacheKey(cache, raw) : undefined;
+  if (cache && key) {
+    const doc = readCachedDocument(cache, key);
+    if (doc !== undefined) {
+      // The entry is this build's document for exactly these bytes (key and body hash checked): compile it.
+      // Should that fail all the same, the files are loaded as if there were no entry, and it is written again.
+      try {
+        const c = compileScenarioDoc(doc as ScenarioDoc);
+        if (c.issues.length === 0) return { ok: true, scenario: c.scenario, path, files: names, cache: 'hit' };
+      } catch {
+        // fall through to a full load
+      }
+    }
+  }
   const r = loadScenario(files, opts.checkQuotes ? { readSource: sourceReader(path) } : {});
-  return r.ok ? { ok: true, scenario: r.scenario, path, files: files.map((f) => f.name) } : { ok: false, path, issues: r.issues };
+  if (!r.ok) return { ok: false, path, issues: r.issues };
+  if (cache && key) writeCachedDocument(cache, key, r.scenario.doc);
+  return { ok: true, scenario: r.scenario, path, files: names, cache: cache ? 'miss' : 'off' };
 }
 
 /** A shipped scenario's title, read from the head of its main file without loading it (for pickers). */
