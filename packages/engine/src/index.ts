@@ -75,3 +75,5 @@ export { historyFit, followHistory, noiseAveragedProbabilities, type HistoryFit,
 export type { HistoryStep } from './scenario/schema.js';
 export type { CompiledHistoryStep } from './scenario/compiled.js';
 export { expressionReads, type WorldReads } from './expr/reads.js';
+export { calibrate, historyLogLikelihood, type CalibrationTarget, type CalibrationResult, type CalibrationOptions } from './sim/calibrate.js';
+export { nelderMead, type MinimizeResult } from './util/nelder-mead.js';

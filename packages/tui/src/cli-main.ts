@@ -6,6 +6,7 @@ import { parseShard, parseSweep } from '@wargame/batch/design';
 import type { MergeOptions } from './commands/analyse.js';
 import type { BatchOptions } from './commands/batch.js';
 import type { FacilitateOptions } from './commands/facilitate.js';
+import type { CalibrateOptions } from './commands/calibrate.js';
 import { VERSION } from './version.js';
 import { historyFitCommand } from './commands/history-fit.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -37,8 +38,9 @@ function probabilityArg(value: string): number {
 }
 
 function collectSet(value: string, acc: Record<string, number>): Record<string, number> {
-  const m = /^([a-z][a-z0-9_]*)=(.+)$/.exec(value);
-  if (!m) throw new InvalidArgumentError(`expected name=value (e.g. western_pressure=60), got "${value}".`);
+  // A parameter, or a path to any number of the scenario (party.russia.noise=0.1).
+  const m = /^([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*)=(.+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected name=value (e.g. western_pressure=60 or party.russia.noise=0.1), got "${value}".`);
   const n = Number(m[2]);
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`the value of ${m[1]} must be a number, got "${m[2]}".`);
   return { ...acc, [m[1]!]: n };
@@ -108,8 +110,26 @@ export function buildProgram(): Command {
     .option('--json', 'print the full trajectory as JSON')
     .option('--save <file>', 'also write the run as a session save (replay it with wargame replay)')
     .option('--follow-history-until <YYYY-MM>', 'follow the history track for every turn before this month, then let the computer decide', monthArg)
-    .action((scenario: string, o: { seed?: string; turns?: number; set: Record<string, number>; json?: boolean; save?: string; followHistoryUntil?: string }) => {
+    .option('--set-file <file>', 'parameters or paths from a YAML or CSV file (e.g. what wargame calibrate wrote); --set wins over it')
+    .action((scenario: string, o: { seed?: string; turns?: number; set: Record<string, number>; setFile?: string; json?: boolean; save?: string; followHistoryUntil?: string }) => {
       process.exitCode = runCommand(scenario, o);
+    });
+
+  program
+    .command('calibrate')
+    .description('fit parameters (or any path, e.g. party.russia.noise=0:0.3) to the history track by maximum likelihood; writes a --set-file')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .option('--params <list>', 'comma-separated parameters (their declared ranges) or path=low:high (default: every parameter)')
+    .option('--until <YYYY-MM>', 'fit only the record before this month', monthArg)
+    .option('--seed <seed>', 'the seed of the noise averaging and the restarts', seedArg, 'history')
+    .option('--samples <n>', 'noise samples per decision (fewer: faster, rougher)', positiveInt, 100)
+    .option('--restarts <n>', 'optimiser restarts (the first from the scenario\'s values, the others seeded)', intIn(1, 50), 3)
+    .option('--evaluations <n>', 'likelihood evaluations per restart', intIn(5, 100_000))
+    .option('--no-quiet', 'fit the recorded moves only, not the quiet months')
+    .option('--out <file>', 'the set file to write (default: <scenario>.calibrated.yaml)')
+    .option('--json', 'print the result as JSON')
+    .action(async (scenario: string, o: CalibrateOptions) => {
+      process.exitCode = (await import('./commands/calibrate.js')).calibrateCommand(scenario, o);
     });
 
   program

@@ -104,18 +104,20 @@ export function followHistory(
  */
 export function historyFit(
   scenario: CompiledScenario,
-  opts: { seed?: string; params?: Params; samples?: number; threshold?: number } = {},
+  opts: { seed?: string; params?: Params; samples?: number; threshold?: number; until?: number } = {},
 ): { ok: true; fit: HistoryFit } | { ok: false; error: InitError | TurnError } {
   const seed = opts.seed ?? 'history';
   const threshold = opts.threshold ?? 0.05;
-  const last = scenario.history.at(-1);
+  // Only the record before `until` (an absolute month), when given: a fit that may not look past a date.
+  const record = opts.until === undefined ? scenario.history : scenario.history.filter((h) => h.month < opts.until!);
+  const last = record.at(-1);
   const until = last ? last.month + 1 : scenario.calendar.start;
   const followed = followHistory(scenario, { seed, ...(opts.params ? { params: opts.params } : {}), until });
   if (!followed.ok) return followed;
   const noise = seedStream(seed, 'history-fit');
   const draw = () => nextAlea(noise);
   const rows: HistoryFitRow[] = [];
-  for (const step of scenario.history) {
+  for (const step of record) {
     const turn = followed.turns.find((t) => t.date === step.date);
     const party = scenario.parties[step.party]!;
     const move = party.moves[step.move]!;

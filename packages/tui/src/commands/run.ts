@@ -1,11 +1,13 @@
-import { monthIndex, monthText, runGame, saveSession, Session, type CompiledScenario, type GameRun, type TurnInputs, type TurnLog } from '@wargame/engine';
+import { applyOverrides, compileScenarioDoc, monthIndex, monthText, runGame, saveSession, Session, type CompiledScenario, type GameRun, type TurnInputs, type TurnLog } from '@wargame/engine';
 import { out, UserError, writeFileAtomic } from '../io.js';
 import { loadOrFail } from './load.js';
+import { readSetFile } from './set-file.js';
 
 export interface RunOptions {
   seed?: string;
   turns?: number;
   set: Record<string, number>;
+  setFile?: string;
   json?: boolean;
   save?: string;
   followHistoryUntil?: string;
@@ -17,8 +19,8 @@ function drawSeed(): string {
 }
 
 /** The command that replays a run exactly. */
-export function replayCommand(arg: string, seed: string, opts: Pick<RunOptions, 'set' | 'turns' | 'followHistoryUntil'>): string {
-  const sets = Object.entries(opts.set).map(([k, v]) => ` --set ${k}=${v}`).join('');
+export function replayCommand(arg: string, seed: string, opts: Pick<RunOptions, 'set' | 'turns' | 'followHistoryUntil' | 'setFile'>): string {
+  const sets = (opts.setFile ? ` --set-file ${opts.setFile}` : '') + Object.entries(opts.set).map(([k, v]) => ` --set ${k}=${v}`).join('');
   const follow = opts.followHistoryUntil ? ` --follow-history-until ${opts.followHistoryUntil}` : '';
   return `wargame run ${arg} --seed ${seed}${sets}${follow}${opts.turns !== undefined ? ` --turns ${opts.turns}` : ''}`;
 }
@@ -81,15 +83,30 @@ export function formatRun(s: CompiledScenario, run: GameRun, replay: string): st
   return lines.join('\n');
 }
 
+/** The scenario with `--set-file` and `--set` applied: parameters as parameters, other paths written into the scenario. */
+export function withOverrides(base: CompiledScenario, opts: Pick<RunOptions, 'set' | 'setFile'>): { scenario: CompiledScenario; params: Record<string, number> } {
+  const all = { ...(opts.setFile ? readSetFile(opts.setFile) : {}), ...opts.set };
+  const applied = applyOverrides(base.doc, all);
+  if (!applied.ok) throw new UserError(applied.message);
+  if (applied.doc === base.doc) return { scenario: base, params: applied.params };
+  const c = compileScenarioDoc(applied.doc);
+  if (c.issues.length > 0) throw new UserError(`the overrides make the scenario invalid: ${c.issues[0]!.message}`);
+  return { scenario: c.scenario, params: applied.params };
+}
+
 export function runCommand(arg: string, opts: RunOptions): number {
-  const s = loadOrFail(arg);
+  const base = loadOrFail(arg);
+  const { scenario: s, params } = withOverrides(base, opts);
   const drawn = opts.seed === undefined;
   const seed = opts.seed ?? drawSeed();
   const inputs = historyInputs(s, opts.followHistoryUntil);
-  const r = runGame(s, { seed, params: opts.set, inputs, ...(opts.turns === undefined ? {} : { turns: opts.turns }) });
+  const r = runGame(s, { seed, params, inputs, ...(opts.turns === undefined ? {} : { turns: opts.turns }) });
   const replay = replayCommand(arg, seed, opts);
   if (!r.ok) throw new UserError(`${r.error.message}${r.turn !== undefined ? ` (turn ${r.turn + 1}; seed ${seed}; replay: ${replay})` : ''}`);
-  if (opts.save) writeSave(s, seed, opts, r.run.turns.length, inputs);
+  if (opts.save) {
+    if (s.hash !== base.hash) throw new UserError('--save: a run whose --set or --set-file changes the scenario itself (a path, not a parameter) cannot be saved as a session of the shipped scenario; use parameters only');
+    writeSave(s, seed, params, r.run.turns.length, inputs, opts.save);
+  }
   if (opts.json) {
     out(
       JSON.stringify(
@@ -116,14 +133,14 @@ export function runCommand(arg: string, opts: RunOptions): number {
 }
 
 /** Writes the run as a session save (replayable with `wargame replay`). */
-function writeSave(s: CompiledScenario, seed: string, opts: RunOptions, turns: number, inputs: (turn: number) => TurnInputs | undefined): void {
-  const created = Session.create(s, { seed, params: opts.set });
+function writeSave(s: CompiledScenario, seed: string, params: Record<string, number>, turns: number, inputs: (turn: number) => TurnInputs | undefined, save: string): void {
+  const created = Session.create(s, { seed, params });
   if (!created.ok) throw new UserError(created.error.message);
   for (let i = 0; i < turns; i++) {
     const step = created.session.advance(inputs(i) ?? {});
     if (!step.ok) throw new UserError(step.error.message);
   }
-  writeFileAtomic(opts.save!, `${JSON.stringify(saveSession(created.session), null, 2)}\n`);
+  writeFileAtomic(save, `${JSON.stringify(saveSession(created.session), null, 2)}\n`);
 }
 
 /**

@@ -1,0 +1,149 @@
+/**
+ * Calibration: the values of chosen numbers (parameters, or any path that
+ * `applyOverrides` accepts) that make the history track most likely under the
+ * computer policy — the history check's log-likelihood of the recorded moves
+ * plus, by default, of staying quiet in the months the record is silent (so a
+ * model that acts early is penalised). Optimised by Nelder–Mead on the box of
+ * the bounds, from seeded restarts; intervals are likelihood-ratio intervals of
+ * each number with the others held at the estimate (conditional profiles).
+ * Deterministic: the noise averaging and the restarts are seeded.
+ */
+import seedrandom from 'seedrandom';
+import { compileScenarioDoc } from '../scenario/compile.js';
+import type { CompiledScenario } from '../scenario/compiled.js';
+import { applyOverrides } from '../scenario/overrides.js';
+import { nelderMead } from '../util/nelder-mead.js';
+import { historyFit } from './history.js';
+
+export interface CalibrationTarget {
+  /** A parameter id or an override path. */
+  path: string;
+  lo: number;
+  hi: number;
+}
+
+export interface CalibrationResult {
+  estimates: Record<string, number>;
+  /** The objective at the estimate: log-likelihood of the record (and the quiet months, unless excluded). */
+  logLikelihood: number;
+  /** At the scenario's own values, for comparison. */
+  baseline: number;
+  /** Per number: the 95% likelihood-ratio interval with the others at the estimate, from a grid; null ends mean the interval reaches a bound. */
+  intervals: Record<string, { lo: number; hi: number; reachesLo: boolean; reachesHi: boolean }>;
+  restarts: { start: Record<string, number>; logLikelihood: number; evaluations: number }[];
+  evaluations: number;
+}
+
+export interface CalibrationOptions {
+  seed?: string;
+  /** Noise samples per probability (fewer: faster, rougher). */
+  samples?: number;
+  restarts?: number;
+  maxEvaluations?: number;
+  /** Fit only the record before this absolute month. */
+  until?: number;
+  /** Count the quiet months (default true). */
+  quiet?: boolean;
+}
+
+export type CalibrationError = { ok: false; message: string };
+
+/** The objective for values of the targets: the log-likelihood, or an error for values that do not make a scenario. */
+export function historyLogLikelihood(
+  base: CompiledScenario,
+  values: Readonly<Record<string, number>>,
+  opts: CalibrationOptions = {},
+): { ok: true; logLikelihood: number } | CalibrationError {
+  const applied = applyOverrides(base.doc, values);
+  if (!applied.ok) return { ok: false, message: applied.message };
+  let scenario = base;
+  if (applied.doc !== base.doc) {
+    const c = compileScenarioDoc(applied.doc);
+    if (c.issues.length > 0) return { ok: false, message: c.issues[0]!.message };
+    scenario = c.scenario;
+  }
+  const fit = historyFit(scenario, {
+    seed: opts.seed ?? 'history',
+    params: applied.params,
+    samples: opts.samples ?? 100,
+    ...(opts.until === undefined ? {} : { until: opts.until }),
+  });
+  if (!fit.ok) return { ok: false, message: fit.error.message };
+  // Probabilities are clipped at 1e-6 so one impossible move makes the fit bad, not undefined.
+  const moves = fit.fit.rows.reduce((sum, r) => sum + Math.log(Math.max(r.probability, 1e-6)), 0);
+  const quiet = opts.quiet === false ? 0 : fit.fit.quiet.logLikelihood;
+  return { ok: true, logLikelihood: moves + quiet };
+}
+
+/**
+ * Fits the targets to the history track.
+ *
+ * @example
+ * const r = calibrate(scenario, [{ path: 'western_pressure', lo: 0, hi: 100 }], { restarts: 3 });
+ * if (r.ok) console.log(r.result.estimates);
+ */
+export function calibrate(
+  base: CompiledScenario,
+  targets: readonly CalibrationTarget[],
+  opts: CalibrationOptions = {},
+): { ok: true; result: CalibrationResult } | CalibrationError {
+  if (targets.length === 0) return { ok: false, message: 'nothing to calibrate: name at least one parameter or path' };
+  for (const t of targets) if (!(t.hi > t.lo)) return { ok: false, message: `${t.path}: the range ${t.lo}:${t.hi} is empty` };
+  const toValues = (x: readonly number[]) => Object.fromEntries(targets.map((t, i) => [t.path, t.lo + (t.hi - t.lo) * x[i]!]));
+  // Check every path once, with the first restart's values, before any optimisation.
+  const probe = historyLogLikelihood(base, toValues(targets.map(() => 0.5)), opts);
+  if (!probe.ok) return probe;
+  const baseline = historyLogLikelihood(base, {}, opts);
+  if (!baseline.ok) return baseline;
+  let evaluations = 0;
+  const objective = (x: number[]): number => {
+    evaluations++;
+    const r = historyLogLikelihood(base, toValues(x), opts);
+    return r.ok ? -r.logLikelihood : Infinity;
+  };
+  const random = seedrandom.alea(`${opts.seed ?? 'history'}/calibrate`);
+  const restarts: CalibrationResult['restarts'] = [];
+  let best: { x: number[]; fx: number } | null = null;
+  const n = Math.max(1, opts.restarts ?? 3);
+  for (let r = 0; r < n; r++) {
+    // The first restart starts from the scenario's own values (where they are inside the bounds); the others from seeded draws.
+    const start = targets.map((t) => {
+      if (r === 0) {
+        const current = Object.hasOwn(base.doc.parameters, t.path) ? base.doc.parameters[t.path]!.default : (t.lo + t.hi) / 2;
+        return Math.min(1, Math.max(0, (current - t.lo) / (t.hi - t.lo)));
+      }
+      return random();
+    });
+    const before = evaluations;
+    const m = nelderMead(objective, start, { maxEvaluations: opts.maxEvaluations ?? 40 * targets.length + 20, step: 0.15, tolerance: 1e-4 });
+    restarts.push({ start: toValues(start), logLikelihood: -m.fx, evaluations: evaluations - before });
+    if (!best || m.fx < best.fx) best = { x: m.x, fx: m.fx };
+  }
+  const estimate = best!;
+  // Conditional 95% likelihood-ratio intervals: where 2 × (ℓ̂ − ℓ) ≤ 3.84 along each axis.
+  const intervals: CalibrationResult['intervals'] = {};
+  const grid = 20;
+  targets.forEach((t, i) => {
+    const inside: number[] = [];
+    for (let g = 0; g <= grid; g++) {
+      const x = [...estimate.x];
+      x[i] = g / grid;
+      if (2 * (objective(x) - estimate.fx) <= 3.84) inside.push(g / grid);
+    }
+    inside.push(estimate.x[i]!);
+    const lo = Math.min(...inside);
+    const hi = Math.max(...inside);
+    intervals[t.path] = { lo: t.lo + (t.hi - t.lo) * lo, hi: t.lo + (t.hi - t.lo) * hi, reachesLo: lo <= 0, reachesHi: hi >= 1 };
+  });
+  return {
+    ok: true,
+    result: {
+      estimates: toValues(estimate.x),
+      logLikelihood: -estimate.fx,
+      baseline: baseline.logLikelihood,
+      intervals,
+      restarts,
+      evaluations,
+    },
+  };
+}

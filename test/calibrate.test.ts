@@ -1,0 +1,74 @@
+/** Calibration to the history track, the optimiser under it, and the set files it writes. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { calibrate, historyLogLikelihood, nelderMead } from '@wargame/engine';
+import { load } from './helpers/scenarios.js';
+import { runCli } from './helpers/cli.js';
+
+const sochi = load('scenarios/sochi-2021');
+
+describe('nelderMead', () => {
+  it('finds the minimum of a quadratic inside the box, and stays in the box when the minimum is outside', () => {
+    const inside = nelderMead((x) => (x[0]! - 0.3) ** 2 + (x[1]! - 0.7) ** 2, [0.5, 0.5], { tolerance: 1e-12, maxEvaluations: 2000 });
+    expect(inside.x[0]).toBeCloseTo(0.3, 3);
+    expect(inside.x[1]).toBeCloseTo(0.7, 3);
+    const outside = nelderMead((x) => (x[0]! - 2) ** 2, [0.5], { tolerance: 1e-12, maxEvaluations: 500 });
+    expect(outside.x[0]).toBeCloseTo(1, 6);
+  });
+});
+
+describe('calibrate', () => {
+  it('finds values at least as likely as the scenario\'s own, deterministically, with intervals inside the ranges', () => {
+    const targets = [{ path: 'russia_bandwidth', lo: 0, hi: 100 }];
+    const a = calibrate(sochi, targets, { restarts: 2, samples: 30, maxEvaluations: 25 });
+    const b = calibrate(sochi, targets, { restarts: 2, samples: 30, maxEvaluations: 25 });
+    if (!a.ok || !b.ok) throw new Error('calibration failed');
+    expect(a.result).toEqual(b.result);
+    expect(a.result.logLikelihood).toBeGreaterThanOrEqual(a.result.baseline - 1e-9);
+    const iv = a.result.intervals['russia_bandwidth']!;
+    expect(iv.lo).toBeLessThanOrEqual(a.result.estimates['russia_bandwidth']!);
+    expect(iv.hi).toBeGreaterThanOrEqual(a.result.estimates['russia_bandwidth']!);
+    // The estimate's objective is what historyLogLikelihood says of it.
+    const check = historyLogLikelihood(sochi, a.result.estimates, { samples: 30 });
+    if (!check.ok) throw new Error(check.message);
+    expect(check.logLikelihood).toBeCloseTo(a.result.logLikelihood, 9);
+  });
+
+  it('refuses unknown paths and empty ranges', () => {
+    expect(calibrate(sochi, [{ path: 'party.rusia.noise', lo: 0, hi: 1 }]).ok).toBe(false);
+    expect(calibrate(sochi, [{ path: 'russia_bandwidth', lo: 5, hi: 5 }]).ok).toBe(false);
+    expect(calibrate(sochi, []).ok).toBe(false);
+  });
+});
+
+describe('wargame calibrate and --set-file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wargame-cal-'));
+
+  it('writes a set file that run accepts, and run prints it in its replay command', () => {
+    const file = join(dir, 'fit.yaml');
+    const r = runCli(['calibrate', 'sochi-2021', '--params', 'russia_bandwidth,party.russia.noise=0:0.2', '--restarts', '1', '--samples', '20', '--evaluations', '12', '--out', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('russia_bandwidth');
+    expect(r.stdout).toContain('party.russia.noise');
+    expect(readFileSync(file, 'utf8')).toMatch(/russia_bandwidth: [\d.]+/);
+    const run = runCli(['run', 'sochi-2021', '--seed', '1', '--turns', '1', '--set-file', file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`--set-file ${file}`);
+  });
+
+  it.each([
+    ['bad.yaml', '- 1\n- 2\n', 'expected a mapping'],
+    ['bad2.yaml', 'russia_bandwidth: lots\n', 'must be a finite number'],
+    ['bad.csv', 'name,value\nrussia_bandwidth,1,2\n', 'expected two columns'],
+    ['typo.yaml', 'russia_bandwith: 10\n', 'did you mean "russia_bandwidth"'],
+  ])('refuses a broken set file (%s) with a clear message', (name, text, message) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    const r = runCli(['run', 'sochi-2021', '--seed', '1', '--turns', '1', '--set-file', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toContain('    at ');
+  });
+});
