@@ -77,3 +77,4 @@ export type { CompiledHistoryStep } from './scenario/compiled.js';
 export { expressionReads, type WorldReads } from './expr/reads.js';
 export { calibrate, historyLogLikelihood, type CalibrationTarget, type CalibrationResult, type CalibrationOptions } from './sim/calibrate.js';
 export { nelderMead, type MinimizeResult } from './util/nelder-mead.js';
+export { forecastMoves, type MoveForecast } from './sim/forecast.js';

@@ -7,6 +7,7 @@ import type { MergeOptions } from './commands/analyse.js';
 import type { BatchOptions } from './commands/batch.js';
 import type { FacilitateOptions } from './commands/facilitate.js';
 import type { CalibrateOptions } from './commands/calibrate.js';
+import type { BacktestOptions } from './commands/backtest.js';
 import { VERSION } from './version.js';
 import { historyFitCommand } from './commands/history-fit.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -130,6 +131,21 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (scenario: string, o: CalibrateOptions) => {
       process.exitCode = (await import('./commands/calibrate.js')).calibrateCommand(scenario, o);
+    });
+
+  program
+    .command('backtest')
+    .description('forecast the record from several origins (history followed to each) and score the recorded moves of the next months against base-rate and uniform baselines')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .requiredOption('--origins <months>', 'comma-separated origins, e.g. 2022-06,2023-01,2023-06,2023-12')
+    .option('--horizon <months>', 'months after each origin to score', intIn(1, 120), 6)
+    .option('--runs <n>', 'forecast runs per origin', intIn(10, 1_000_000), 1000)
+    .option('--seed <seed>', 'the seed of the forecast runs', seedArg, 'backtest')
+    .option('--recalibrate', 'fit the parameters to the record before each origin first (rolling origin)')
+    .option('--params <list>', 'with --recalibrate: what to fit (as wargame calibrate --params)')
+    .option('--json', 'print the scores as JSON')
+    .action(async (scenario: string, o: BacktestOptions) => {
+      process.exitCode = (await import('./commands/backtest.js')).backtestCommand(scenario, o);
     });
 
   program
