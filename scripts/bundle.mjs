@@ -148,27 +148,17 @@ for (const e of readdirSync(outdir, { withFileTypes: true })) {
 }
 
 
+// `node scripts/bundle.mjs --analyse`: each output, its size, what it statically (and ~dynamically) imports, and what it holds.
 if (process.argv.includes('--analyse')) {
-  const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
-  for (const [file, o] of outputs)
-    console.log(`${relative(root, file).padEnd(48)} ${(o.bytes / 1024).toFixed(0).padStart(6)} KiB  imports: ${o.imports.map((i) => `${i.kind === 'dynamic-import' ? '~' : ''}${relative(root, i.path)}`).join(', ')}`);
-}
-if (process.argv.includes('--inputs')) {
-  for (const [file, o] of Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js') && result.metafile.outputs[f].bytes > 100000)) {
-    const byPkg = new Map();
-    for (const [inp, v] of Object.entries(o.inputs)) {
-      const m = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(inp);
-      const k = m ? m[1] : inp.split('/').slice(0, 3).join('/');
-      byPkg.set(k, (byPkg.get(k) ?? 0) + v.bytesInOutput);
+  for (const [file, o] of Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'))) {
+    const byPackage = new Map();
+    for (const [input, v] of Object.entries(o.inputs)) {
+      const m = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const k = m ? m[1] : input.split('/').slice(0, 3).join('/');
+      byPackage.set(k, (byPackage.get(k) ?? 0) + v.bytesInOutput);
     }
-    console.log(relative(root, file), [...byPkg].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${k} ${(v / 1024).toFixed(0)}K`).join(', '));
+    const holds = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${(v / 1024).toFixed(0)}K`);
+    const imports = o.imports.filter((i) => !i.external).map((i) => `${i.kind === 'dynamic-import' ? '~' : ''}${relative(outdir, i.path)}`);
+    console.log(`${relative(root, file)}  ${(o.bytes / 1024).toFixed(0)} KiB\n  holds: ${holds.join(', ')}\n  imports: ${[...new Set(imports)].join(', ')}`);
   }
-}
-if (process.argv.includes('--zod')) {
-  const loc = Object.values(result.metafile.outputs).flatMap((x) => Object.entries(x.inputs)).filter(([i]) => i.includes('zod/v4/locales')).reduce((s, [, v]) => s + v.bytesInOutput, 0); console.log('locales', loc);
-  const o = Object.values(result.metafile.outputs).find((x) => Object.keys(x.inputs).some((i) => i.includes('/zod/')));
-  const rows = Object.entries(o.inputs).filter(([i]) => /zod|yaml|xstate/.test(i)).map(([i, v]) => [i.replace(/.*node_modules\//, ''), v.bytesInOutput]);
-  const groups = new Map();
-  for (const [i, b] of rows) { const k = i.split('/').slice(0, 4).join('/'); groups.set(k, (groups.get(k) ?? 0) + b); }
-  console.log([...groups].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, v]) => `${(v / 1024).toFixed(0).padStart(5)}K ${k}`).join('\n'));
 }
