@@ -8,6 +8,7 @@ import type { BatchOptions } from './commands/batch.js';
 import type { FacilitateOptions } from './commands/facilitate.js';
 import type { CalibrateOptions } from './commands/calibrate.js';
 import type { BacktestOptions } from './commands/backtest.js';
+import type { BriefOptions } from './commands/brief.js';
 import { VERSION } from './version.js';
 import { historyFitCommand } from './commands/history-fit.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -131,6 +132,19 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (scenario: string, o: CalibrateOptions) => {
       process.exitCode = (await import('./commands/calibrate.js')).calibrateCommand(scenario, o);
+    });
+
+  program
+    .command('brief')
+    .description("each team's private brief for a workshop: its interests, its moves now with their expected effects, what it knows (its own view), its relations")
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .option('--teams <parties>', 'comma-separated parties (default: every party)')
+    .option('--from <YYYY-MM>', 'brief at this month, the turns before it following the history track', monthArg)
+    .addOption(new Option('--format <format>', 'Markdown or HTML').choices(['md', 'html']).default('md'))
+    .option('--out <file>', 'the file (one team only; default: <scenario>-brief-<party>.<format>)')
+    .option('--seed <seed>', 'the seed (only matters with --from)', seedArg, 'brief')
+    .action(async (scenario: string, o: BriefOptions) => {
+      process.exitCode = (await import('./commands/brief.js')).briefCommand(scenario, o);
     });
 
   program
