@@ -4,7 +4,7 @@
  * engine's loader, or compiles the validated document the scenario cache
  * holds for exactly these bytes (scenario-cache.ts).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closest, compileScenarioDoc, loadScenario, MAX_SCENARIO_BYTES, type CompiledScenario, type ScenarioDoc, type ScenarioIssue, type SourceFile } from '@wargame/engine';
@@ -76,7 +76,18 @@ export function resolveScenario(arg: string): { ok: true; path: string } | { ok:
   };
 }
 
-/** Finds a cited source text: next to the scenario, in its parent folders' sources/, or the repository's sources/. */
+/** A source text larger than this is not read (the five shipped sources are under 13 kB each). docs/limits.md. */
+export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
+/** All the YAML files of one scenario folder together, and how many there may be. docs/limits.md. */
+export const MAX_FOLDER_BYTES = 8 * 1024 * 1024;
+export const MAX_FOLDER_FILES = 200;
+
+/**
+ * Finds a cited source text: next to the scenario, in its parent folders' sources/, or the repository's sources/.
+ * A source is a plain file of at most MAX_SOURCE_BYTES inside the folder it was found in: a symbolic link
+ * that leads out of that folder is not followed (else the quote check would tell a stranger's scenario
+ * whether any file on the machine contains a phrase).
+ */
 function sourceReader(scenarioPath: string): (file: string) => string | undefined {
   const base = statSync(scenarioPath).isDirectory() ? scenarioPath : dirname(scenarioPath);
   const dirs = [base, join(base, 'sources'), join(base, '..', 'sources'), join(base, '..', '..', 'sources'), join(repoRoot, 'sources')];
@@ -84,7 +95,17 @@ function sourceReader(scenarioPath: string): (file: string) => string | undefine
     if (basename(file) !== file) return undefined; // a source is a file name, never a path
     for (const d of dirs) {
       const p = join(d, file);
-      if (existsSync(p) && statSync(p).isFile()) return readFileSync(p, 'utf8');
+      if (!existsSync(p)) continue;
+      try {
+        const real = realpathSync(p);
+        const folder = realpathSync(d);
+        if (dirname(real) !== folder) continue;
+        const st = statSync(real);
+        if (!st.isFile() || st.size > MAX_SOURCE_BYTES) continue;
+        return readFileSync(real, 'utf8');
+      } catch {
+        continue;
+      }
     }
     return undefined;
   };
@@ -108,6 +129,11 @@ export function readScenario(arg: string, opts: ReadOptions = {}): ScenarioLoad 
   const files: SourceFile[] = [];
   const raw: { name: string; bytes: Buffer }[] = [];
   const issues: ScenarioIssue[] = [];
+  if (paths.length > MAX_FOLDER_FILES)
+    return { ok: false, path, issues: [{ file: display(path), path: [], message: `the folder has ${paths.length} .yaml files; a scenario has at most ${MAX_FOLDER_FILES}` }] };
+  const total = paths.reduce((sum, p) => sum + statSync(p).size, 0);
+  if (total > MAX_FOLDER_BYTES)
+    return { ok: false, path, issues: [{ file: display(path), path: [], message: `the folder's .yaml files come to ${(total / 1048576).toFixed(1)} MB; a scenario is at most ${MAX_FOLDER_BYTES / 1048576} MB in all` }] };
   for (const p of paths) {
     const size = statSync(p).size;
     // Refuse before reading: a huge file should cost nothing.
