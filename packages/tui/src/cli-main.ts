@@ -6,6 +6,7 @@ import { parseShard, parseSweep } from '@wargame/batch/design';
 import type { MergeOptions } from './commands/analyse.js';
 import type { BatchOptions } from './commands/batch.js';
 import type { FacilitateOptions } from './commands/facilitate.js';
+import type { ServeCommandOptions } from './commands/serve.js';
 import type { CalibrateOptions } from './commands/calibrate.js';
 import type { BacktestOptions } from './commands/backtest.js';
 import type { BriefOptions } from './commands/brief.js';
@@ -273,6 +274,30 @@ export function buildProgram(): Command {
     .option('--save <file>', 'the autosave file (default: <scenario>-facilitate-seed<seed>.save.json; with --resume, the resumed file)')
     .action(async (scenario: string | undefined, o: FacilitateOptions) => {
       process.exitCode = await (await import('./commands/facilitate.js')).facilitateCommand(scenario, o);
+    });
+
+  program
+    .command('serve')
+    .description('host a workshop over the network: teams join from browsers or terminals with codes; every input journaled to SQLite (--resume after a crash, --export to a save)')
+    .argument('[scenario]', 'a scenario file, folder or shipped id (with --resume/--export: default, the one in the database)')
+    .option('--teams <parties>', 'parties played by teams, comma-separated (e.g. armenia,azerbaijan,russia)')
+    .option('--port <n>', 'the port (default 8417; with --resume, the one used before)', intIn(0, 65535))
+    .option('--host <address>', 'the address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for a room\'s network)')
+    .option('--db <file>', 'the session database (default: <scenario>-serve-seed<seed>.db)')
+    .option('--seed <seed>', 'the seed (drawn if not given)', seedArg)
+    .option('--resume', 'go on with the session in --db (after a crash or a closed laptop)')
+    .option('--export <save>', 'write the session in --db as a save file (for wargame replay and report) and exit')
+    .action(async (scenario: string | undefined, o: ServeCommandOptions) => {
+      process.exitCode = await (await import('./commands/serve.js')).serveCommand(scenario, o);
+    });
+
+  program
+    .command('join')
+    .description('join a workshop from the terminal with a code: a team plays its party, the facilitator runs the game, a spectator watches')
+    .argument('<url>', 'the URL wargame serve printed')
+    .option('--code <code>', 'your code (or set WARGAME_CODE)')
+    .action(async (url: string, o: { code?: string }) => {
+      process.exitCode = await (await import('./commands/join.js')).joinCommand(url, o);
     });
 
   return program;
