@@ -49,3 +49,25 @@ describe('scenario folder limits', () => {
     expect(r.stdout + r.stderr).toContain('a scenario is at most 8 MB in all');
   });
 });
+
+describe('YAML limits', () => {
+  it('finds duplicate keys in linear time and caps the keys of one mapping', async () => {
+    const { parseScenarioYaml, MAX_KEYS_PER_MAPPING } = await import('@wargame/engine');
+    // 9,000 keys and one duplicate: the yaml library's own check took seconds on this; a set takes milliseconds.
+    const many = `indicators:\n${Array.from({ length: 9000 }, (_, i) => `  k${i}: 1`).join('\n')}\n  k17: 2\n`;
+    const started = performance.now();
+    const r = parseScenarioYaml([{ name: 'many.yaml', text: many }]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(r.issues.map((i) => `${i.line}: ${i.message}`)).toEqual(['9002: YAML: the key "k17" is given twice in this mapping']);
+    const crowded = `indicators:\n${Array.from({ length: MAX_KEYS_PER_MAPPING + 1 }, (_, i) => `  k${i}: 1`).join('\n')}\n`;
+    const c = parseScenarioYaml([{ name: 'crowded.yaml', text: crowded }]);
+    expect(c.issues[0]!.message).toContain(`a mapping has at most ${MAX_KEYS_PER_MAPPING}`);
+  });
+
+  it('refuses __proto__ even when it comes in through an alias key', async () => {
+    const { parseScenarioYaml } = await import('@wargame/engine');
+    const r = parseScenarioYaml([{ name: 'proto.yaml', text: 'title: &k __proto__\nindicators:\n  *k : { label: x }\n' }]);
+    expect(r.issues.map((i) => i.message)).toEqual(['the key "__proto__" is not allowed in a scenario']);
+    expect(r.issues[0]!.line).toBe(3);
+  });
+});

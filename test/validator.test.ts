@@ -304,7 +304,7 @@ describe('validator', () => {
 
   it('unknown-function', () => {
     expect(issuesOf('unknown-function')).toMatchInlineSnapshot(`
-      "test/fixtures/broken/unknown-function.yaml:49:26 ✖ unknown function "maxx" (did you mean "max"?); known: rel, posture, last, made, times, happened, min, max, abs, clamp in "maxx(tension, 10)" → at parties.north.interests[0].wants.lower
+      "test/fixtures/broken/unknown-function.yaml:49:26 ✖ unknown function "maxx" (did you mean "max"?); known: rel, posture, last, made, times, happened, agreed, broken, min, max, abs, clamp in "maxx(tension, 10)" → at parties.north.interests[0].wants.lower
       test/fixtures/broken/unknown-function.yaml:119:74 ✖ posture(…) takes 1 argument, got 2 in "posture(north, south) == angry" → at outcomes[1].when
       test/fixtures/broken/unknown-function.yaml:126:70 ✖ abs(…) takes 1 argument, got 2 in "abs(tension, trade)" → at outcomes[3].value"
     `);

@@ -132,8 +132,22 @@ function depthOf(value: unknown, limit: number): number {
  * inside the very node its anchor marks (which would make the data infinite),
  * and `__proto__` keys (which zod's records would silently drop).
  */
-function inspectNodes(doc: Document, limit: number): { deep?: YamlNode; firstAlias?: YamlNode; cyclic?: YamlNode; proto: YamlNode[] } {
-  const out: { deep?: YamlNode; firstAlias?: YamlNode; cyclic?: YamlNode; proto: YamlNode[] } = { proto: [] };
+interface Inspection {
+  deep?: YamlNode;
+  firstAlias?: YamlNode;
+  cyclic?: YamlNode;
+  proto: YamlNode[];
+  /** Keys given a second time in their mapping (found with a set: the yaml library's own check is quadratic). */
+  duplicates: { node: YamlNode; key: string }[];
+  /** A mapping with more keys than MAX_KEYS_PER_MAPPING. */
+  crowded?: YamlNode;
+}
+
+/** The most keys one mapping may have: the flagship's largest has under 100. docs/limits.md. */
+export const MAX_KEYS_PER_MAPPING = 10_000;
+
+function inspectNodes(doc: Document, limit: number): Inspection {
+  const out: Inspection = { proto: [], duplicates: [] };
   const root = doc.contents as YamlNode | null;
   if (!root) return out;
   const parent = new Map<unknown, unknown>();
@@ -150,7 +164,19 @@ function inspectNodes(doc: Document, limit: number): { deep?: YamlNode; firstAli
       for (let p = parent.get(node); p !== undefined && !out.cyclic; p = parent.get(p)) if (p === target) out.cyclic = node;
       continue;
     }
-    if (isMap(node)) for (const pair of node.items) if (isScalar(pair.key) && pair.key.value === '__proto__') out.proto.push(pair.key);
+    if (isMap(node)) {
+      if (node.items.length > MAX_KEYS_PER_MAPPING) out.crowded ??= node;
+      const keys = new Set<string>();
+      for (const pair of node.items) {
+        // An alias used as a key counts as the scalar it names: `*k` must not smuggle in `__proto__`.
+        const keyNode = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+        if (!isScalar(keyNode)) continue;
+        const key = String(keyNode.value);
+        if (key === '__proto__') out.proto.push(pair.key as YamlNode);
+        if (keys.has(key)) out.duplicates.push({ node: pair.key as YamlNode, key });
+        keys.add(key);
+      }
+    }
     const children: unknown[] = isMap(node) ? node.items.map((pair) => pair.value) : isSeq(node) ? node.items : [];
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i];
@@ -221,7 +247,8 @@ function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; l
     return undefined;
   }
   const lc = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  // Duplicate keys are found in inspectNodes with a set: the library's uniqueKeys check is quadratic in the keys of a mapping.
+  const doc = parseDocument(file.text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false, strict: true });
   if (doc.errors.length > 0) {
     issues.push(...yamlIssues(file, lc, doc.errors));
     return undefined;
@@ -233,6 +260,14 @@ function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; l
   const nodes = inspectNodes(doc, MAX_DEPTH);
   if (nodes.cyclic) {
     issues.push({ ...at(nodes.cyclic), message: `YAML: the alias *${isAlias(nodes.cyclic) ? nodes.cyclic.source : ''} is inside the node its anchor marks, so its value would never end` });
+    return undefined;
+  }
+  if (nodes.crowded) {
+    issues.push({ ...at(nodes.crowded), message: `this mapping has ${isMap(nodes.crowded) ? nodes.crowded.items.length : 'too many'} keys; a mapping has at most ${MAX_KEYS_PER_MAPPING}` });
+    return undefined;
+  }
+  if (nodes.duplicates.length > 0) {
+    for (const d of nodes.duplicates.slice(0, 20)) issues.push({ ...at(d.node), message: `YAML: the key ${JSON.stringify(d.key)} is given twice in this mapping` });
     return undefined;
   }
   if (nodes.proto.length > 0) {
