@@ -1,7 +1,8 @@
 /**
- * The scenario expression language: a tiny, total grammar parsed into an AST.
- * Scenario text is never evaluated as JavaScript; the AST is type-checked and
- * compiled to closures over array indices once, at load time (compile.ts).
+ * The scenario expression language: a tiny, total grammar parsed by recursive
+ * descent into an AST. Scenario text is never evaluated as JavaScript; the AST
+ * is type-checked once, at load time, into a resolved form (compile.ts) that
+ * every use of the expression comes from.
  *
  *   expr    := or
  *   or      := and ("or" and)*
@@ -25,6 +26,17 @@ export type Node =
   | { kind: 'binary'; op: BinaryOp; left: Node; right: Node; at: number };
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
+
+/** An error in an expression, at an offset of its text: thrown inside the parser and checker, returned as a value by their entry points. */
+export class ExpressionError extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
+    super(message);
+    this.name = 'ExpressionError';
+  }
+}
 
 export interface ParseError {
   message: string;
@@ -118,7 +130,7 @@ class Parser {
     return (t.t === 'op' && t.v === v) || (t.t === 'name' && t.v === v && (v === 'and' || v === 'or' || v === 'not'));
   }
   private fail(message: string, at = this.peek().at): never {
-    throw { message, at } satisfies ParseError;
+    throw new ExpressionError(message, at);
   }
   private describe(t: Token): string {
     switch (t.t) {
@@ -285,7 +297,7 @@ export function parseExpression(src: string): { ok: true; node: Node } | { ok: f
   try {
     return { ok: true, node: new Parser(tokens).parseAll() };
   } catch (e) {
-    if (e && typeof e === 'object' && 'message' in e && 'at' in e) return { ok: false, error: e as ParseError };
+    if (e instanceof ExpressionError) return { ok: false, error: { message: e.message, at: e.at } };
     throw e;
   }
 }

@@ -4,7 +4,8 @@
  * sources, guards), compiles every expression, and reports each problem as an
  * issue with its path (and, for expressions, the offset of the problem in the text).
  */
-import { compileCondition, compileNumber, pairIndex, type BoolFn, type NumFn, type Symbols } from '../expr/compile.js';
+import { compileCondition, compileNumber, compileUtility, pairIndex, type BoolFn, type NumFn, type Symbols } from '../expr/compile.js';
+import { emptyReads, type WorldReads } from '../expr/reads.js';
 import { monthIndex, monthText } from '../expr/parse.js';
 import { hashValue } from '../util/hash.js';
 import { didYouMean } from '../util/suggest.js';
@@ -142,63 +143,15 @@ export class ScenarioCompiler {
     return out;
   }
 
-  utility(wants: Wants, path: Path): NumFn | null {
-    const closure = this.utilityClosure(wants, path);
-    if (!closure) return null;
-    // The same formula as one generated function (an interest is evaluated for every move a party weighs).
-    return this.utilityGenerated(wants) ?? closure;
-  }
-
-  /** The utility as expression text with the closure's exact arithmetic, compiled to one function; null when not expressible. */
-  private utilityGenerated(wants: Wants): NumFn | null {
-    const scale = wants.scale ?? 100;
-    const num = (v: number) => `(${String(v)})`;
-    const of = (src: number | string) => `(${String(src)})`;
-    let text: string | undefined;
-    if (wants.raise !== undefined) text = `${of(wants.raise)} / ${num(scale)}`;
-    else if (wants.lower !== undefined) text = `-${of(wants.lower)} / ${num(scale)}`;
-    else if (wants.target !== undefined) text = `-abs(${of(wants.target.of)} - ${num(wants.target.value)}) / ${num(scale)}`;
-    else if (wants.band !== undefined) {
-      const x = of(wants.band.of);
-      const [lo, hi] = wants.band.within;
-      text = `-(max(0, ${num(lo)} - ${x}) + max(0, ${x} - ${num(hi)})) / ${num(scale)}`;
-    }
-    if (text === undefined || !Number.isFinite(scale) || scale <= 0) return null;
-    const r = compileNumber(text, this.symbols);
-    return r.ok ? r.fn : null;
-  }
-
-  private utilityClosure(wants: Wants, path: Path): NumFn | null {
-    const scale = wants.scale ?? 100;
-    if (wants.raise !== undefined) {
-      const f = this.number(wants.raise, [...path, 'raise']);
-      return f && ((w) => f(w) / scale);
-    }
-    if (wants.lower !== undefined) {
-      const f = this.number(wants.lower, [...path, 'lower']);
-      return f && ((w) => -f(w) / scale);
-    }
-    if (wants.target !== undefined) {
-      const f = this.number(wants.target.of, [...path, 'target', 'of']);
-      const v = wants.target.value;
-      return f && ((w) => -Math.abs(f(w) - v) / scale);
-    }
-    if (wants.band !== undefined) {
-      const f = this.number(wants.band.of, [...path, 'band', 'of']);
-      const [lo, hi] = wants.band.within;
-      if (lo > hi) this.issue([...path, 'band', 'within'], `band [${lo}, ${hi}] is reversed: write [low, high]`);
-      return (
-        f &&
-        ((w) => {
-          const x = f(w);
-          return -(Math.max(0, lo - x) + Math.max(0, x - hi)) / scale;
-        })
-      );
-    }
-    if (wants.hold !== undefined) {
-      const c = this.condition(wants.hold, [...path, 'hold']);
-      return c && ((w) => (c(w) ? 1 : 0));
-    }
+  /** An interest's utility and what it reads, from the checked expression it measures (compileUtility). */
+  utility(wants: Wants, path: Path): { fn: NumFn; reads: WorldReads } | null {
+    if (wants.band !== undefined && wants.band.within[0] > wants.band.within[1])
+      this.issue([...path, 'band', 'within'], `band [${wants.band.within[0]}, ${wants.band.within[1]}] is reversed: write [low, high]`);
+    const r = compileUtility(wants, this.symbols);
+    if (r.ok) return { fn: r.fn, reads: r.reads };
+    const part = r.path ?? [];
+    const src = part.reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], wants);
+    this.issue([...path, ...part], `${r.error.message} in "${String(src)}"`, { exprOffset: r.error.at });
     return null;
   }
 
@@ -300,7 +253,7 @@ export class ScenarioCompiler {
         weights = postures.map((p) => own(p) ?? own('default') ?? 0);
       }
       const utility = this.utility(it.wants, [...ip, 'wants']);
-      interests.push({ id: it.id, text: it.text, weights, utility: utility ?? (() => 0), cite: this.cites(it.cite, [...ip, 'cite']) });
+      interests.push({ id: it.id, text: it.text, weights, utility: utility?.fn ?? (() => 0), reads: utility?.reads ?? emptyReads(), cite: this.cites(it.cite, [...ip, 'cite']) });
     });
 
     const moveIds = new Map<string, number>();

@@ -5,6 +5,7 @@
  * without XState's interpreter.
  */
 import type { BoolFn, NumFn, Symbols } from '../expr/compile.js';
+import type { WorldReads } from '../expr/reads.js';
 import type { Citation, Outcome, ScenarioDoc } from './schema.js';
 
 export type EffectTarget = { kind: 'indicator'; index: number } | { kind: 'relation'; index: number };
@@ -69,6 +70,8 @@ export interface CompiledInterest {
   weights: number[];
   /** The interest's utility in a world (higher is better). */
   utility: NumFn;
+  /** What the utility reads, as the checker resolved it: a move that writes none of it cannot change this interest. */
+  reads: WorldReads;
   cite: Citation[];
 }
 

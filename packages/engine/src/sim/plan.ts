@@ -6,7 +6,7 @@
  * serves any number of runs, interleaved or not; everything a run writes
  * while it plays lives in its `RunContext`.
  */
-import { emptyReads, type WorldReads } from '../expr/reads.js';
+import type { WorldReads } from '../expr/reads.js';
 import type { CompiledEffect, CompiledParty, CompiledScenario } from '../scenario/compiled.js';
 
 export interface PartyPlan {
@@ -51,15 +51,6 @@ function intersects(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
   return false;
 }
 
-/** An interest's reads, from the resolved expression tree the compiler kept (anything unknown reads everything). */
-function readsOf(party: CompiledParty, k: number): WorldReads {
-  const reads = (party.interests[k] as { reads?: WorldReads }).reads;
-  if (reads) return reads;
-  const r = emptyReads();
-  r.any = true;
-  return r;
-}
-
 const plans = new WeakMap<CompiledScenario, TurnPlan>();
 
 /**
@@ -74,7 +65,7 @@ export function planTurns(scenario: CompiledScenario): TurnPlan {
   if (cached) return cached;
   const streams = scenario.streams;
   const parties = scenario.parties.map((party): PartyPlan => {
-    const reads = party.interests.map((_, k) => readsOf(party, k));
+    const reads: WorldReads[] = party.interests.map((it) => it.reads);
     const affected = party.moves.map((move) => {
       const ind = new Set<number>();
       const rel = new Set<number>();
