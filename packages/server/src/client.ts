@@ -158,3 +158,8 @@ export class WorkshopClient extends EventEmitter {
     this.ws?.close();
   }
 }
+
+/** A bare WebSocket to the server, signed in as no one (tests of what an unauthenticated peer can do). */
+export function openSocket(url: string): WebSocket {
+  return new WebSocket(socketUrl(url));
+}
