@@ -1,5 +1,5 @@
 /** One run of a batch, from its global index to its output row. */
-import { evaluateOutcomes, fastRun, prepareFastRun, type CompiledScenario, type FastPlan } from '@wargame/engine';
+import { createRunContext, evaluateOutcomes, fastRun, prepareFastRun, type CompiledScenario, type FastPlan, type RunContext } from '@wargame/engine';
 import type { Row } from './columns.js';
 import type { BatchDesign } from './meta.js';
 import { runSeed } from './design.js';
@@ -7,6 +7,8 @@ import { runSeed } from './design.js';
 export interface RowContext {
   scenario: CompiledScenario;
   plan: FastPlan;
+  /** The kernel's scratch, reused by every run this thread plays one after another. */
+  run: RunContext;
   design: BatchDesign;
   seed: string;
   runsPerCell: number;
@@ -14,7 +16,8 @@ export interface RowContext {
 
 /** A row context for a scenario already compiled in this thread. */
 export function prepareBatchContext(scenario: CompiledScenario, design: BatchDesign, seed: string, runsPerCell: number): RowContext {
-  return { scenario, plan: prepareFastRun(scenario), design, seed, runsPerCell };
+  const plan = prepareFastRun(scenario);
+  return { scenario, plan, run: createRunContext(plan), design, seed, runsPerCell };
 }
 
 export type RowResult = { ok: true; row: Row } | { ok: false; message: string; seed: string };
@@ -26,7 +29,7 @@ export function playRow(ctx: RowContext, run: number): RowResult {
   const seed = runSeed(ctx.seed, rep);
   const { scenario } = ctx;
   const params = ctx.design.cells[cell]!.params;
-  const r = fastRun(ctx.plan, { seed, params });
+  const r = fastRun(ctx.plan, { seed, params, context: ctx.run });
   if (!r.ok) return { ok: false, message: r.error.message, seed };
   const s = r.state;
   const outcomes = evaluateOutcomes(scenario, s);

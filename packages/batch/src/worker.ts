@@ -5,10 +5,10 @@
  * on the run index, so how chunks are spread over threads never changes the output.
  */
 import { workerData } from 'piscina';
-import { compileScenarioDoc, prepareFastRun, type ScenarioDoc } from '@wargame/engine';
+import { compileScenarioDoc, type ScenarioDoc } from '@wargame/engine';
 import type { Row } from './columns.js';
 import type { BatchDesign } from './meta.js';
-import { playRow, type RowContext } from './run-row.js';
+import { playRow, prepareBatchContext, type RowContext } from './run-row.js';
 
 export interface WorkerSetup {
   /** The validated scenario document (`CompiledScenario.doc`), plain data that crosses to a thread. */
@@ -32,7 +32,7 @@ export function createRowContext(setup: WorkerSetup): { ok: true; ctx: RowContex
   const { scenario, issues } = compileScenarioDoc(setup.doc);
   if (issues.length > 0) return { ok: false, message: `the worker could not compile the scenario: ${issues[0]!.message}` };
   if (scenario.hash !== setup.hash) return { ok: false, message: `the worker compiled another scenario (hash ${scenario.hash}, expected ${setup.hash})` };
-  return { ok: true, ctx: { scenario, plan: prepareFastRun(scenario), design: setup.design, seed: setup.seed, runsPerCell: setup.runsPerCell } };
+  return { ok: true, ctx: prepareBatchContext(scenario, setup.design, setup.seed, setup.runsPerCell) };
 }
 
 /** Plays runs [from, to) in order. */

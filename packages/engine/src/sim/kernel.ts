@@ -330,7 +330,9 @@ export function lookAhead(ctx: RunContext, s: GameState, pp: PartyPlan, m: Compi
   const now = ctx.now[p]!;
   for (let j = 0; j < affected.length; j++) {
     const k = affected[j]!;
-    out[j] = weights[k]! * (finite(interests[k]!.utility(s)) - now[k]!);
+    const u = interests[k]!.utility(s);
+    // finite(u), spelled out on the hot path: a utility is almost always an ordinary number.
+    out[j] = weights[k]! * ((u < 1e15 && u > -1e15 ? u : finite(u)) - now[k]!);
   }
   s.moveCount[m.global] = count;
   s.lastMove[p] = last;

@@ -3,7 +3,7 @@
  * its start, played in short time slices between renders (setImmediate), so
  * key presses are handled while it runs and the screen never freezes.
  */
-import { prepareFastRun, type CompiledScenario } from '@wargame/engine';
+import type { CompiledScenario } from '@wargame/engine';
 import type { BatchValue } from './debrief-model.js';
 
 export interface BatchProgress {
@@ -50,7 +50,7 @@ export function startBackgroundBatch(opts: BackgroundBatchOptions): () => void {
     const design = batch.buildDesign(opts.scenario, { fixed: opts.params, sweep: [], seed: opts.seed });
     if (!design.ok) return report(0, true, design.message);
     // The scenario is already compiled here: build the row context from it rather than recompiling the sources.
-    const ctx = { scenario: opts.scenario, plan: prepareFastRun(opts.scenario), design: design.value, seed: opts.seed, runsPerCell: opts.runs };
+    const ctx = batch.prepareBatchContext(opts.scenario, design.value, opts.seed, opts.runs);
     const cols = batch.batchColumns(opts.scenario);
     const index = opts.scenario.outcomes.map((o) => [o.id, cols.findIndex((c) => c.name === `outcome_${o.id}`)] as const);
     const sliceMs = opts.sliceMs ?? 12;
