@@ -6,7 +6,7 @@
  * message. Reports each problem as a located issue, as the rest of the compiler.
  */
 import { didYouMean } from '../util/suggest.js';
-import type { CompiledMessage, CompiledScenario, CompiledTransition } from './compiled.js';
+import type { CompiledMessage, CompiledScenario } from './compiled.js';
 import type { ScenarioCompiler } from './compile.js';
 import type { ScenarioDoc } from './schema.js';
 
@@ -141,36 +141,11 @@ export function linkActors(c: ScenarioCompiler, doc: ScenarioDoc, s: CompiledSce
     });
   });
 
-  // Transitions on receiving a message (any key of a posture's `on` besides TURN).
+  // Transitions on receiving a message are declared with the machine (compile.ts); here their events are checked to name messages.
   s.parties.forEach((party) => {
     const states = doc.parties[party.id]!.machine.states;
-    party.postures.forEach((posture, from) => {
-      const on = states[posture]?.on ?? { TURN: [] };
-      for (const [event, list] of Object.entries(on)) {
-        if (event === 'TURN') continue;
-        const ep: Path = ['parties', party.id, 'machine', 'states', posture, 'on', event];
-        const message = messageIndex(event, ep);
-        if (message < 0) continue;
-        const transitions: CompiledTransition[] = [];
-        (list ?? []).forEach((t, k) => {
-          const tp: Path = [...ep, k];
-          const to = party.postures.indexOf(t.target);
-          if (to < 0) c.issue([...tp, 'target'], `unknown state "${t.target}"${didYouMean(t.target, party.postures)}; states are ${party.postures.join(', ')}`);
-          if (t.guard && !('when' in t.guard)) c.issue([...tp, 'guard'], 'a transition on a message takes an inline guard ({ when: "…" })');
-          const guard = t.guard && 'when' in t.guard ? c.condition(t.guard.when, [...tp, 'guard', 'when']) : null;
-          transitions.push({
-            index: -1,
-            from,
-            to: Math.max(0, to),
-            guard,
-            guardText: t.guard && 'when' in t.guard ? t.guard.when : `on ${event}`,
-            ...(t.reason === undefined ? {} : { reason: t.reason }),
-            cite: c.cites(t.cite, [...tp, 'cite']),
-          });
-        });
-        party.onMessage[from]!.set(message, transitions);
-      }
-    });
+    for (const posture of party.postures)
+      for (const event of Object.keys(states[posture]?.on ?? {})) if (event !== 'TURN') messageIndex(event, ['parties', party.id, 'machine', 'states', posture, 'on', event]);
   });
 
   s.features = {

@@ -22,6 +22,7 @@ import type {
 } from './compiled.js';
 import type { ScenarioIssue } from './issues.js';
 import { linkActors } from './compile-actors.js';
+import { declareMachine, deriveTable, type DeclaredTransition } from '../actors/machines.js';
 import type { Citation, Effects, ScenarioDoc, Wants } from './schema.js';
 
 export interface PlacedIssue extends ScenarioIssue {
@@ -163,19 +164,22 @@ export class ScenarioCompiler {
     if (initial < 0)
       this.issue([...path, 'machine', 'initial'], `unknown state "${doc.machine.initial}"${didYouMean(doc.machine.initial, postures)}; states are ${postures.join(', ')}`);
 
-    const transitions: CompiledTransition[][] = postures.map(() => []);
-    const all: CompiledTransition[] = [];
-    postures.forEach((from, fromIndex) => {
+    // The machine is declared from the scenario's states and transitions (guards compiled here, referenced by name there);
+    // the table the kernel steps is then read off the machine.
+    const declared: DeclaredTransition[] = [];
+    postures.forEach((from) => {
       const state = doc.machine.states[from]!;
       state.on.TURN.forEach((t, k) => {
         const tp: Path = [...path, 'machine', 'states', from, 'on', 'TURN', k];
         const to = postures.indexOf(t.target);
         if (to < 0) this.issue([...tp, 'target'], `unknown state "${t.target}"${didYouMean(t.target, postures)}; states are ${postures.join(', ')}`);
-        let guard: BoolFn | null = null;
+        let test: BoolFn | null = null;
         let guardText = 'always';
+        let guardRef: DeclaredTransition['guard'] = null;
         if (t.guard && 'when' in t.guard) {
-          guard = this.condition(t.guard.when, [...tp, 'guard', 'when']);
+          test = this.condition(t.guard.when, [...tp, 'guard', 'when']);
           guardText = t.guard.when;
+          guardRef = { type: 'when', when: t.guard.when };
         } else if (t.guard) {
           // Own keys only: a guard called "constructor" must not find Object.prototype's.
           const named = Object.hasOwn(this.doc.guards, t.guard.type) ? this.doc.guards[t.guard.type] : undefined;
@@ -194,10 +198,11 @@ export class ScenarioCompiler {
             if (missing.length === 0 && extra.length === 0) {
               // Each use is compiled with its own parameter values, once: the turn loop never substitutes.
               const r = compileCondition(named.when, { ...this.symbols, placeholders: t.guard.params });
-              if (r.ok) guard = r.fn;
+              if (r.ok) test = r.fn;
               else this.issue(['guards', t.guard.type, 'when'], `${r.error.message} in "${named.when}"`, { exprOffset: r.error.at });
             }
             guardText = `${t.guard.type}(${Object.entries(t.guard.params).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+            guardRef = { type: t.guard.type, params: t.guard.params };
           }
         }
         if (t.guard === undefined && k < state.on.TURN.length - 1)
@@ -205,20 +210,52 @@ export class ScenarioCompiler {
             tp,
             `this transition has no guard, so it always fires and ${k === state.on.TURN.length - 2 ? 'the transition' : `the ${state.on.TURN.length - 1 - k} transitions`} after it never can`,
           );
-        const ct: CompiledTransition = {
-          index: all.length,
-          from: fromIndex,
-          to,
-          guard,
+        declared.push({
+          event: 'TURN',
+          from,
+          // An unknown target is reported above; the machine gets a valid one so it can still be built.
+          target: to < 0 ? from : t.target,
+          guard: guardRef,
+          test,
           guardText,
           ...(t.reason === undefined ? {} : { reason: t.reason }),
           cite: this.cites(t.cite, [...tp, 'cite']),
-        };
-        transitions[fromIndex]!.push(ct);
-        all.push(ct);
+        });
       });
+      // Transitions on receiving a message: the other keys of `on` (each a message id, checked in compile-actors.ts).
+      for (const [event, list] of Object.entries(state.on)) {
+        if (event === 'TURN') continue;
+        (list ?? []).forEach((t, k) => {
+          const tp: Path = [...path, 'machine', 'states', from, 'on', event, k];
+          const to = postures.indexOf(t.target);
+          if (to < 0) this.issue([...tp, 'target'], `unknown state "${t.target}"${didYouMean(t.target, postures)}; states are ${postures.join(', ')}`);
+          if (t.guard && !('when' in t.guard)) this.issue([...tp, 'guard'], 'a transition on a message takes an inline guard ({ when: "…" })');
+          const when = t.guard && 'when' in t.guard ? t.guard.when : undefined;
+          declared.push({
+            event,
+            from,
+            target: to < 0 ? from : t.target,
+            guard: when === undefined ? null : { type: 'when', when },
+            test: when === undefined ? null : this.condition(when, [...tp, 'guard', 'when']),
+            guardText: when ?? `on ${event}`,
+            ...(t.reason === undefined ? {} : { reason: t.reason }),
+            cite: this.cites(t.cite, [...tp, 'cite']),
+          });
+        });
+      }
       this.cites(state.cite, [...path, 'machine', 'states', from, 'cite']);
     });
+    const machine = declareMachine(
+      id,
+      postures,
+      initial >= 0 ? doc.machine.initial : postures[0]!,
+      postures.map((p) => doc.machine.states[p]!.label ?? p),
+      declared,
+    );
+    const transitions = deriveTable(machine, postures, declared, 'TURN');
+    const onMessage = postures.map(() => new Map<number, CompiledTransition[]>());
+    (this.doc.messages ?? []).forEach((m, k) => deriveTable(machine, postures, declared, m.id).forEach((list, from) => list.length > 0 && onMessage[from]!.set(k, list)));
+    const all: CompiledTransition[] = transitions.flat().sort((a, b) => a.index - b.index);
     // Unreachable postures are almost always a typo in a target or a missing transition.
     if (initial >= 0) {
       const seen = new Set([initial]);
@@ -307,12 +344,13 @@ export class ScenarioCompiler {
       discount: doc.discount ?? 0.9,
       hidden: [],
       postureVisibleTo: null,
-      onMessage: postures.map(() => new Map()),
+      onMessage,
       temperature: this.number(doc.temperature, [...path, 'temperature']) ?? (() => 0),
       noise: this.number(doc.noise, [...path, 'noise']) ?? (() => 0),
       postures: [...postures],
       postureLabels: postures.map((p) => doc.machine.states[p]!.label ?? p),
       initial: Math.max(0, initial),
+      machine,
       transitions,
       allTransitions: all,
       interests,

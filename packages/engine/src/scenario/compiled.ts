@@ -6,6 +6,7 @@
  */
 import type { BoolFn, NumFn, Symbols } from '../expr/compile.js';
 import type { WorldReads } from '../expr/reads.js';
+import type { AnyStateMachine } from 'xstate';
 import type { Citation, Outcome, ScenarioDoc } from './schema.js';
 
 export type EffectTarget = { kind: 'indicator'; index: number } | { kind: 'relation'; index: number };
@@ -76,8 +77,10 @@ export interface CompiledInterest {
 }
 
 export interface CompiledTransition {
-  /** Index among all transitions of the party (for the XState action that records which one fired). */
+  /** Index among all `TURN` transitions of the party, in table order. */
   index: number;
+  /** Index of the transition as the scenario declares it (the machine's `fired` action names it). */
+  declared: number;
   from: number;
   to: number;
   guard: BoolFn | null;
@@ -98,7 +101,9 @@ export interface CompiledParty {
   postures: string[];
   postureLabels: string[];
   initial: number;
-  /** Transitions by source posture, in priority order (the first whose guard holds fires). */
+  /** The party's XState machine, declared from the scenario: the source of its postures and transitions. */
+  machine: AnyStateMachine;
+  /** Transitions on `TURN` by source posture, in priority order (the first whose guard holds fires), derived from the machine. */
   transitions: CompiledTransition[][];
   allTransitions: CompiledTransition[];
   interests: CompiledInterest[];

@@ -1,5 +1,5 @@
-import { monthText, type Citation, type CompiledScenario } from '@wargame/engine';
-import { out } from '../io.js';
+import { closest, monthText, type Citation, type CompiledScenario } from '@wargame/engine';
+import { out, UserError } from '../io.js';
 import { loadOrFail } from './load.js';
 
 function cites(list: Citation[]): string {
@@ -39,8 +39,45 @@ export function describeScenario(s: CompiledScenario) {
   };
 }
 
-export function inspectCommand(arg: string, opts: { json?: boolean }): number {
+/** A Mermaid state name: ids are [a-z0-9_], so they are safe as they are. */
+function mermaidText(text: string): string {
+  // Labels and guards are scenario text: one line, control characters dropped, and Mermaid's special characters as its entity codes.
+  const entity: Record<string, string> = { '<': '#lt;', '>': '#gt;', ':': '#58;', ';': '#59;', '"': '#quot;', '#': '#35;', '{': '#123;', '}': '#125;', '|': '#124;' };
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120)
+    .replace(/[<>:;"#{}|]/g, (c) => entity[c]!);
+}
+
+/** A party's machine as a Mermaid state diagram (postures with their labels, transitions with their guards). */
+export function machineMermaid(s: CompiledScenario, partyIndex: number): string {
+  const party = s.parties[partyIndex]!;
+  const lines = ['stateDiagram-v2', `  %% ${mermaidText(party.name)}: postures and transitions, as wargame declares them`];
+  party.postures.forEach((name, i) => lines.push(`  ${name} : ${mermaidText(party.postureLabels[i] ?? name)}`));
+  lines.push(`  [*] --> ${party.postures[party.initial]}`);
+  for (const t of party.allTransitions) lines.push(`  ${party.postures[t.from]} --> ${party.postures[t.to]} : ${mermaidText(t.guardText)}`);
+  party.onMessage.forEach((byMessage, from) => {
+    for (const [m, list] of byMessage) for (const t of list) lines.push(`  ${party.postures[from]} --> ${party.postures[t.to]} : on ${s.messages[m]!.id}${t.guard ? ` if ${mermaidText(t.guardText)}` : ''}`);
+  });
+  return lines.join('\n');
+}
+
+export function inspectCommand(arg: string, opts: { json?: boolean; machine?: string }): number {
   const s = loadOrFail(arg);
+  if (opts.machine !== undefined) {
+    const ids = s.parties.map((p) => p.id);
+    const p = ids.indexOf(opts.machine);
+    if (p < 0) {
+      const near = closest(opts.machine, ids);
+      throw new UserError(`--machine: unknown party "${opts.machine.slice(0, 40)}"${near ? ` (did you mean "${near}"?)` : ''}; parties are ${ids.join(', ')}`);
+    }
+    // The XState machine's own JSON (what Stately's visualiser opens), or the Mermaid diagram.
+    if (opts.json) out(JSON.stringify(s.parties[p]!.machine.toJSON(), null, 2));
+    else out(machineMermaid(s, p));
+    return 0;
+  }
   const d = describeScenario(s);
   if (opts.json) {
     out(JSON.stringify(d, null, 2));
