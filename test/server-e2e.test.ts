@@ -58,6 +58,8 @@ describe('a workshop over the network', () => {
           await ok(team, { type: 'reply', node: node(fac), message: p.message, reply: 'reject' });
           (replies[p.party] ??= {})[p.message] = 'reject';
         }
+        // The facilitator's view moves on from these answers before the next round is read.
+        await fac.waitForState((x) => x['turn'] === turn || JSON.stringify(x['pending']) !== JSON.stringify(s['pending']));
       }
       reference.push({ advance: Object.keys(replies).length ? { choices, replies } : { choices } });
       await fac.waitForState((s) => s['turn'] === turn);

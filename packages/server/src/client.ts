@@ -117,14 +117,21 @@ export class WorkshopClient extends EventEmitter {
   }
 
   /** Sends a frame with the next id and resolves with its ack or error. */
-  request(frame: Frame): Promise<Frame> {
+  request(frame: Frame, timeoutMs = 15_000): Promise<Frame> {
     return new Promise((resolve) => {
       if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
         resolve({ type: 'error', code: 'connection/none', message: 'not connected' });
         return;
       }
       const id = this.nextId++;
-      this.waiting.set(id, resolve);
+      // An answer that never comes (a lost frame, a server gone) resolves as an error rather than hanging.
+      const timer = setTimeout(() => {
+        if (this.waiting.delete(id)) resolve({ type: 'error', id, code: 'connection/timeout', message: `no answer within ${timeoutMs} ms` });
+      }, timeoutMs);
+      this.waiting.set(id, (f) => {
+        clearTimeout(timer);
+        resolve(f);
+      });
       this.ws.send(JSON.stringify({ ...frame, id }));
     });
   }

@@ -214,8 +214,13 @@ export class WorkshopServer {
   }
 
   private handleFrame(conn: Conn, data: RawData, isBinary: boolean): void {
-    if (!this.takeToken(conn)) return this.fail(conn, undefined, 'rate/limited', `too many frames: at most ${this.limits.framesPerSecond} a second (bursts of ${this.limits.burst})`);
     const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+    if (!this.takeToken(conn)) {
+      // The frame's id, when cheap to find, so the client can tell which request was refused.
+      const head = !isBinary && Buffer.isBuffer(data) ? data.subarray(0, 200).toString('utf8') : '';
+      const m = /"id"\s*:\s*(\d{1,15})\b/.exec(head);
+      return this.fail(conn, m ? Number(m[1]) : undefined, 'rate/limited', `too many frames: at most ${this.limits.framesPerSecond} a second (bursts of ${this.limits.burst}); wait a moment`);
+    }
     if (isBinary) return this.fail(conn, undefined, 'frame/binary', 'binary frames are not accepted: send JSON text');
     if (bytes > MAX_FRAME_BYTES) return this.fail(conn, undefined, 'frame/too-large', `a frame is at most ${MAX_FRAME_BYTES} bytes (this one: ${bytes})`);
     let raw: unknown;
