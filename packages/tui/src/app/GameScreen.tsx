@@ -5,8 +5,8 @@
  */
 import { Box, Text, useApp, useInput } from 'ink';
 import { useMemo, useRef, useState } from 'react';
-import { availableMoves, monthText, type CompiledScenario, type Session } from '@wargame/engine';
-import { buildBriefing } from './briefing-model.js';
+import { monthText, type CompiledScenario, type Session } from '@wargame/engine';
+import { buildBriefing, offeredMoves } from './briefing-model.js';
 import { buildDebrief, tallyOutcomes } from './debrief-model.js';
 import { explainableParties, explainMove } from './explain-model.js';
 import { Footer, Header } from './Header.js';
@@ -48,7 +48,7 @@ export function GameScreen(props: GameScreenProps) {
   const size = useTerminalSize(props.size);
   const game = usePlayGame({ scenario, session: props.session, partyIndex, startTurn, savePath: props.savePath, writeFile: props.writeFile });
   const [ui, setUi] = useState<UiState>(initialUi);
-  const briefing = useMemo(() => buildBriefing(scenario, game.session, partyIndex), [scenario, game.session, partyIndex, game.version]);
+  const briefing = useMemo(() => buildBriefing(scenario, game.session, partyIndex, game.pending), [scenario, game.session, partyIndex, game.version, game.pending]);
   const layout = playLayout(size.columns, size.rows, briefing.moves.length);
   const parties = useMemo(() => explainableParties(scenario, partyIndex), [scenario, partyIndex]);
   const explained = parties[ui.explainParty] ?? parties[0];
@@ -84,7 +84,7 @@ export function GameScreen(props: GameScreenProps) {
     const explainedNow = parties[current.explainParty] ?? parties[0];
     const { ui: next, command } = reduceKey(current, input, key, {
       ended: state.ended,
-      moves: state.ended ? 0 : availableMoves(scenario, partyIndex, state).length,
+      moves: state.ended ? 0 : game.pending ? game.pending.options.length : offeredMoves(scenario, game.session, partyIndex).length,
       parties: parties.length,
       options: explainedNow ? (game.session.head.log?.parties.find((p) => p.party === explainedNow.id)?.reason.options?.length ?? 0) : 0,
       dirty: game.isDirty(),

@@ -4,7 +4,7 @@
  * (events and every party's move, each with the source passage behind it) and
  * the moves the player can make with their expected effects.
  */
-import { availableMoves, monthText, type Citation, type CompiledEffect, type CompiledScenario, type GameState, type Session, type TurnLog } from '@wargame/engine';
+import { beginTurn, monthText, type Citation, type CompiledEffect, type CompiledScenario, type DecisionContext, type GameState, type PendingReply, type Session, type TurnLog } from '@wargame/engine';
 import { formatSigned, formatValue } from './format.js';
 
 export interface IndicatorRow {
@@ -148,13 +148,61 @@ export function newsOf(scenario: CompiledScenario, log: TurnLog, playerId: strin
 }
 
 /**
+ * The decision point of the turn about to be played from the session's head:
+ * the menu a player sees comes from here, so every option shown is one the
+ * engine accepts, with the effects it will apply (in the world after this
+ * turn's events and posture changes). Null once the game is over.
+ */
+export function decisionAt(scenario: CompiledScenario, session: Session, inputs: Parameters<typeof beginTurn>[2] = {}): DecisionContext | null {
+  if (session.state.ended) return null;
+  const r = beginTurn(scenario, session.state, inputs);
+  return r.ok ? r.context : null;
+}
+
+/** The moves a party is offered at the session's head, in menu order (an empty list once the game is over). */
+export function offeredMoves(scenario: CompiledScenario, session: Session, partyIndex: number, begin: Parameters<typeof beginTurn>[2] = {}): string[] {
+  return decisionAt(scenario, session, begin)?.parties[partyIndex]!.offers.map((o) => o.move) ?? [];
+}
+
+/** A message the player must answer, as menu options: accept, reject or a reaction move, with what each does. */
+export function replyOptions(scenario: CompiledScenario, pending: PendingReply): MoveOption[] {
+  const from = scenario.parties.find((p) => p.id === pending.from)!;
+  const message = scenario.messages.find((m) => m.id === pending.message)!;
+  return pending.options.map((o) => ({
+    id: o.reply,
+    label: o.reply === 'accept' ? `Accept ${from.name}'s ${pending.kind}: “${pending.label}”` : o.reply === 'reject' ? `Reject ${from.name}'s ${pending.kind}` : o.label,
+    ...(message.description === undefined || o.reply !== 'accept' ? {} : { description: message.description }),
+    effects: o.effects.map((e) => `${targetLabelOf(scenario, e.key)} ${Number.isNaN(e.amount) ? '(depends on the world)' : formatSigned(e.amount)}`),
+    failure: [],
+    onRecord: false,
+    quotes: quotesOf(scenario, message.cite, 1),
+  }));
+}
+
+function targetLabelOf(scenario: CompiledScenario, key: string): string {
+  const ind = scenario.indicators.find((i) => i.id === key);
+  if (ind) return ind.label;
+  const rel = /^rel\(\s*([a-z0-9_]+)\s*,\s*([a-z0-9_]+)\s*\)$/.exec(key);
+  if (!rel) return key;
+  const name = (id: string) => scenario.parties.find((p) => p.id === id)?.name ?? id;
+  return `${name(rel[1]!)}–${name(rel[2]!)}`;
+}
+
+/**
  * The briefing at the session's head for the player's party.
  *
  * @example
  * const b = buildBriefing(scenario, session, 0);
  * b.moves.map((m) => m.label);
  */
-export function buildBriefing(scenario: CompiledScenario, session: Session, partyIndex: number): Briefing {
+export function buildBriefing(
+  scenario: CompiledScenario,
+  session: Session,
+  partyIndex: number,
+  pending: PendingReply | null = null,
+  /** What the turn will be played with before decisions (a facilitator's staged injects): the menu is that world's. */
+  begin: Parameters<typeof beginTurn>[2] = {},
+): Briefing {
   const path = session.path();
   const states = path.map((n) => session.stateOf(n.id));
   const now = states.at(-1)!;
@@ -182,24 +230,28 @@ export function buildBriefing(scenario: CompiledScenario, session: Session, part
   const last = path.at(-1)!.log;
   const lastTurn = last ? { date: last.date, ...newsOf(scenario, last, party.id) } : null;
   const recorded = scenario.history.find((h) => h.month === now.month && h.party === partyIndex);
-  const moves: MoveOption[] = now.ended
-    ? []
-    : availableMoves(scenario, partyIndex, now).map((m) => {
-        const chance = m.chance === null ? undefined : Math.min(1, Math.max(0, m.chance(now)));
+  // The menu is the decision context's: the moves and effects of the world the move will be made in.
+  const decision = decisionAt(scenario, session, begin);
+  const world = decision?.world ?? now;
+  const moves: MoveOption[] = pending
+    ? replyOptions(scenario, pending)
+    : (decision?.parties[partyIndex]!.offers ?? []).map((o) => {
+        const m = party.moves[o.index]!;
         return {
           id: m.id,
           label: m.label,
           ...(m.description === undefined ? {} : { description: m.description }),
-          effects: m.effects.map((e) => describeEffect(scenario, e, now)),
-          ...(chance === undefined ? {} : { chance }),
-          failure: m.failure.map((e) => describeEffect(scenario, e, now)),
+          effects: m.effects.map((e) => describeEffect(scenario, e, world)),
+          ...(o.chance === null ? {} : { chance: o.chance }),
+          failure: m.failure.map((e) => describeEffect(scenario, e, world)),
           onRecord: recorded !== undefined && party.moves[recorded.move]!.id === m.id,
           quotes: quotesOf(scenario, m.cite, 1),
         };
       });
+  const posture = world.posture[partyIndex]!;
   return {
     scenarioTitle: scenario.title,
-    party: { id: party.id, name: party.name, posture: party.postureLabels[now.posture[partyIndex]!] ?? party.postures[now.posture[partyIndex]!]! },
+    party: { id: party.id, name: party.name, posture: party.postureLabels[posture] ?? party.postures[posture]! },
     date: now.ended ? (last?.date ?? monthText(now.month)) : monthText(now.month),
     turn: now.ended ? now.turn : now.turn + 1,
     turns: scenario.calendar.turns,

@@ -3,7 +3,8 @@
  * and whether the turns on screen are saved. The session is mutable, so a
  * version number tells React when it changed.
  */
-import { availableMoves, saveSession, type CompiledScenario, type Session } from '@wargame/engine';
+import { saveSession, type CompiledScenario, type PendingReply, type Session, type TurnInputs } from '@wargame/engine';
+import { offeredMoves } from './briefing-model.js';
 import { useCallback, useRef, useState } from 'react';
 
 export interface PlayGame {
@@ -14,8 +15,10 @@ export interface PlayGame {
   dirty: boolean;
   /** `dirty` as of now (for handlers that run between renders). */
   isDirty: () => boolean;
-  /** Plays the player's `index`-th available move; returns a message for the footer. */
+  /** Plays the player's `index`-th offered move (or, while a message waits for an answer, its `index`-th answer); returns a message for the footer. */
   play: (index: number) => string;
+  /** A message to the player's party that waits for an answer before the turn can finish. */
+  pending: PendingReply | null;
   undo: () => string;
   save: () => { ok: true; message: string } | { ok: false; message: string };
 }
@@ -37,20 +40,50 @@ export function usePlayGame(opts: PlayGameOptions): PlayGame {
   const savedHead = useRef<number | null>(session.head.id);
   const bump = () => setVersion((v) => v + 1);
 
-  const play = useCallback(
-    (index: number) => {
+  // A move whose turn waits for the player's answer to a message: the move, the answers given so far, and what is asked.
+  const waiting = useRef<{ choice: string; replies: Record<string, string>; pending: PendingReply } | null>(null);
+
+  const advance = useCallback(
+    (inputs: TurnInputs, label: string) => {
       const party = scenario.parties[partyIndex]!;
-      const move = availableMoves(scenario, partyIndex, session.state)[index];
-      if (!move) return 'That move is not available.';
-      const r = session.advance({ choices: { [party.id]: move.id } });
+      const r = session.advance(inputs);
+      if (!r.ok && r.error.code === 'reply/needed' && r.error.pending && r.error.pending.length > 0) {
+        waiting.current = { choice: inputs.choices![party.id]!, replies: { ...(inputs.replies?.[party.id] ?? {}) }, pending: r.error.pending[0]! };
+        bump();
+        const p = r.error.pending[0]!;
+        return `${scenario.parties.find((x) => x.id === p.from)?.name ?? p.from} sends you a ${p.kind}: “${p.label}”. Choose your answer.`;
+      }
+      waiting.current = null;
       bump();
       if (!r.ok) return `The move was refused: ${r.error.message}`;
-      return `${r.log.date}: you played “${move.label}”.`;
+      return `${r.log.date}: you played “${label}”.`;
     },
     [scenario, session, partyIndex],
   );
 
+  const play = useCallback(
+    (index: number) => {
+      const party = scenario.parties[partyIndex]!;
+      const w = waiting.current;
+      if (w) {
+        const answer = w.pending.options[index];
+        if (!answer) return 'That answer is not available.';
+        const replies = { ...w.replies, [w.pending.message]: answer.reply };
+        return advance({ choices: { [party.id]: w.choice }, replies: { [party.id]: replies } }, party.moves.find((m) => m.id === w.choice)?.label ?? w.choice);
+      }
+      const id = offeredMoves(scenario, session, partyIndex)[index];
+      if (!id) return 'That move is not available.';
+      return advance({ choices: { [party.id]: id } }, party.moves.find((m) => m.id === id)!.label);
+    },
+    [scenario, session, partyIndex, advance],
+  );
+
   const undo = useCallback(() => {
+    if (waiting.current) {
+      waiting.current = null;
+      bump();
+      return 'Took back the move that was waiting for your answer: choose again.';
+    }
     const head = session.head;
     if (head.turn <= startTurn) return 'Nothing to undo: this is the first turn you play.';
     const log = head.log;
@@ -72,5 +105,5 @@ export function usePlayGame(opts: PlayGameOptions): PlayGame {
   }, [session, savePath, writeFile]);
 
   const isDirty = useCallback(() => savedHead.current !== session.head.id, [session]);
-  return { session, version, dirty: isDirty(), isDirty, play, undo, save };
+  return { session, version, dirty: isDirty(), isDirty, play, pending: waiting.current?.pending ?? null, undo, save };
 }

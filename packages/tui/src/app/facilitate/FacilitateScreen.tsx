@@ -141,7 +141,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
     case 'team': {
       const p = f.roundTeams[mode.team]!;
       const party = f.scenario.parties[p]!;
-      const briefing = buildBriefing(f.scenario, f.session, p);
+      const briefing = buildBriefing(f.scenario, f.session, p, f.answering, f.staged.inject.length > 0 ? { inject: [...f.staged.inject] } : {});
       const layout = playLayout(size.columns, size.rows, briefing.moves.length);
       return frame(
         <Header width={width} title={f.scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,

@@ -40,10 +40,10 @@ export function parseAmount(text: string): Amount | null {
 }
 
 /** The typed amounts as the engine's effects (rows with an unreadable amount are left out). */
-export function draftEffects(targets: readonly EffectTarget[], amounts: ReadonlyMap<string, string>): Effects {
+export function draftEffects(targets: readonly EffectTarget[], amounts: Readonly<Record<string, string>>): Effects {
   const out: Effects = {};
   for (const t of targets) {
-    const text = amounts.get(t.key);
+    const text = Object.hasOwn(amounts, t.key) ? amounts[t.key] : undefined;
     if (text === undefined) continue;
     const a = parseAmount(text);
     if (!a) continue;

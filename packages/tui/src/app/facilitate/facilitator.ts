@@ -9,7 +9,8 @@
  * Every change to the session (a turn, a rewind, a branch switch, a note) is
  * saved at once through `persist`, so a save replays exactly what was done.
  */
-import { availableMoves, monthText, saveSession, type CompiledScenario, type Effects, type Inject, type Session, type TurnInputs } from '@wargame/engine';
+import { monthText, saveSession, type CompiledScenario, type Effects, type Inject, type PendingReply, type Session, type TurnInputs } from '@wargame/engine';
+import { offeredMoves } from '../briefing-model.js';
 import { afterTurn, initialUi, reduceKey, type KeyInfo, type UiState } from '../ui-state.js';
 import { customEventId, describeEffects, draftEffects, effectTargets, parseAmount, type EffectTarget } from './effects-draft.js';
 
@@ -91,6 +92,9 @@ export class Facilitator {
   staged: Staged = { inject: [], adjudicate: {} };
   /** The hot-seat round in progress: each team's choice (party id → move id), never shown before the turn resolves. */
   private round: Record<string, string> = {};
+  /** Teams' answers to messages this turn, and the message a team is being asked to answer now. */
+  private replies: Record<string, Record<string, string>> = {};
+  answering: PendingReply | null = null;
   /** Teams that play this round (those with a move available). */
   roundTeams: number[] = [];
   teamUi: UiState = initialUi();
@@ -404,11 +408,18 @@ export class Facilitator {
     return false;
   }
 
+  /** The moves a team's party is offered this turn, in menu order. */
+  offers(p: number): string[] {
+    return offeredMoves(this.scenario, this.session, p, this.staged.inject.length > 0 ? { inject: [...this.staged.inject] } : {});
+  }
+
   /** Starts a turn: hands the keyboard to each team in turn, or resolves at once with no team to ask. */
   private startRound(): false {
-    const state = this.session.state;
     this.round = {};
-    this.roundTeams = this.teams.filter((p) => availableMoves(this.scenario, p, state).length > 0);
+    this.replies = {};
+    this.answering = null;
+    // Teams choose among what the turn will offer them: the world after this turn's events (and the staged injects).
+    this.roundTeams = this.teams.filter((p) => this.offers(p).length > 0);
     if (this.roundTeams.length === 0) return this.resolve();
     this.mode = { kind: 'handoff', team: 0 };
     return false;
@@ -434,12 +445,21 @@ export class Facilitator {
     // The student's keys of `wargame play`, less those that act on the whole game.
     if (input === 'w' || input === 'u' || input === 's' || input === 'q' || input === '?') return false;
     const p = this.roundTeams[m.team]!;
-    const moves = availableMoves(this.scenario, p, this.session.state);
+    const answering = this.answering;
+    const moves = answering ? answering.options.map((o) => o.reply) : this.offers(p);
     const { ui, command } = reduceKey(this.teamUi, input, key, { ended: false, moves: moves.length, parties: 0, options: 0, dirty: false, page: this.page });
     this.teamUi = ui;
     if (command?.type !== 'play') return false;
-    const move = moves[command.move]!;
-    this.round[this.scenario.parties[p]!.id] = move.id;
+    const choice = moves[command.move]!;
+    const id = this.scenario.parties[p]!.id;
+    if (answering) {
+      // The team answers the message its party received; the turn is played again with every answer so far.
+      this.replies[id] = { ...(this.replies[id] ?? {}), [answering.message]: choice };
+      this.answering = null;
+      this.teamUi = afterTurn(initialUi(), null);
+      return this.resolve();
+    }
+    this.round[id] = choice;
     this.teamUi = afterTurn(initialUi(), null);
     if (m.team + 1 < this.roundTeams.length) {
       this.mode = { kind: 'handoff', team: m.team + 1 };
@@ -452,6 +472,7 @@ export class Facilitator {
   private resolve(): false {
     const inputs: TurnInputs = {
       ...(Object.keys(this.round).length > 0 ? { choices: { ...this.round } } : {}),
+      ...(Object.keys(this.replies).length > 0 ? { replies: structuredClone(this.replies) } : {}),
       ...(this.staged.inject.length > 0 ? { inject: [...this.staged.inject] } : {}),
       ...(Object.keys(this.staged.adjudicate).length > 0 ? { adjudicate: { ...this.staged.adjudicate } } : {}),
     };
@@ -459,7 +480,18 @@ export class Facilitator {
     const parent = this.session.head.id;
     const siblings = this.session.nodes.filter((n) => n.parent === parent).length;
     const r = this.session.advance(inputs);
+    if (!r.ok && r.error.code === 'reply/needed' && r.error.pending && r.error.pending.length > 0) {
+      // A team's party received a message: hand the keyboard to that team to answer it, privately.
+      const asked = r.error.pending[0]!;
+      const team = this.roundTeams.findIndex((p) => this.scenario.parties[p]!.id === asked.party);
+      if (team >= 0) {
+        this.answering = asked;
+        this.mode = { kind: 'handoff', team };
+        return false;
+      }
+    }
     this.round = {};
+    this.replies = {};
     if (!r.ok) return this.toConsole(`✖ The turn was refused: ${r.error.message}`);
     const fresh = this.session.nodes.length > before;
     this.staged = { inject: [], adjudicate: {} };
