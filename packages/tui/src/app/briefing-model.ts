@@ -4,7 +4,7 @@
  * (events and every party's move, each with the source passage behind it) and
  * the moves the player can make with their expected effects.
  */
-import { beginTurn, monthText, type Citation, type CompiledEffect, type CompiledScenario, type DecisionContext, type GameState, type PendingReply, type Session, type TurnLog } from '@wargame/engine';
+import { beginTurn, logFor, monthText, viewOf, type Citation, type CompiledEffect, type CompiledScenario, type DecisionContext, type GameState, type PendingReply, type Session, type TurnLog } from '@wargame/engine';
 import { formatSigned, formatValue } from './format.js';
 
 export interface IndicatorRow {
@@ -18,6 +18,8 @@ export interface IndicatorRow {
   /** Values from the first state to now. */
   series: number[];
   unit?: string;
+  /** The value is the party's belief about an indicator it cannot see. */
+  belief?: boolean;
 }
 
 export interface RelationRow {
@@ -144,6 +146,23 @@ export function newsOf(scenario: CompiledScenario, log: TurnLog, playerId: strin
       mine,
     });
   }
+  for (const m of log.messages ?? []) {
+    const from = scenario.parties.find((x) => x.id === m.from)!;
+    const to = scenario.parties.find((x) => x.id === m.to)!;
+    const mine = m.from === playerId || m.to === playerId;
+    const answer = m.reply === null ? 'no answer this turn' : (m.replyLabel ?? m.reply);
+    items.push({
+      kind: 'move',
+      headline: `${mine ? '★' : '✉'} ${from.name} → ${to.name}: ${m.label} (${m.kind})`,
+      detail: `${to.name}: ${answer}${m.transition ? `; posture ${m.transition.from} → ${m.transition.to}` : ''}`,
+      quotes: quotesOf(scenario, scenario.messages.find((x) => x.id === m.message)?.cite, 1),
+      mine,
+    });
+  }
+  for (const b of log.breaches ?? []) {
+    const who = scenario.parties.find((x) => x.id === b.party)!;
+    items.push({ kind: 'move', headline: `⚠ ${who.name} breaks its commitment under “${scenario.messages.find((x) => x.id === b.message)?.label ?? b.message}”`, quotes: [], mine: b.party === playerId });
+  }
   return { items, drifts };
 }
 
@@ -208,18 +227,23 @@ export function buildBriefing(
   const now = states.at(-1)!;
   const before = states.length > 1 ? states.at(-2)! : now;
   const party = scenario.parties[partyIndex]!;
+  // The player sees the world as its party does: beliefs where it cannot see, marked as such.
+  const nInd = scenario.indicators.length;
+  const seen = (s: GameState, i: number) => (viewOf(scenario, s, partyIndex).indicators[i]!.kind === 'belief' ? (s.belief[partyIndex * nInd + i] ?? s.ind[i]!) : s.ind[i]!);
+  const view = viewOf(scenario, now, partyIndex);
   const indicators: IndicatorRow[] = scenario.indicators
     .map((ind, i) => ({ ind, i }))
-    .filter(({ ind }) => ind.key)
+    .filter(({ ind, i }) => ind.key || view.indicators[i]!.kind === 'belief' || ind.of === partyIndex)
     .map(({ ind, i }) => ({
       id: ind.id,
-      label: ind.label,
-      value: now.ind[i]!,
+      label: view.indicators[i]!.kind === 'belief' ? `${ind.label} (your belief)` : ind.label,
+      value: seen(now, i),
       min: ind.min,
       max: ind.max,
-      change: now.ind[i]! - before.ind[i]!,
-      series: seriesOf(states, (s) => s.ind[i]!),
+      change: seen(now, i) - seen(before, i),
+      series: seriesOf(states, (s) => seen(s, i)),
       ...(ind.unit === undefined ? {} : { unit: ind.unit }),
+      ...(view.indicators[i]!.kind === 'belief' ? { belief: true } : {}),
     }));
   const relations: RelationRow[] = [];
   scenario.relations.pairs.forEach(([a, b], k) => {
@@ -227,7 +251,9 @@ export function buildBriefing(
     const other = scenario.parties[a === partyIndex ? b : a]!;
     relations.push({ id: other.id, name: other.name, value: now.rel[k]!, change: now.rel[k]! - before.rel[k]!, series: seriesOf(states, (s) => s.rel[k]!) });
   });
-  const last = path.at(-1)!.log;
+  const told = path.at(-1)!.log;
+  // The news as the party was told it: others' secret moves and messages between others left out.
+  const last = told ? logFor(scenario, told, partyIndex, now) : null;
   const lastTurn = last ? { date: last.date, ...newsOf(scenario, last, party.id) } : null;
   const recorded = scenario.history.find((h) => h.month === now.month && h.party === partyIndex);
   // The menu is the decision context's: the moves and effects of the world the move will be made in.
