@@ -45,14 +45,21 @@ async function once(args, cacheDir, kind) {
     const until = Date.now() + 20_000;
     if (kind === 'frame') {
       // Wait for a frame, then quit (q, then y for a question, then Ctrl-C as a last resort).
-      while (tmux('capture-pane', '-p', '-t', 'm').trim() === '') {
+      const screen = () => {
+        try {
+          return tmux('capture-pane', '-p', '-t', 'm');
+        } catch {
+          return ''; // the pane is gone: the command ended
+        }
+      };
+      while (screen().trim() === '' && !existsSync(done)) {
         if (Date.now() > until) throw new Error(`no frame from: wargame ${args}`);
         await sleep(20);
       }
       const keys = ['q', 'y', 'q', 'y', 'C-c', 'C-c'];
       for (let i = 0; !existsSync(done); i++) {
         if (Date.now() > until) throw new Error(`wargame ${args} did not quit`);
-        if (i % 10 === 0 && i / 10 < keys.length) tmux('send-keys', '-t', 'm', keys[i / 10]);
+        if (i % 10 === 0 && i / 10 < keys.length) spawnSync('tmux', ['-L', socket, 'send-keys', '-t', 'm', keys[i / 10]]);
         await sleep(30);
       }
     } else {
