@@ -38,6 +38,8 @@ export const PAGE_HTML = `<!doctype html>
   input, select { font: inherit; padding: .4rem; }
   body.projector { font-size: 28px; }
   body.projector main { grid-template-columns: 2fr 1fr; }
+  body.projector h2 { font-size: 1.2em; }
+  body.projector .small { font-size: .8em; }
   [hidden] { display: none !important; }
 </style>
 </head>

@@ -154,7 +154,10 @@ export class WorkshopServer {
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const c of this.conns) c.ws.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
-    await new Promise<void>((r) => this.http.close(() => r()));
+    // Browsers keep idle HTTP connections open; they must not hold the shutdown.
+    const closed = new Promise<void>((r) => this.http.close(() => r()));
+    this.http.closeAllConnections();
+    await closed;
     this.journal.close();
   }
 
