@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, WorkshopClient, WorkshopGame, type Frame, type Op } from '@wargame/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliPath } from './helpers/cli.js';
+import { cliPath, runCli } from './helpers/cli.js';
 import { load } from './helpers/scenarios.js';
 import { sochiPath } from './server-support.js';
 
@@ -133,6 +133,15 @@ describe('kill -9 and resume', () => {
       for (const c of clients) c.close();
       second.child.kill('SIGTERM');
       await new Promise((r) => second.child.once('exit', r));
+      if (trial === 0) {
+        // The database exports to a save that wargame replay verifies to the same hash.
+        const save = join(dir, 'trial-0.save.json');
+        const ex = runCli(['serve', '--db', db, '--export', save]);
+        expect(ex.code, ex.stderr).toBe(0);
+        const rep = runCli(['replay', save, '--json']);
+        expect(rep.code, rep.stderr).toBe(0);
+        expect((JSON.parse(rep.stdout) as { head: { hash: string } }).head.hash).toBe(String(fac.state!['hash']));
+      }
     }
   }, 180_000);
 });

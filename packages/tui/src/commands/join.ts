@@ -27,9 +27,9 @@ export function renderState(welcome: Frame, s: Frame): string[] {
   const labels = new Map((welcome['indicators'] as { id: string; label: string }[]).map((i) => [i.id, i.label]));
   if (welcome['role'] === 'team') {
     const view = s['view'] as { indicators: { id: string; value: number; kind: string }[] };
-    for (const i of view.indicators) lines.push(`  ${(labels.get(i.id) ?? i.id).padEnd(34)} ${String(Math.round(i.value * 10) / 10).padStart(7)}${i.kind === 'belief' ? '  (your belief)' : ''}`);
+    for (const i of view.indicators) lines.push(`  ${(labels.get(i.id) ?? i.id).slice(0, 44).padEnd(44)} ${String(Math.round(i.value * 10) / 10).padStart(7)}${i.kind === 'belief' ? '  (your belief)' : ''}`);
   } else {
-    for (const [id, v] of Object.entries(s['indicators'] as Record<string, number>)) lines.push(`  ${(labels.get(id) ?? id).padEnd(34)} ${String(Math.round(v * 10) / 10).padStart(7)}`);
+    for (const [id, v] of Object.entries(s['indicators'] as Record<string, number>)) lines.push(`  ${(labels.get(id) ?? id).slice(0, 44).padEnd(44)} ${String(Math.round(v * 10) / 10).padStart(7)}`);
   }
   const news = s['news'] as { events: { label: string }[]; parties: { party: string; moveLabel: string | null; success: boolean }[]; messages?: { from: string; to: string; label: string; replyLabel: string | null }[] } | null;
   if (news) {
@@ -135,6 +135,7 @@ export async function joinCommand(url: string, o: JoinOptions): Promise<number> 
       if (f) report(await client.request(f));
     } else err('✖ a spectator only watches; type "quit" to leave');
   }
+  client.removeAllListeners('disconnected');
   client.close();
   return 0;
 }
