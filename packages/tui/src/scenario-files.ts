@@ -104,7 +104,7 @@ function sourceReader(scenarioPath: string): (file: string) => string | undefine
         if (!st.isFile() || st.size > MAX_SOURCE_BYTES) continue;
         return readFileSync(real, 'utf8');
       } catch {
-        continue;
+        // unreadable: look in the next folder
       }
     }
     return undefined;

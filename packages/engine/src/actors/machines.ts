@@ -57,7 +57,8 @@ export function declareMachine(id: string, postures: readonly string[], initial:
         if (t.from !== name) return;
         const guard =
           t.guard === null ? undefined : t.guard.type === 'when' ? { type: 'when', params: { when: (t.guard as { when: string }).when, transition: k } } : { type: t.guard.type, params: { ...(t.guard as { params: Record<string, number> }).params, transition: k } };
-        (on[t.event] ??= []).push({
+        on[t.event] ??= [];
+        on[t.event]!.push({
           target: t.target,
           ...(guard ? { guard } : {}),
           actions: [{ type: 'fired', params: { transition: k } }],

@@ -64,8 +64,8 @@ export interface Symbols {
 
 /** Index of the unordered pair {a, b} (a ≠ b) among n parties. */
 export function pairIndex(a: number, b: number, n: number): number {
-  const lo = a < b ? a : b;
-  const hi = a < b ? b : a;
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
   return lo * n - (lo * (lo + 1)) / 2 + (hi - lo - 1);
 }
 

@@ -14,10 +14,17 @@ export function normaliseText(text: string): string {
 export function collectCitations(doc: ScenarioDoc): { path: (string | number)[]; cite: Citation }[] {
   const out: { path: (string | number)[]; cite: Citation }[] = [];
   const walk = (value: unknown, path: (string | number)[]): void => {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        walk(v, [...path, i]);
+      });
+    }
     else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
-        if (k === 'cite' && Array.isArray(v)) v.forEach((c: Citation, i) => out.push({ path: [...path, 'cite', i], cite: c }));
+        if (k === 'cite' && Array.isArray(v))
+          v.forEach((c: Citation, i) => {
+            out.push({ path: [...path, 'cite', i], cite: c });
+          });
         else walk(v, [...path, k]);
       }
     }

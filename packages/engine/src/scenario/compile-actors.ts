@@ -98,10 +98,16 @@ export function linkActors(c: ScenarioCompiler, doc: ScenarioDoc, s: CompiledSce
           const owner = dot < 0 ? pi : partyIds.indexOf(ref.slice(0, dot));
           const id = dot < 0 ? ref : ref.slice(dot + 1);
           const at: Path = [...mp, 'excludes', 'moves', j];
-          if (owner < 0) return c.issue(at, `unknown party "${ref.slice(0, dot)}" in "${ref}"${didYouMean(ref.slice(0, dot), partyIds)}; write move or party.move`);
+          if (owner < 0) {
+            c.issue(at, `unknown party "${ref.slice(0, dot)}" in "${ref}"${didYouMean(ref.slice(0, dot), partyIds)}; write move or party.move`);
+            return;
+          }
           const ids = s.parties[owner]!.moves.map((x) => x.id);
           const local = ids.indexOf(id);
-          if (local < 0) return c.issue(at, `unknown move "${id}" of ${partyIds[owner]}${didYouMean(id, ids)}`);
+          if (local < 0) {
+            c.issue(at, `unknown move "${id}" of ${partyIds[owner]}${didYouMean(id, ids)}`);
+            return;
+          }
           moves.push(s.symbols.moveOffset[owner]! + local);
         });
         move.excludes = { moves, turns: m.excludes.turns };

@@ -254,7 +254,11 @@ export class ScenarioCompiler {
     );
     const transitions = deriveTable(machine, postures, declared, 'TURN');
     const onMessage = postures.map(() => new Map<number, CompiledTransition[]>());
-    (this.doc.messages ?? []).forEach((m, k) => deriveTable(machine, postures, declared, m.id).forEach((list, from) => list.length > 0 && onMessage[from]!.set(k, list)));
+    (this.doc.messages ?? []).forEach((m, k) => {
+      deriveTable(machine, postures, declared, m.id).forEach((list, from) => {
+        if (list.length > 0) onMessage[from]!.set(k, list);
+      });
+    });
     const all: CompiledTransition[] = transitions.flat().sort((a, b) => a.index - b.index);
     // Unreachable postures are almost always a typo in a target or a missing transition.
     if (initial >= 0) {
@@ -262,7 +266,11 @@ export class ScenarioCompiler {
       const queue = [initial];
       while (queue.length > 0) {
         const s = queue.pop()!;
-        for (const t of transitions[s]!) if (t.to >= 0 && !seen.has(t.to)) (seen.add(t.to), queue.push(t.to));
+        for (const t of transitions[s]!)
+          if (t.to >= 0 && !seen.has(t.to)) {
+            seen.add(t.to);
+            queue.push(t.to);
+          }
       }
       postures.forEach((p, i) => {
         if (!seen.has(i)) this.issue([...path, 'machine', 'states', p], `state "${p}" is unreachable from the initial state "${doc.machine.initial}"`, { preferKey: true });
@@ -388,7 +396,10 @@ export class ScenarioCompiler {
       const a = this.partyIndex(r.between[0], [...p, 'between', 0]);
       const b = this.partyIndex(r.between[1], [...p, 'between', 1]);
       if (a < 0 || b < 0) return;
-      if (a === b) return this.issue([...p, 'between'], 'a relation needs two different parties');
+      if (a === b) {
+        this.issue([...p, 'between'], 'a relation needs two different parties');
+        return;
+      }
       const k = pairIndex(a, b, n);
       if (seenPairs.has(k)) this.issue([...p, 'between'], `the relation ${r.between[0]}–${r.between[1]} is set twice`);
       seenPairs.add(k);
@@ -470,6 +481,8 @@ export class ScenarioCompiler {
         }
         case 'number':
           return { id: o.id, label: o.label, type: 'number', value: this.number(o.value, [...p, 'value']) ?? (() => 0), index: i };
+        default:
+          throw new Error(`internal: an outcome of unknown type ${(o as { type: string }).type}`);
       }
     });
 
@@ -485,7 +498,10 @@ export class ScenarioCompiler {
       const party = this.partyIndex(h.party, [...p, 'party']);
       if (party < 0) return;
       const move = this.symbols.moves[party]!.indexOf(h.move);
-      if (move < 0) return this.issue([...p, 'move'], `unknown move "${h.move}" of ${h.party}${didYouMean(h.move, this.symbols.moves[party]!)}`);
+      if (move < 0) {
+        this.issue([...p, 'move'], `unknown move "${h.move}" of ${h.party}${didYouMean(h.move, this.symbols.moves[party]!)}`);
+        return;
+      }
       const key = `${h.date}/${h.party}`;
       if (seenSteps.has(key)) this.issue([...p, 'party'], `${h.party} already has a historical move in ${h.date}: a party makes one move a turn`);
       seenSteps.add(key);

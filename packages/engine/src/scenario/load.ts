@@ -144,7 +144,8 @@ function knownKeyNames(): string[] {
       }
   };
   walk(scenarioJsonSchema());
-  return (knownKeys = [...names]);
+  knownKeys = [...names];
+  return knownKeys;
 }
 
 /**

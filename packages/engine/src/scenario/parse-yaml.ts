@@ -104,7 +104,9 @@ function indexPositions(
       indexPositions(lc, file, pair.value as YamlNode, child, positions, depth + 1);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => indexPositions(lc, file, item as YamlNode, [...path, i], positions, depth + 1));
+    node.items.forEach((item, i) => {
+      indexPositions(lc, file, item as YamlNode, [...path, i], positions, depth + 1);
+    });
   }
 }
 
@@ -338,7 +340,8 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
       const value = doc[key];
       const valueNode = pair.value as YamlNode | null;
       if (MERGED_MAPS.has(key) && value && typeof value === 'object' && !Array.isArray(value)) {
-        const target = (data[key] ??= Object.create(null)) as Record<string, unknown>;
+        data[key] ??= Object.create(null);
+        const target = data[key] as Record<string, unknown>;
         if (typeof target !== 'object' || Array.isArray(target)) continue;
         if (!origin.has(key)) {
           origin.set(key, file.name);
@@ -360,7 +363,8 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
           indexPositions(lc, file.name, entry.value as YamlNode, [key, name], positions, 2);
         }
       } else if (MERGED_LISTS.has(key) && Array.isArray(value)) {
-        const target = (data[key] ??= []) as unknown[];
+        data[key] ??= [];
+        const target = data[key] as unknown[];
         if (!Array.isArray(target)) continue;
         if (!origin.has(key)) {
           origin.set(key, file.name);
@@ -368,7 +372,9 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
           positions.setValue([key], positionOf(lc, file.name, valueNode));
         }
         const items = isSeq(valueNode) ? valueNode.items : [];
-        items.forEach((item, i) => indexPositions(lc, file.name, item as YamlNode, [key, target.length + i], positions, 2));
+        items.forEach((item, i) => {
+          indexPositions(lc, file.name, item as YamlNode, [key, target.length + i], positions, 2);
+        });
         target.push(...value);
       } else {
         if (Object.hasOwn(data, key)) {

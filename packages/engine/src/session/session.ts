@@ -184,7 +184,7 @@ export class Session {
       const path = this.path(leaf.id);
       let forkedAt = 0;
       for (const n of path) if (onEarlier.has(n.id)) forkedAt = n.turn;
-      path.forEach((n) => onEarlier.add(n.id));
+      for (const n of path) onEarlier.add(n.id);
       // The head's branch: the first branch whose path passes through the head (after a rewind the head is inside it).
       const isHead = !marked && path.some((n) => n.id === this.headId);
       if (isHead) marked = true;
@@ -196,7 +196,10 @@ export class Session {
   private index(node: SessionNode): void {
     if (node.parent === null) return;
     let map = this.children.get(node.parent);
-    if (!map) this.children.set(node.parent, (map = new Map()));
+    if (!map) {
+      map = new Map();
+      this.children.set(node.parent, map);
+    }
     // The first child with these inputs wins, as a scan in node order would find.
     const key = canonicalJson(node.inputs);
     if (!map.has(key)) map.set(key, node.id);
@@ -209,7 +212,9 @@ export class Session {
     session.children.clear();
     for (const n of nodes) session.index(n);
     session.states.clear();
-    states.forEach((s, i) => session.states.set(i, s));
+    states.forEach((s, i) => {
+      session.states.set(i, s);
+    });
     session.headId = head;
   }
 }

@@ -27,7 +27,7 @@ export function round6(x: number): number {
  * value in the state or a log is ever infinite or NaN. docs/limits.md.
  */
 export function finite(x: number): number {
-  return x === x ? (x > 1e15 ? 1e15 : x < -1e15 ? -1e15 : x) : 0;
+  return Number.isNaN(x) ? 0 : Math.min(1e15, Math.max(-1e15, x));
 }
 
 /** A value written into the world: within [min, max], six decimals, never a non-number. */
@@ -37,7 +37,7 @@ export function clampValue(min: number, max: number, value: number): number {
 
 /** A chance of success, read as a probability: clamped to [0, 1] (a non-number is 0). */
 export function clampChance(c: number): number {
-  return c >= 1 ? 1 : c > 0 ? c : 0;
+  return c > 0 ? Math.min(1, c) : 0;
 }
 
 /** The amount an effect applies: ranges drawn from `draws`, expressions read `world`; rounded to six decimals. */

@@ -72,7 +72,9 @@ export function noiseAveragedProbabilities(
       utilities.map((u) => u + noiseSd * gaussian(draw)),
       temperature,
     );
-    p.forEach((x, i) => (acc[i]! += x / samples));
+    p.forEach((x, i) => {
+      acc[i]! += x / samples;
+    });
   }
   return acc;
 }
@@ -134,7 +136,9 @@ export function historyFit(
     const i = options.findIndex((o) => o.move === move.id);
     const sorted = [...options].sort((a, b) => b.utility - a.utility);
     let best = 0;
-    probs.forEach((p, k) => (p > probs[best]! ? (best = k) : undefined));
+    probs.forEach((p, k) => {
+      if (p > probs[best]!) best = k;
+    });
     rows.push({
       date: step.date,
       party: party.id,
@@ -168,7 +172,9 @@ export function historyFit(
         draw,
       );
       let best = 0;
-      probs.forEach((p, k) => (p > probs[best]! ? (best = k) : undefined));
+      probs.forEach((p, k) => {
+      if (p > probs[best]!) best = k;
+    });
       quietRows.push({ date: turn.date, party: party.id, probability: Math.round(probs[idle]! * 1e6) / 1e6, likeliest: options[best]!.move });
     }
   }

@@ -386,7 +386,11 @@ function breachCost(ctx: RunContext, s: GameState, pp: PartyPlan, m: CompiledMov
   if (messages.length === 0) return null;
   const np = ctx.plan.parties.length;
   let out: CompiledEffect[] | null = null;
-  for (const k of messages) if (s.turn < s.bound[k * np + pp.party.index]!) (out ??= []).push(...ctx.plan.scenario.messages[k]!.commitment!.cost);
+  for (const k of messages) {
+    if (!(s.turn < s.bound[k * np + pp.party.index]!)) continue;
+    out ??= [];
+    out.push(...ctx.plan.scenario.messages[k]!.commitment!.cost);
+  }
   return out;
 }
 
@@ -465,7 +469,8 @@ function rolloutGain(ctx: RunContext, s: GameState, p: number, m: CompiledMove, 
   const { plan } = ctx;
   const pp = plan.parties[p]!;
   const party = pp.party;
-  const r = (ctx.rollout ??= createRunContext(plan, true));
+  ctx.rollout ??= createRunContext(plan, true);
+  const r = ctx.rollout;
   const c = cloneState(s);
   const np = plan.parties.length;
   const chosen = r.chosen;
@@ -593,7 +598,9 @@ export function resolveMoves(ctx: RunContext, s: GameState, chosen: ArrayLike<nu
 /** Applies effects one after another at their expected amounts (a message's agreed terms, a commitment's cost): returns the amounts. */
 function applyAgreed(ctx: RunContext, s: GameState, effects: readonly CompiledEffect[]): number[] {
   const amounts = effects.map((e) => round6(meanAmount(e, s)));
-  effects.forEach((e, i) => write(ctx.plan, s, e, e.op === 'set' ? amounts[i]! : read(s, e) + amounts[i]!));
+  effects.forEach((e, i) => {
+    write(ctx.plan, s, e, e.op === 'set' ? amounts[i]! : read(s, e) + amounts[i]!);
+  });
   return amounts;
 }
 
@@ -621,7 +628,9 @@ function valueEffects(ctx: RunContext, s: GameState, pp: PartyPlan, effects: rea
   const before = totalUtility(s, pp, weights);
   const saved = effects.map((e) => read(s, e));
   const amounts = effects.map((e) => meanAmount(e, s));
-  effects.forEach((e, i) => write(ctx.plan, s, e, e.op === 'set' ? amounts[i]! : read(s, e) + amounts[i]!));
+  effects.forEach((e, i) => {
+    write(ctx.plan, s, e, e.op === 'set' ? amounts[i]! : read(s, e) + amounts[i]!);
+  });
   const after = totalUtility(s, pp, weights);
   for (let i = effects.length - 1; i >= 0; i--) {
     const e = effects[i]!;
@@ -717,7 +726,9 @@ function answer(ctx: RunContext, s: GameState, d: Delivery, round: number, seed:
     const draws = ctx.draws.resume(seed, taken[d.to]!);
     amounts = effects.map((e) => drawAmount(e, s, draws));
     taken[d.to] = draws.taken;
-    effects.forEach((e, i) => write(plan, s, e, e.op === 'set' ? amounts[i]! : read(s, e) + amounts[i]!));
+    effects.forEach((e, i) => {
+      write(plan, s, e, e.op === 'set' ? amounts[i]! : read(s, e) + amounts[i]!);
+    });
     s.moveCount[move.global]!++;
     if (plan.scenario.features.exclusions) s.made[move.global] = s.turn;
     checkBreach(ctx, s, d.to, move.index, obs);
@@ -744,7 +755,7 @@ export function closeTurn(plan: TurnPlan, s: GameState): void {
   }
   s.turn += 1;
   s.month += scenario.calendar.step;
-  s.ended = s.turn >= scenario.calendar.turns || (scenario.end !== null && scenario.end(s));
+  s.ended = s.turn >= scenario.calendar.turns || scenario.end?.(s) === true;
 }
 
 /**
@@ -765,7 +776,10 @@ export function playTurn(ctx: RunContext, s: GameState, history = false): void {
     if (history) {
       const h = historyMove(plan, s, p);
       if (h.move !== null) chosen[p] = h.move;
-      if (h.recorded) (recorded ??= new Int32Array(np))[p] = 1;
+      if (h.recorded) {
+        recorded ??= new Int32Array(np);
+        recorded[p] = 1;
+      }
     }
   }
   resolveMoves(ctx, s, chosen, recorded ? { recorded } : NO_RULINGS);

@@ -98,7 +98,10 @@ export function planTurns(scenario: CompiledScenario): TurnPlan {
   const history = new Map<number, Int32Array>();
   for (const step of scenario.history) {
     let row = history.get(step.month);
-    if (!row) history.set(step.month, (row = new Int32Array(scenario.parties.length).fill(-1)));
+    if (!row) {
+      row = new Int32Array(scenario.parties.length).fill(-1);
+      history.set(step.month, row);
+    }
     row[step.party] = step.move;
   }
   const effectCounts = [

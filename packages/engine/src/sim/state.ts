@@ -175,7 +175,10 @@ const pairNames = new WeakMap<CompiledScenario, string[]>();
 /** Relations by "a–b" pair, for reports. */
 export function namedRelations(scenario: CompiledScenario, s: GameState): Record<string, number> {
   let names = pairNames.get(scenario);
-  if (!names) pairNames.set(scenario, (names = scenario.relations.pairs.map(([a, b]) => `${scenario.parties[a]!.id}-${scenario.parties[b]!.id}`)));
+  if (!names) {
+    names = scenario.relations.pairs.map(([a, b]) => `${scenario.parties[a]!.id}-${scenario.parties[b]!.id}`);
+    pairNames.set(scenario, names);
+  }
   const out: Record<string, number> = {};
   for (let k = 0; k < names.length; k++) out[names[k]!] = s.rel[k]!;
   return out;

@@ -43,7 +43,7 @@ export function historyFitCommand(arg: string, opts: { seed: string; set: Record
   }
   if (fit.implausible.length > 0) {
     out(`✖ ${fit.implausible.length} historical move${fit.implausible.length === 1 ? '' : 's'} below ${pct(fit.threshold)}: the model is wrong somewhere (interests or postures):`);
-    for (const row of fit.implausible) out(`  ${row.date} ${row.party} ${row.move}: ${row.available ? pct(row.probability) : 'not offered in posture ' + row.posture}`);
+    for (const row of fit.implausible) out(`  ${row.date} ${row.party} ${row.move}: ${row.available ? pct(row.probability) : `not offered in posture ${row.posture}`}`);
     return 1;
   }
   out(`✔ every historical move has probability ≥ ${pct(fit.threshold)}`);

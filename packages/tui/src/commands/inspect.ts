@@ -44,6 +44,7 @@ function mermaidText(text: string): string {
   // Labels and guards are scenario text: one line, control characters dropped, and Mermaid's special characters as its entity codes.
   const entity: Record<string, string> = { '<': '#lt;', '>': '#gt;', ':': '#58;', ';': '#59;', '"': '#quot;', '#': '#35;', '{': '#123;', '}': '#125;', '|': '#124;' };
   return text
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters from scenario text is the point
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
@@ -55,7 +56,9 @@ function mermaidText(text: string): string {
 export function machineMermaid(s: CompiledScenario, partyIndex: number): string {
   const party = s.parties[partyIndex]!;
   const lines = ['stateDiagram-v2', `  %% ${mermaidText(party.name)}: postures and transitions, as wargame declares them`];
-  party.postures.forEach((name, i) => lines.push(`  ${name} : ${mermaidText(party.postureLabels[i] ?? name)}`));
+  party.postures.forEach((name, i) => {
+    lines.push(`  ${name} : ${mermaidText(party.postureLabels[i] ?? name)}`);
+  });
   lines.push(`  [*] --> ${party.postures[party.initial]}`);
   for (const t of party.allTransitions) lines.push(`  ${party.postures[t.from]} --> ${party.postures[t.to]} : ${mermaidText(t.guardText)}`);
   party.onMessage.forEach((byMessage, from) => {
