@@ -59,7 +59,7 @@ export function renderState(welcome: Frame, s: Frame): string[] {
   return lines;
 }
 
-const FACILITATOR_HELP = 'commands: advance · force (the computer plays late teams) · inject <event> · clear · rewind <turn> · checkout <node> · pause · resume · note <text> · revoke <role> · export <file> · codes · quit';
+const FACILITATOR_HELP = 'commands: advance · force (the computer plays late teams) · inject <event> · clear · rule <party> key=amount,… · rewind <turn> · checkout <node> · pause · resume · note <text> · revoke <role> · export <file> · codes · quit';
 
 export async function joinCommand(url: string, o: JoinOptions): Promise<number> {
   const code = o.code ?? process.env['WARGAME_CODE'];
@@ -122,7 +122,12 @@ export async function joinCommand(url: string, o: JoinOptions): Promise<number> 
       else if (cmd === 'rewind' && /^\d+$/.test(arg)) f = { type: 'rewind', turn: Number(arg) };
       else if (cmd === 'checkout' && /^\d+$/.test(arg)) f = { type: 'checkout', to: Number(arg) };
       else if (cmd === 'pause' || cmd === 'resume') f = { type: 'pause', paused: cmd === 'pause' };
-      else if (cmd === 'note' && arg) f = { type: 'note', node: node(), text: arg };
+      else if (cmd === 'rule' && rest.length === 2) {
+        // rule <party> key=amount,key=amount: the party's move has these effects this turn instead of its own.
+        const effects = Object.fromEntries(rest[1]!.split(',').map((kv) => kv.split('=')).map(([k, v]) => [k!, Number(v)]));
+        if (Object.values(effects).some((v) => !Number.isFinite(v))) err('✖ rule <party> key=amount,key=amount (e.g. rule armenia border_tension=-5)');
+        else f = { type: 'adjudicate', node: node(), party: rest[0]!, effects };
+      } else if (cmd === 'note' && arg) f = { type: 'note', node: node(), text: arg };
       else if (cmd === 'revoke' && arg) f = { type: 'revoke', role: arg };
       else if (cmd === 'codes') for (const [r, c] of Object.entries((client.state?.['codes'] ?? {}) as Record<string, string>)) out(`  ${r}: ${c}`);
       else if (cmd === 'export' && arg) {

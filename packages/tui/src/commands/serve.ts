@@ -49,12 +49,14 @@ export async function serveCommand(arg: string | undefined, o: ServeCommandOptio
     out(`✔ wrote ${o.export}: turn ${game.session.head.turn}, state hash ${game.session.head.hash} (replay: wargame replay ${o.export} · report: wargame report ${o.export})`);
     return 0;
   }
-  const host = o.host ?? '127.0.0.1';
+  let host = o.host ?? '127.0.0.1';
   let server: ServerModule.WorkshopServer;
   if (o.resume) {
     if (o.db === undefined) throw new UserError('--resume needs the session database: wargame serve --resume --db FILE');
     if (o.seed !== undefined || o.teams !== undefined) throw new UserError('--seed and --teams cannot be given with --resume: the session goes on with those in its database');
-    const { scenario } = openJournal(mod, o.db, arg);
+    const { scenario, listen } = openJournal(mod, o.db, arg);
+    // Where it listened before, so clients on other machines find it again.
+    host = o.host ?? listen?.host ?? host;
     server = await start(mod, { scenario, scenarioRef: arg ?? scenario.id, db: o.db, host, ...(o.port !== undefined ? { port: o.port } : {}) });
     out(`Resumed ${o.db} at turn ${server.game.session.head.turn} (${server.journaled} inputs replayed, every state hash verified).`);
   } else {
@@ -85,7 +87,7 @@ export async function serveCommand(arg: string | undefined, o: ServeCommandOptio
   return 0;
 }
 
-function openJournal(mod: typeof ServerModule, db: string, arg: string | undefined): { scenario: CompiledScenario; game: ServerModule.WorkshopGame } {
+function openJournal(mod: typeof ServerModule, db: string, arg: string | undefined): { scenario: CompiledScenario; game: ServerModule.WorkshopGame; listen: { host: string; port: number } | null } {
   if (!existsSync(db)) throw new UserError(`${db}: no such session database`);
   let journal: ServerModule.Journal;
   try {
@@ -102,7 +104,7 @@ function openJournal(mod: typeof ServerModule, db: string, arg: string | undefin
       const r = game.apply(e.op);
       if (!r.ok || game.session.head.hash !== e.hash) throw new UserError(`${db}: journal entry ${e.seq} does not replay (${r.ok ? `state hash ${game.session.head.hash}, journal ${e.hash}` : r.message})`);
     }
-    return { scenario, game };
+    return { scenario, game, listen: journal.listen() };
   } finally {
     journal.close();
   }
