@@ -55,7 +55,8 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
             moves: fc.array(
               fc.record({
                 effects,
-                chance: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+                // A chance as a number, or as an expression that runs beyond [0, 1] in play (clamped by the engine).
+                chance: fc.option(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), indArb.map((i) => `(${i} - 25) / 50`)), { nil: undefined }),
                 failure: effects,
                 when: fc.option(cond, { nil: undefined }),
                 relDelta: fc.integer({ min: -40, max: 40 }),
@@ -97,9 +98,11 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
           initial: fc.array(level, { minLength: nInd, maxLength: nInd }),
           eventAt: fc.integer({ min: 0, max: turns - 1 }),
           eventEffects: effects,
-          randomChance: fc.double({ min: 0, max: 1, noNaN: true }),
+          randomChance: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), indArb.map((i) => `${i} / 40 - 0.5`)),
+          scheduledWhen: fc.option(cond, { nil: undefined }),
+          drift: fc.record({ when: cond, effects }),
         })
-        .map(({ parties: ps, initial, eventAt, eventEffects, randomChance }): ScenarioInput => {
+        .map(({ parties: ps, initial, eventAt, eventEffects, randomChance, scheduledWhen, drift }): ScenarioInput => {
           const start = 2021 * 12 + 10;
           const at = start + eventAt;
           const month = `${Math.floor(at / 12)}-${String((at % 12) + 1).padStart(2, '0')}`;
@@ -112,8 +115,10 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
             indicators: Object.fromEntries(inds.map((id, i) => [id, { label: id, min: 0, max: 100, initial: initial[i]! }])),
             parties: Object.fromEntries(parties.map((id, i) => [id, ps[i]!])),
             events: [
-              { id: 'scheduled', label: 'Scheduled', at: month, effects: eventEffects, cite },
+              // A scheduled event that may depend on the world, a random one whose chance may leave [0, 1], and a recurring drift.
+              { id: 'scheduled', label: 'Scheduled', at: month, ...(scheduledWhen === undefined ? {} : { when: scheduledWhen }), effects: eventEffects, cite },
               { id: 'random', label: 'Random', chance: randomChance, repeat: true, effects: eventEffects, cite },
+              { id: 'drift', label: 'Drift', recurring: true, when: drift.when, effects: drift.effects, cite },
             ],
             outcomes: [
               { id: 'b', label: 'b', type: 'boolean', when: `${inds[0]} > 50`, over: 'ever' },
