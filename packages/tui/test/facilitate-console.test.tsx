@@ -5,7 +5,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadSession, saveSession, Session } from '@wargame/engine';
 import { FacilitateScreen, type FacilitateSummary } from '../src/app/facilitate/FacilitateScreen.js';
-import type { Facilitator } from '../src/app/facilitate/facilitator.js';
+import { chosenCount, stagedCount, type ConsoleState } from '../src/app/facilitate/console-state.js';
 import { bigText } from '../src/app/facilitate/projector.js';
 import { facilitateCommand, teamsOfSession } from '../src/commands/facilitate.js';
 import { writeFileAtomic } from '../src/io.js';
@@ -31,7 +31,7 @@ function facilitate(opts: { teams?: string[]; seed?: string; scenario?: string; 
   }
   const teams = (opts.teams ?? []).map((id) => scenario.parties.findIndex((p) => p.id === id));
   const savePath = join(dir, `f${++runs}.save.json`);
-  let model: Facilitator | undefined;
+  let state: ConsoleState | undefined;
   const r = render(
     <FacilitateScreen
       scenario={scenario}
@@ -40,11 +40,11 @@ function facilitate(opts: { teams?: string[]; seed?: string; scenario?: string; 
       savePath={savePath}
       writeFile={writeFileAtomic}
       size={opts.size ?? SIZE}
-      onModel={(m) => (model = m)}
+      onState={(s) => (state = s)}
       {...(opts.onQuit ? { onQuit: opts.onQuit } : {})}
     />,
   );
-  return { ...r, scenario, session, savePath, frame: () => r.lastFrame() ?? '', model: () => model! };
+  return { ...r, scenario, session, savePath, frame: () => r.lastFrame() ?? '', console: () => state! };
 }
 
 const fitsIn = (frame: string, columns: number) => frame.split('\n').every((l) => [...l].length <= columns);
@@ -138,7 +138,7 @@ describe('facilitate: hot seat', () => {
     expect(f.frame()).toContain('Pass the keyboard to Azerbaijan');
     await press(f.stdin, KEY.escape);
     expect(f.frame()).toContain('Turn cancelled: no team choice was kept.');
-    expect(f.model().chosenCount).toBe(0);
+    expect(chosenCount(f.console())).toBe(0);
     await press(f.stdin, KEY.enter, KEY.enter, KEY.escape);
     expect(f.frame()).toContain('Pass the keyboard to Armenia');
   });
@@ -175,10 +175,10 @@ describe('facilitate: inject', () => {
     await press(f.stdin, 'i', 'w', 'Rumours', KEY.enter, KEY.enter);
     expect(f.frame()).toContain('Type an amount for at least one indicator');
     await press(f.stdin, '=40', KEY.enter);
-    expect(f.model().staged.inject).toEqual([{ custom: { id: 'custom_rumours', label: 'Rumours', effects: { peace_progress: { set: 40 } } } }]);
+    expect(f.console().staged.inject).toEqual([{ custom: { id: 'custom_rumours', label: 'Rumours', effects: { peace_progress: { set: 40 } } } }]);
     await press(f.stdin, 'x');
     expect(f.frame()).toContain('Cleared 1 staged change.');
-    expect(f.model().stagedCount).toBe(0);
+    expect(stagedCount(f.console())).toBe(0);
   });
 });
 
@@ -241,7 +241,7 @@ describe('facilitate: rewind, fork and branches', () => {
     await playTurn(f);
     await press(f.stdin, 'f', KEY.up, KEY.enter);
     await playTurn(f);
-    expect(f.model().status).toBe('Turn 2 (2023-11) resolved with the same inputs as before: back on the existing branch; autosaved.');
+    expect(f.console().status).toBe('Turn 2 (2023-11) resolved with the same inputs as before: back on the existing branch; autosaved.');
     expect(f.session.branches()).toHaveLength(1);
   });
 });

@@ -34,7 +34,7 @@ export function quoteLines(quotes: readonly Quote[], width: number, indent = '  
 const changeColor = (d: number) => (Math.round(d * 10) === 0 ? 'gray' : d > 0 ? 'green' : 'red');
 
 /** One line per key indicator: label, bar, value, change, sparkline. */
-export function worldLines(b: Briefing, width: number, barWidth: number, sparkWidth: number): Line[] {
+export function worldLines(b: Pick<Briefing, 'indicators'>, width: number, barWidth: number, sparkWidth: number): Line[] {
   const spark = Math.min(sparkWidth, Math.max(4, b.indicators[0]?.series.length ?? 4));
   const labelWidth = Math.max(10, width - barWidth - spark - 6 - 7 - 4);
   return b.indicators.map((i) => [

@@ -1,11 +1,12 @@
 /**
  * The facilitator's console and the screens it opens: hot-seat hand-offs and
  * each team's private move, injects, rulings, rewind, fork, the branch tree,
- * notes, help and the projector view. The `Facilitator` model holds the state
- * and handles the keys; this component draws it.
+ * notes, help and the projector view. The console's state and keys are a
+ * reducer (console-state.ts) run by a hook (use-facilitator.ts); this
+ * component draws them.
  */
 import { Box, Text, useApp, useInput } from 'ink';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo } from 'react';
 import type { CompiledScenario, Session } from '@wargame/engine';
 import { buildBriefing } from '../briefing-model.js';
 import { Briefing } from '../GameScreen.js';
@@ -25,8 +26,11 @@ import {
   nextTurnLines,
   partyListLines,
   turnListLines,
+  facilitatorWorld,
+  type ConsoleView,
 } from './console-lines.js';
-import { Facilitator } from './facilitator.js';
+import { chosenCount, turnName, type ConsoleState } from './console-state.js';
+import { useFacilitator } from './use-facilitator.js';
 import { projectorLines } from './projector.js';
 
 export interface FacilitateSummary {
@@ -47,46 +51,43 @@ export interface FacilitateScreenProps {
   notice?: string;
   size?: TerminalSize;
   onQuit?: (summary: FacilitateSummary) => void;
-  /** For tests: the model, to look at what the screen cannot show. */
-  onModel?: (model: Facilitator) => void;
+  /** For tests: told every new console state, to look at what the screen cannot show. */
+  onState?: (state: ConsoleState) => void;
 }
 
 export function FacilitateScreen(props: FacilitateScreenProps) {
+  const { scenario, session } = props;
   const { exit } = useApp();
   const size = useTerminalSize(props.size);
-  const model = useRef<Facilitator | null>(null);
-  if (!model.current) {
-    const m = new Facilitator({ scenario: props.scenario, session: props.session, teams: props.teams, savePath: props.savePath, writeSave: props.writeFile });
-    // The start is saved at once, so even a session that crashes before its first turn can be resumed.
-    m.persist();
-    if (!m.saveFailed) m.status = props.notice ?? `Autosaving to ${props.savePath}. Enter plays the first turn; ? shows every key.`;
-    model.current = m;
-    props.onModel?.(m);
-  }
-  const f = model.current;
-  const [, setVersion] = useState(0);
   const width = Math.max(40, size.columns);
   const height = Math.max(12, size.rows - 1);
   const bodyRows = height - 2;
-  f.page = Math.max(1, bodyRows - 4);
-
-  useInput((input, key) => {
-    const quit = f.key(input, key);
-    setVersion(f.version);
-    if (quit) {
-      props.onQuit?.({ savePath: f.savePath, turn: f.session.head.turn, hash: f.session.head.hash, saved: !f.saveFailed });
+  const fac = useFacilitator({
+    scenario,
+    session,
+    teams: props.teams,
+    savePath: props.savePath,
+    writeSave: props.writeFile,
+    ...(props.notice === undefined ? {} : { notice: props.notice }),
+    page: Math.max(1, bodyRows - 4),
+    onQuit: (saved) => {
+      props.onQuit?.({ savePath: props.savePath, turn: session.head.turn, hash: session.head.hash, saved });
       exit();
-    }
+    },
+    ...(props.onState ? { onState: props.onState } : {}),
   });
+  useInput(fac.onInput);
 
-  const state = f.session.state;
+  const c = fac.state;
+  const f: ConsoleView = { ...fac.setup, session, state: c };
+  const state = session.state;
   const turnNo = state.ended ? state.turn : state.turn + 1;
-  const briefingDate = useMemo(() => buildBriefing(f.scenario, f.session, 0).date, [f, f.version]);
-  const mode = f.mode;
+  const briefingDate = useMemo(() => facilitatorWorld(scenario, session).date, [scenario, session, session.head.id]);
+  const mode = c.mode;
   const header = (title: string, who: string, sub: string) => (
-    <Header width={width} title={title} party={who} posture={sub} date={briefingDate} turn={turnNo} turns={f.scenario.calendar.turns} dirty={f.saveFailed} ended={state.ended} />
+    <Header width={width} title={title} party={who} posture={sub} date={briefingDate} turn={turnNo} turns={scenario.calendar.turns} dirty={c.saveFailed} ended={state.ended} />
   );
-  const consoleHeader = header(f.scenario.title, 'Facilitator', branchLabel(f.session));
+  const consoleHeader = header(scenario.title, 'Facilitator', branchLabel(session));
 
   const panel = (title: string, lines: readonly Line[], offset = 0, rows = bodyRows) => (
     <Box flexDirection="column" width={width} height={rows}>
@@ -100,7 +101,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
     <Box flexDirection="column" width={width} height={height}>
       {top}
       {body}
-      <Footer width={width} keys={keys} status={f.status} />
+      <Footer width={width} keys={keys} status={c.status} />
     </Box>
   );
   const inner = width - 2;
@@ -114,8 +115,8 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         <Box flexDirection="column" width={width} height={bodyRows} justifyContent="center" alignItems="center">
           <Box borderStyle="round" flexDirection="column" paddingX={2} width={Math.min(width, 76)}>
             <Text bold>End the session?</Text>
-            <Text wrap="wrap">{`It is saved in ${f.savePath} (turn ${f.session.head.turn}).`}</Text>
-            <Text wrap="wrap">{`Resume it with: wargame facilitate --resume ${f.savePath}`}</Text>
+            <Text wrap="wrap">{`It is saved in ${props.savePath} (turn ${session.head.turn}).`}</Text>
+            <Text wrap="wrap">{`Resume it with: wargame facilitate --resume ${props.savePath}`}</Text>
             <Text>
               <Text bold color="yellow">y</Text> quit · <Text bold color="yellow">n</Text>/Esc keep going
             </Text>
@@ -124,28 +125,31 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         'y quit · n keep going',
       );
     case 'handoff': {
-      const party = f.scenario.parties[f.roundTeams[mode.team]!]!;
+      const round = c.round!;
+      const party = scenario.parties[round.teams[mode.team]!]!;
       return frame(
-        header(f.scenario.title, 'Hot seat', `team ${mode.team + 1} of ${f.roundTeams.length}`),
+        header(scenario.title, 'Hot seat', `team ${mode.team + 1} of ${round.teams.length}`),
         <Box flexDirection="column" width={width} height={bodyRows} justifyContent="center" alignItems="center">
           <Box borderStyle="double" flexDirection="column" paddingX={3} paddingY={1} alignItems="center">
             <Text bold>{`Pass the keyboard to ${party.name}`}</Text>
             <Text> </Text>
             <Text>{`${party.name}: press Enter when only your team is looking.`}</Text>
-            <Text dimColor>{`Team ${mode.team + 1} of ${f.roundTeams.length} · ${f.chosenCount} chosen, kept secret until the turn resolves`}</Text>
+            <Text dimColor>{`Team ${mode.team + 1} of ${round.teams.length} · ${chosenCount(c)} chosen, kept secret until the turn resolves`}</Text>
           </Box>
         </Box>,
         `${party.name}: Enter when ready · Esc (facilitator) cancels the turn`,
       );
     }
     case 'team': {
-      const p = f.roundTeams[mode.team]!;
-      const party = f.scenario.parties[p]!;
-      const briefing = buildBriefing(f.scenario, f.session, p, f.answering, f.staged.inject.length > 0 ? { inject: [...f.staged.inject] } : {});
+      const round = c.round!;
+      const p = round.teams[mode.team]!;
+      const party = scenario.parties[p]!;
+      // The team chooses among the moves of the world the turn is decided in (after its events, the staged injects and posture changes), or answers a message.
+      const briefing = buildBriefing(scenario, session, p, round.answering, c.staged.inject.length > 0 ? { inject: [...c.staged.inject] } : {});
       const layout = playLayout(size.columns, size.rows, briefing.moves.length);
       return frame(
-        <Header width={width} title={f.scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
-        <Briefing ui={f.teamUi} briefing={briefing} layout={layout} scenario={f.scenario} />,
+        <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
+        <Briefing ui={c.teamUi} briefing={briefing} layout={layout} scenario={scenario} />,
         `${party.name}: ↑↓ choose · ⏎ decide (private) · Tab view · Esc back`,
       );
     }
@@ -161,7 +165,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         '↑↓ choose · ⏎ select · e event · w write · Esc back',
       );
     case 'inject-event':
-      return frame(consoleHeader, panel(`Scenario events (${f.scenario.events.length})`, eventListLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ inject into the next turn · Esc back');
+      return frame(consoleHeader, panel(`Scenario events (${scenario.events.length})`, eventListLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ inject into the next turn · Esc back');
     case 'custom-label':
       return frame(
         consoleHeader,
@@ -181,7 +185,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
     case 'adjudicate-party':
       return frame(consoleHeader, panel("Adjudicate: whose move's result do you rule on?", partyListLines(f, mode.cursor, inner)), '↑↓ choose · ⏎ write the ruling · Esc back');
     case 'adjudicate-effects': {
-      const party = f.scenario.parties[mode.party]!;
+      const party = scenario.parties[mode.party]!;
       return frame(
         consoleHeader,
         panel(`Ruling: ${party.name}'s move this turn has these effects instead of its own`, effectsEditorLines(f, mode.editor, inner, bodyRows - 1)),
@@ -198,11 +202,11 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         `↑↓ choose · ⏎ ${mode.purpose} here · Esc back`,
       );
     case 'branches':
-      return frame(consoleHeader, panel(`Branches (${f.session.branches().length})`, branchTreeLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ switch to this branch · Esc back');
+      return frame(consoleHeader, panel(`Branches (${session.branches().length})`, branchTreeLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ switch to this branch · Esc back');
     case 'annotate':
       return frame(
         consoleHeader,
-        panel(`Note on ${f.turnName(f.session.head.turn)}`, [
+        panel(`Note on ${turnName(scenario, session.head.turn)}`, [
           [{ text: 'Note: ', bold: true }, { text: `${mode.text}▌`, color: 'yellow' }],
           [],
           [{ text: 'Kept with this turn in the save. An empty note clears it.', dim: true }],
@@ -213,7 +217,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       break;
   }
 
-  if (f.projector)
+  if (c.projector)
     return frame(
       consoleHeader,
       <Box paddingLeft={1} width={width} height={bodyRows}>
@@ -226,7 +230,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
   const nextRows = Math.min(next.length, Math.max(2, Math.floor(bodyRows / 4)));
   const world = consoleWorldLines(f, width >= 120 ? Math.floor(width / 2) - 2 : inner);
   const news = headlineLines(f, width >= 120 ? Math.floor(width / 2) - 2 : inner);
-  const newsTitle = f.session.head.log ? `Last turn — ${f.session.head.log.date}` : 'Last turn';
+  const newsTitle = session.head.log ? `Last turn — ${session.head.log.date}` : 'Last turn';
   let top: React.ReactNode;
   if (width >= 120) {
     const left = Math.floor(width / 2);
@@ -242,7 +246,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         <Box flexDirection="column" width={width - left}>
           <Text bold inverse>{` ${newsTitle} `}</Text>
           <Box paddingLeft={1}>
-            <Lines lines={news} offset={f.newsScroll} height={rows - 1} width={width - left - 1} />
+            <Lines lines={news} offset={c.newsScroll} height={rows - 1} width={width - left - 1} />
           </Box>
         </Box>
       </Box>
@@ -258,7 +262,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         </Box>
         <Text bold inverse wrap="truncate-end">{` ${newsTitle} `}</Text>
         <Box paddingLeft={1}>
-          <Lines lines={news} offset={f.newsScroll} height={newsRows} width={width - 1} />
+          <Lines lines={news} offset={c.newsScroll} height={newsRows} width={width - 1} />
         </Box>
       </>
     );

@@ -1,14 +1,20 @@
 /**
  * The facilitator's screens as styled lines (see ../lines.ts): pure functions
- * of the model and a width, so every screen is testable without a terminal.
- * Nothing here reads the hot-seat round's choices: the model does not expose them.
+ * of the console's view and a width, so every screen is testable without a terminal.
+ * Nothing here reads the hot-seat round's choices.
  */
 import { monthText, type CompiledScenario, type Session } from '@wargame/engine';
-import { buildBriefing, describeEffect, newsOf, quotesOf } from '../briefing-model.js';
+import { describeEffect, newsOf, quotesOf, type IndicatorRow } from '../briefing-model.js';
 import { fit, formatValue, truncate, wrapText } from '../format.js';
 import { quoteLines, worldLines, type Line, type Segment } from '../lines.js';
 import { describeEffects, parseAmount, type EffectTarget } from './effects-draft.js';
-import { headBranch, type EffectsEditor, type Facilitator } from './facilitator.js';
+import { headBranch, stagedCount, turnName, type ConsoleSetup, type ConsoleState, type EffectsEditor } from './console-state.js';
+
+/** What the console's screens are drawn from: the session (read), the setup and the console's state. */
+export interface ConsoleView extends ConsoleSetup {
+  session: Session;
+  state: ConsoleState;
+}
 
 const plain = (text: string, style: Omit<Segment, 'text'> = {}): Line => [{ text, ...style }];
 
@@ -22,11 +28,11 @@ export function windowAround(count: number, cursor: number, rows: number): { fir
   return { first, last: Math.min(count, first + rows) };
 }
 
-export function teamNames(f: Facilitator): string {
+export function teamNames(f: ConsoleView): string {
   return f.teams.map((p) => f.scenario.parties[p]!.name).join(', ');
 }
 
-export function computerNames(f: Facilitator): string {
+export function computerNames(f: ConsoleView): string {
   return f.scenario.parties.filter((p) => !f.teams.includes(p.index)).map((p) => p.name).join(', ');
 }
 
@@ -35,16 +41,45 @@ export function branchLabel(session: Session): string {
   return `branch ${headBranch(session) + 1} of ${session.branches().length}`;
 }
 
+/** The world as the facilitator sees it at the head: the truth (no party's beliefs), key indicators with change and history. */
+export function facilitatorWorld(scenario: CompiledScenario, session: Session): { date: string; turn: number; turns: number; indicators: IndicatorRow[] } {
+  const path = session.path();
+  const states = path.map((n) => session.stateOf(n.id));
+  const now = states.at(-1)!;
+  const before = states.length > 1 ? states.at(-2)! : now;
+  const last = path.at(-1)!.log;
+  const indicators: IndicatorRow[] = [];
+  scenario.indicators.forEach((ind, i) => {
+    if (!ind.key) return;
+    indicators.push({
+      id: ind.id,
+      label: ind.label,
+      value: now.ind[i]!,
+      min: ind.min,
+      max: ind.max,
+      change: now.ind[i]! - before.ind[i]!,
+      series: states.map((s) => s.ind[i]!),
+      ...(ind.unit === undefined ? {} : { unit: ind.unit }),
+    });
+  });
+  return {
+    date: now.ended ? (last?.date ?? monthText(now.month)) : monthText(now.month),
+    turn: now.ended ? now.turn : now.turn + 1,
+    turns: scenario.calendar.turns,
+    indicators,
+  };
+}
+
 /** The world's key indicators (as in the student's briefing, with bars, change and sparkline). */
-export function consoleWorldLines(f: Facilitator, width: number): Line[] {
-  const b = buildBriefing(f.scenario, f.session, 0);
+export function consoleWorldLines(f: ConsoleView, width: number): Line[] {
+  const b = facilitatorWorld(f.scenario, f.session);
   const bar = Math.max(6, Math.min(16, Math.floor(width / 8)));
   const spark = Math.max(6, Math.min(24, Math.floor(width / 5)));
   return worldLines(b, width, bar, spark);
 }
 
 /** Last turn's headlines: events and every party's move (now public), and the turn's note. */
-export function headlineLines(f: Facilitator, width: number, withDetail = true): Line[] {
+export function headlineLines(f: ConsoleView, width: number, withDetail = true): Line[] {
   const head = f.session.head;
   const out: Line[] = [];
   if (head.note) out.push(...wrapped(`✎ ${head.note}`, width, '  ', { color: 'cyan' }, ''));
@@ -63,22 +98,22 @@ export function headlineLines(f: Facilitator, width: number, withDetail = true):
 }
 
 /** What the next turn will be played with: teams, staged injects and rulings, a what-if, a pause. */
-export function nextTurnLines(f: Facilitator, width: number): Line[] {
+export function nextTurnLines(f: ConsoleView, width: number): Line[] {
   const out: Line[] = [];
-  if (f.paused) out.push(plain('⏸ PAUSED — the game waits; p resumes', { bold: true, color: 'yellow' }));
-  if (f.whatIf) out.push(...wrapped(`⑂ What-if from ${f.turnName(f.whatIf.from)}: the next turn starts a new branch if its inputs differ`, width, '  ', { color: 'yellow' }, ''));
+  if (f.state.paused) out.push(plain('⏸ PAUSED — the game waits; p resumes', { bold: true, color: 'yellow' }));
+  if (f.state.whatIf) out.push(...wrapped(`⑂ What-if from ${turnName(f.scenario, f.state.whatIf.from)}: the next turn starts a new branch if its inputs differ`, width, '  ', { color: 'yellow' }, ''));
   if (f.session.state.ended) out.push(plain('The game is over: r rewinds, f forks a what-if, b switches branch.', { bold: true }));
   const teams = f.teams.length > 0 ? `Teams at the keyboard: ${teamNames(f)}` : 'No teams: the computer plays every party';
   out.push(plain(truncate(`${teams}${f.teams.length > 0 && computerNames(f) ? ` · computer: ${computerNames(f)}` : ''}`, width), { dim: true }));
-  for (const inj of f.staged.inject) {
+  for (const inj of f.state.staged.inject) {
     const text = 'event' in inj ? `⚡ inject ${f.scenario.events.find((e) => e.id === inj.event)?.label ?? inj.event}` : `⚡ inject “${inj.custom.label}”: ${describeEffects(f.scenario, inj.custom.effects)}`;
     out.push(plain(truncate(text, width), { color: 'magenta' }));
   }
-  for (const [party, effects] of Object.entries(f.staged.adjudicate)) {
+  for (const [party, effects] of Object.entries(f.state.staged.adjudicate)) {
     const name = f.scenario.parties.find((p) => p.id === party)?.name ?? party;
     out.push(plain(truncate(`⚖ ruling on ${name}'s move: ${describeEffects(f.scenario, effects)}`, width), { color: 'cyan' }));
   }
-  if (f.stagedCount === 0 && !f.session.state.ended) out.push(plain('Nothing staged (i inject · a adjudicate); Enter plays the turn.', { dim: true }));
+  if (stagedCount(f.state) === 0 && !f.session.state.ended) out.push(plain('Nothing staged (i inject · a adjudicate); Enter plays the turn.', { dim: true }));
   return out;
 }
 
@@ -100,7 +135,7 @@ export const FACILITATE_KEYS: readonly [string, string][] = [
   ['q', 'quit (asks first; the session is saved)'],
 ];
 
-export function facilitateHelpLines(f: Facilitator, width: number): Line[] {
+export function facilitateHelpLines(f: ConsoleView, width: number): Line[] {
   const out: Line[] = [plain('Facilitator keys', { bold: true })];
   for (const [k, what] of FACILITATE_KEYS) out.push([{ text: `  ${fit(k, 16)}`, bold: true, color: 'yellow' }, { text: truncate(what, width - 18) }]);
   out.push(...wrapped(`Autosave: ${f.savePath} — resume: wargame facilitate --resume ${f.savePath}`, width, '', { dim: true }));
@@ -115,7 +150,7 @@ export function facilitateHelpLines(f: Facilitator, width: number): Line[] {
 }
 
 /** The scenario's events, to inject one; the highlighted one's effects and source below. */
-export function eventListLines(f: Facilitator, cursor: number, width: number, rows: number): Line[] {
+export function eventListLines(f: ConsoleView, cursor: number, width: number, rows: number): Line[] {
   const events = f.scenario.events;
   const detailRows = 4;
   const { first, last } = windowAround(events.length, cursor, Math.max(3, rows - detailRows - 1));
@@ -141,7 +176,7 @@ export function eventListLines(f: Facilitator, cursor: number, width: number, ro
 }
 
 /** The effects editor: every indicator and relation with its value now and the amount typed. */
-export function effectsEditorLines(f: Facilitator, editor: EffectsEditor, width: number, rows: number): Line[] {
+export function effectsEditorLines(f: ConsoleView, editor: EffectsEditor, width: number, rows: number): Line[] {
   const targets: readonly EffectTarget[] = f.targets;
   const state = f.session.state;
   const valueOf = (t: EffectTarget) => {
@@ -157,7 +192,7 @@ export function effectsEditorLines(f: Facilitator, editor: EffectsEditor, width:
   const labelWidth = Math.max(12, width - 2 - 11 - rangeWidth - amountWidth);
   for (let i = first; i < last; i++) {
     const t = targets[i]!;
-    const text = editor.amounts.get(t.key);
+    const text = Object.hasOwn(editor.amounts, t.key) ? editor.amounts[t.key] : undefined;
     const ok = text === undefined || parseAmount(text) !== null;
     const focused = i === editor.cursor;
     out.push([
@@ -173,11 +208,11 @@ export function effectsEditorLines(f: Facilitator, editor: EffectsEditor, width:
 }
 
 /** Parties, to pick one whose move to rule on. */
-export function partyListLines(f: Facilitator, cursor: number, width: number): Line[] {
+export function partyListLines(f: ConsoleView, cursor: number, width: number): Line[] {
   const state = f.session.state;
   return f.scenario.parties.map((p) => {
     const who = f.teams.includes(p.index) ? 'team' : 'computer';
-    const ruling = f.staged.adjudicate[p.id];
+    const ruling = f.state.staged.adjudicate[p.id];
     const posture = p.postureLabels[state.posture[p.index]!] ?? p.postures[state.posture[p.index]!]!;
     return [
       { text: p.index === cursor ? '❯ ' : '  ', color: 'yellow', bold: true },
@@ -188,7 +223,7 @@ export function partyListLines(f: Facilitator, cursor: number, width: number): L
 }
 
 /** The turns of the current branch, to rewind or fork at one. */
-export function turnListLines(f: Facilitator, cursor: number, width: number, rows: number): Line[] {
+export function turnListLines(f: ConsoleView, cursor: number, width: number, rows: number): Line[] {
   const path = f.session.path();
   const { first, last } = windowAround(path.length, cursor, Math.max(3, rows));
   const out: Line[] = [];
@@ -207,7 +242,7 @@ export function turnListLines(f: Facilitator, cursor: number, width: number, row
     const head = n.id === f.session.head.id ? ' ◀ now' : '';
     out.push([
       { text: i === cursor ? '❯ ' : '  ', color: 'yellow', bold: true },
-      { text: fit(f.turnName(n.turn), 26), bold: i === cursor },
+      { text: fit(turnName(f.scenario, n.turn), 26), bold: i === cursor },
       { text: truncate(`${bits.join(' · ')}${head}`, Math.max(0, width - 28)), dim: i !== cursor },
     ]);
   }
@@ -250,7 +285,7 @@ export function branchRows(session: Session): BranchRow[] {
   });
 }
 
-export function branchTreeLines(f: Facilitator, cursor: number, width: number, rows: number): Line[] {
+export function branchTreeLines(f: ConsoleView, cursor: number, width: number, rows: number): Line[] {
   const all = branchRows(f.session);
   const { first, last } = windowAround(all.length, cursor, Math.max(3, rows));
   const out: Line[] = [];

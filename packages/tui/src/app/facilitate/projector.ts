@@ -3,10 +3,10 @@
  * the date in block digits, the key indicators as wide bars with their
  * values, and last turn's headlines. No sparklines, quotes or keys.
  */
-import { buildBriefing, newsOf } from '../briefing-model.js';
+import { newsOf } from '../briefing-model.js';
 import { fit, formatChange, formatValue, meterBar, truncate } from '../format.js';
 import type { Line } from '../lines.js';
-import type { Facilitator } from './facilitator.js';
+import { facilitatorWorld, type ConsoleView } from './console-lines.js';
 
 /** Three-line block digits (and "-"), readable without colour. */
 const GLYPHS: Record<string, [string, string, string]> = {
@@ -35,15 +35,15 @@ export function bigText(text: string): [string, string, string] {
   return [rows[0].trimEnd(), rows[1].trimEnd(), rows[2].trimEnd()];
 }
 
-export function projectorLines(f: Facilitator, width: number, rows: number): Line[] {
-  const b = buildBriefing(f.scenario, f.session, 0);
+export function projectorLines(f: ConsoleView, width: number, rows: number): Line[] {
+  const b = facilitatorWorld(f.scenario, f.session);
   const state = f.session.state;
   const out: Line[] = [];
   const big = bigText(b.date);
   const side = [
     truncate(f.scenario.title, Math.max(0, width - big[0].length - 4)),
     state.ended ? `game over after ${state.turn} turns` : `turn ${b.turn} of ${b.turns}`,
-    f.paused ? '⏸ PAUSED' : f.whatIf ? '⑂ what-if' : '',
+    f.state.paused ? '⏸ PAUSED' : f.state.whatIf ? '⑂ what-if' : '',
   ];
   big.forEach((row, i) => out.push([{ text: `  ${row.padEnd(big[0].length)}`, bold: true, color: 'yellow' }, { text: `   ${side[i]}`, bold: i !== 0 }]));
   out.push([]);

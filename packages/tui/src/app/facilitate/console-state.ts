@@ -1,0 +1,478 @@
+/**
+ * The facilitator's console as a pure reducer, as play's keys are
+ * (../ui-state.ts): `(state, event, context) → { state, effect }`.
+ *
+ * The state is what the console holds beside the session: the screen the
+ * keyboard is on, what is staged for the next turn (injects, rulings), the
+ * hot-seat round (its decision context and each team's choice, kept out of
+ * sight until the turn resolves), pause, projector and the last message.
+ * Events are keys and the outcomes of effects. An effect (begin a turn, play
+ * it, rewind, switch branch, annotate, save, quit) is run at the edge
+ * (use-facilitator.ts), which feeds its outcome back as the next event, so
+ * the messages a facilitator reads are written here too.
+ *
+ * The reducer reads the session (through `SessionView`) but never changes it.
+ */
+import { monthText, type BeginResult, type CompiledScenario, type DecisionContext, type Effects, type Inject, type PendingReply, type Session, type SessionError, type TurnInputs } from '@wargame/engine';
+import { afterTurn, initialUi, reduceKey, type KeyInfo, type UiState } from '../ui-state.js';
+import { customEventId, describeEffects, draftEffects, type EffectTarget } from './effects-draft.js';
+
+export interface FacKey extends KeyInfo {
+  backspace?: boolean;
+  delete?: boolean;
+  meta?: boolean;
+}
+
+/** A hand-written set of effects being edited: one amount (as typed) per target key. */
+export interface EffectsEditor {
+  cursor: number;
+  amounts: Readonly<Record<string, string>>;
+}
+
+export type Mode =
+  | { kind: 'console' }
+  | { kind: 'handoff'; team: number }
+  | { kind: 'team'; team: number }
+  | { kind: 'inject-menu'; cursor: number }
+  | { kind: 'inject-event'; cursor: number }
+  | { kind: 'custom-label'; text: string }
+  | { kind: 'custom-effects'; label: string; editor: EffectsEditor }
+  | { kind: 'adjudicate-party'; cursor: number }
+  | { kind: 'adjudicate-effects'; party: number; editor: EffectsEditor }
+  | { kind: 'turns'; purpose: 'rewind' | 'fork'; cursor: number }
+  | { kind: 'branches'; cursor: number }
+  | { kind: 'annotate'; text: string }
+  | { kind: 'help' }
+  | { kind: 'quit' };
+
+export interface Staged {
+  inject: readonly Inject[];
+  adjudicate: Readonly<Record<string, Effects>>;
+}
+
+/** A hot-seat round in progress. */
+export interface Round {
+  /** The turn stopped at the decision point, with what is staged: the world the teams choose in and the moves it offers each. */
+  context: DecisionContext;
+  /** The teams that play this round (party indices with a move on offer), in the order they take the keyboard. */
+  teams: readonly number[];
+  /** Each team's choice (party id → move id), never shown before the turn resolves. */
+  choices: Readonly<Record<string, string>>;
+  /** Teams' answers to messages their parties received this turn (party id → message id → answer). */
+  replies: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The message a team is asked to answer now (the turn waits for it). */
+  answering: PendingReply | null;
+}
+
+export interface ConsoleState {
+  mode: Mode;
+  /** The screen a help or quit overlay returns to. */
+  back: Mode;
+  paused: boolean;
+  projector: boolean;
+  /** A one-line message in the footer. */
+  status: string | null;
+  staged: Staged;
+  round: Round | null;
+  /** The screen state of the team at the keyboard (play's keys). */
+  teamUi: UiState;
+  /** Set by a fork: the turn the what-if starts after, until its first turn is played. */
+  whatIf: { from: number } | null;
+  newsScroll: number;
+  /** The last save failed (the message is in the status). */
+  saveFailed: boolean;
+}
+
+/** What stays the same for the whole session. */
+export interface ConsoleSetup {
+  scenario: CompiledScenario;
+  /** Party indices played by teams at the keyboard, in the order they take it. */
+  teams: readonly number[];
+  /** The indicators and relations an effect can target, in the editor's order. */
+  targets: readonly EffectTarget[];
+  savePath: string;
+}
+
+/** The session as the reducer may see it: read, never changed. */
+export type SessionView = Pick<Session, 'state' | 'head' | 'path' | 'branches'>;
+
+export interface ConsoleContext extends ConsoleSetup {
+  session: SessionView;
+  /** Lines a page scroll moves, for the screen's size. */
+  page: number;
+}
+
+export type SaveResult = { ok: true } | { ok: false; message: string };
+
+/** What the edge does for the reducer; it answers with the matching outcome event. */
+export type ConsoleEffect =
+  | { type: 'begin'; inject: readonly Inject[] }
+  | { type: 'play'; inputs: TurnInputs }
+  | { type: 'rewind'; turn: number; fork: boolean }
+  | { type: 'checkout'; branch: number; leaf: number; turns: number }
+  | { type: 'annotate'; note: string }
+  | { type: 'save' }
+  | { type: 'quit' };
+
+export type PlayOutcome =
+  | { ok: true; turn: number; date: string; how: 'new' | 'existing' | 'branch'; branches: number; save: SaveResult }
+  | { ok: false; error: SessionError };
+
+export type ConsoleEvent =
+  | { type: 'key'; input: string; key: FacKey }
+  /** `begin`'s outcome: the turn stopped at the decision point, or why it cannot start. */
+  | { type: 'begun'; result: BeginResult }
+  | { type: 'played'; outcome: PlayOutcome }
+  | { type: 'rewound'; turn: number; fork: boolean; outcome: { ok: true; save: SaveResult } | { ok: false; message: string } }
+  | { type: 'switched'; branch: number; turns: number; save: SaveResult }
+  | { type: 'annotated'; note: string; turn: number; save: SaveResult }
+  | { type: 'saved'; save: SaveResult };
+
+export type ConsoleResult = { state: ConsoleState; effect?: ConsoleEffect };
+
+const NOTHING_STAGED: Staged = { inject: [], adjudicate: {} };
+
+/**
+ * The console as it opens, after the start was saved.
+ *
+ * @example
+ * const state = initialConsole({ ok: true }, 'Resumed workshop.save.json at turn 2.', 'workshop.save.json');
+ */
+export function initialConsole(save: SaveResult, notice: string | undefined, savePath: string): ConsoleState {
+  return {
+    mode: { kind: 'console' },
+    back: { kind: 'console' },
+    paused: false,
+    projector: false,
+    status: save.ok ? (notice ?? `Autosaving to ${savePath}. Enter plays the first turn; ? shows every key.`) : saveFailure(savePath, save.message),
+    staged: NOTHING_STAGED,
+    round: null,
+    teamUi: initialUi(),
+    whatIf: null,
+    newsScroll: 0,
+    saveFailed: !save.ok,
+  };
+}
+
+/** How many teams have chosen this round (never which move). */
+export function chosenCount(state: ConsoleState): number {
+  return state.round ? Object.keys(state.round.choices).length : 0;
+}
+
+export function stagedCount(state: ConsoleState): number {
+  return state.staged.inject.length + Object.keys(state.staged.adjudicate).length;
+}
+
+/** The branch the head is on (the first whose path holds the head node, also after a rewind). */
+export function headBranch(session: Pick<Session, 'branches'>): number {
+  return session.branches().findIndex((b) => b.isHead);
+}
+
+/** "the start (2023-10)" or "after turn 3 (2023-12)": a state named by the turns played to reach it. */
+export function turnName(scenario: CompiledScenario, turn: number): string {
+  const month = monthText(scenario.calendar.start + turn * scenario.calendar.step);
+  return turn === 0 ? `the start (${month})` : `after turn ${turn} (${month})`;
+}
+
+/** The key flags of one character taken from a run of input. */
+function charKey(ch: string): FacKey {
+  if (ch === '\r' || ch === '\n') return { return: true };
+  if (ch === '\t') return { tab: true };
+  if (ch === '\u007f' || ch === '\b') return { backspace: true };
+  return {};
+}
+
+/**
+ * One input as keys: ink hands over a run of plain characters (a paste, tmux
+ * send-keys, a fast typist) as one input, and each is taken on its own.
+ */
+export function splitKeys(input: string, key: FacKey): { input: string; key: FacKey }[] {
+  const chars = [...input];
+  if (chars.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001b')) return chars.map((ch) => ({ input: ch === '\r' || ch === '\n' ? '' : ch, key: charKey(ch) }));
+  return [{ input, key }];
+}
+
+const wrap = (i: number, n: number) => (n <= 0 ? 0 : ((i % n) + n) % n);
+const isDown = (input: string, key: FacKey) => key.downArrow === true || input === 'j';
+const isUp = (input: string, key: FacKey) => key.upArrow === true || input === 'k';
+const printable = (input: string, key: FacKey) => input.length > 0 && !key.ctrl && !key.escape && !key.return && !key.tab && !/[\u0000-\u001f\u007f]/.test(input);
+const saveFailure = (path: string, message: string) => `✖ Autosave to ${path} failed: ${message}`;
+
+/** A cursor moved by ↑↓ (j k) and PgUp PgDn within `count` items; null when the key is none of those. */
+function moveCursor(cursor: number, count: number, input: string, key: FacKey, page: number): number | null {
+  const last = Math.max(0, count - 1);
+  if (isDown(input, key)) return Math.min(last, cursor + 1);
+  if (isUp(input, key)) return Math.max(0, cursor - 1);
+  if (key.pageDown) return Math.min(last, cursor + page);
+  if (key.pageUp) return Math.max(0, cursor - page);
+  return null;
+}
+
+function editText(text: string, input: string, key: FacKey, max: number): string {
+  if (key.backspace || key.delete) return [...text].slice(0, -1).join('');
+  if (printable(input, key)) return [...(text + input)].slice(0, max).join('');
+  return text;
+}
+
+function editEffects(editor: EffectsEditor, input: string, key: FacKey, targets: readonly EffectTarget[], page: number): EffectsEditor {
+  const n = targets.length;
+  if (key.downArrow || key.tab) return { ...editor, cursor: wrap(editor.cursor + 1, n) };
+  if (key.upArrow) return { ...editor, cursor: wrap(editor.cursor - 1, n) };
+  if (key.pageDown) return { ...editor, cursor: Math.min(n - 1, editor.cursor + page) };
+  if (key.pageUp) return { ...editor, cursor: Math.max(0, editor.cursor - page) };
+  const t = targets[editor.cursor];
+  if (!t) return editor;
+  const current = editor.amounts[t.key] ?? '';
+  let next: string;
+  if (key.backspace || key.delete) next = [...current].slice(0, -1).join('');
+  else if (/^[0-9+\-−=.]+$/.test(input)) next = (current + input).slice(0, 12);
+  else return editor;
+  const { [t.key]: _, ...rest } = editor.amounts;
+  return { ...editor, amounts: next === '' ? rest : { ...rest, [t.key]: next } };
+}
+
+/** A ruling already staged, as the editor shows it: "+5", "-3", "=40". */
+function amountsOf(effects: Effects | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(effects ?? {})) {
+    if (typeof v === 'number') out[k] = v > 0 ? `+${v}` : String(v);
+    else if (!Array.isArray(v) && 'set' in v) out[k] = `=${String(v.set)}`;
+  }
+  return out;
+}
+
+const toConsole = (state: ConsoleState, status: string | null): ConsoleResult => ({ state: { ...state, mode: { kind: 'console' }, status } });
+
+/** The inputs the next turn is played with: the round's choices and what is staged. */
+function turnInputs(state: ConsoleState): TurnInputs {
+  const choices = state.round?.choices ?? {};
+  return {
+    ...(Object.keys(choices).length > 0 ? { choices: { ...choices } } : {}),
+    ...(state.round && Object.keys(state.round.replies).length > 0 ? { replies: structuredClone(state.round.replies) as Record<string, Record<string, string>> } : {}),
+    ...(state.staged.inject.length > 0 ? { inject: [...state.staged.inject] } : {}),
+    ...(Object.keys(state.staged.adjudicate).length > 0 ? { adjudicate: { ...state.staged.adjudicate } } : {}),
+  };
+}
+
+/**
+ * The next console state, and the effect the edge should run for it.
+ *
+ * @example
+ * const { state, effect } = reduceConsole(initialConsole({ ok: true }, undefined, 'f.save.json'), { type: 'key', input: '', key: { return: true } }, ctx);
+ * // effect: { type: 'begin', inject: [] } — the edge answers with { type: 'begun', result: beginTurn(…) }
+ */
+export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: ConsoleContext): ConsoleResult {
+  switch (event.type) {
+    case 'key':
+      return onKey(state, event.input, event.key, ctx);
+    case 'begun':
+      return onBegun(state, event.result, ctx);
+    case 'played': {
+      const o = event.outcome;
+      if (!o.ok) {
+        // A team's party received a message: hand the keyboard to that team to answer it, in private; the turn is played again with the answer.
+        const asked = o.error.code === 'reply/needed' ? o.error.pending?.[0] : undefined;
+        const team = asked && state.round ? state.round.teams.findIndex((p) => ctx.scenario.parties[p]!.id === asked.party) : -1;
+        if (asked && state.round && team >= 0) return { state: { ...state, round: { ...state.round, answering: asked }, mode: { kind: 'handoff', team } } };
+        return toConsole({ ...state, round: null }, `✖ The turn was refused: ${o.error.message}`);
+      }
+      const next: ConsoleState = { ...state, round: null, teamUi: initialUi(), staged: NOTHING_STAGED, whatIf: null, newsScroll: 0, saveFailed: !o.save.ok };
+      if (!o.save.ok) return toConsole(next, saveFailure(ctx.savePath, o.save.message));
+      const what = o.how === 'existing' ? ' with the same inputs as before: back on the existing branch' : o.how === 'branch' ? ` on a new branch (${o.branches} branches)` : '';
+      return toConsole(next, `Turn ${o.turn} (${o.date}) resolved${what}; autosaved.`);
+    }
+    case 'rewound': {
+      const o = event.outcome;
+      if (!o.ok) return toConsole(state, `✖ ${o.message}`);
+      const next: ConsoleState = { ...state, whatIf: event.fork ? { from: event.turn } : null, newsScroll: 0, saveFailed: !o.save.ok };
+      if (!o.save.ok) return toConsole(next, saveFailure(ctx.savePath, o.save.message));
+      const where = turnName(ctx.scenario, event.turn);
+      return toConsole(
+        next,
+        event.fork
+          ? `What-if from ${where}: stage an inject (i) or a ruling (a), then Enter plays it as a new branch.`
+          : `Rewound to ${where}; the later turns stay on their branch (b). Autosaved.`,
+      );
+    }
+    case 'switched': {
+      const next: ConsoleState = { ...state, whatIf: null, newsScroll: 0, saveFailed: !event.save.ok };
+      return toConsole(next, event.save.ok ? `Switched to branch ${event.branch + 1} (turn ${event.turns}); saved.` : saveFailure(ctx.savePath, event.save.message));
+    }
+    case 'annotated': {
+      const next: ConsoleState = { ...state, saveFailed: !event.save.ok };
+      if (!event.save.ok) return toConsole(next, saveFailure(ctx.savePath, event.save.message));
+      const where = event.turn === 0 ? 'the start' : `turn ${event.turn}`;
+      return toConsole(next, event.note ? `Note added to ${where}; saved.` : `Note cleared from ${where}; saved.`);
+    }
+    case 'saved':
+      return {
+        state: { ...state, saveFailed: !event.save.ok, status: event.save.ok ? `Saved to ${ctx.savePath}.` : saveFailure(ctx.savePath, event.save.message) },
+      };
+  }
+}
+
+/** A turn stopped at its decision point: hand the keyboard to each team with a move on offer, or play at once when there is none. */
+function onBegun(state: ConsoleState, result: BeginResult, ctx: ConsoleContext): ConsoleResult {
+  if (!result.ok) return toConsole({ ...state, round: null }, `✖ The turn cannot start: ${result.error.message}`);
+  const teams = ctx.teams.filter((p) => (result.context.parties[p]?.offers.length ?? 0) > 0);
+  const round: Round = { context: result.context, teams, choices: {}, replies: {}, answering: null };
+  if (teams.length === 0) {
+    const next = { ...state, round };
+    return { state: next, effect: { type: 'play', inputs: turnInputs(next) } };
+  }
+  return { state: { ...state, round, mode: { kind: 'handoff', team: 0 } } };
+}
+
+function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleContext): ConsoleResult {
+  const m = state.mode;
+  const set = (patch: Partial<ConsoleState>): ConsoleResult => ({ state: { ...state, ...patch } });
+  const mode = (next: Mode): ConsoleResult => set({ mode: next });
+  switch (m.kind) {
+    case 'help':
+      return mode(state.back);
+    case 'quit':
+      if (input === 'y' || input === 'Y') return { state, effect: { type: 'quit' } };
+      if (input === 'n' || input === 'N' || key.escape || input === 'q') return set({ mode: state.back, status: 'Still running.' });
+      return { state };
+    case 'handoff':
+      if (key.escape) return toConsole({ ...state, round: null }, 'Turn cancelled: no team choice was kept.');
+      if (key.return) return set({ teamUi: initialUi(), mode: { kind: 'team', team: m.team } });
+      return { state };
+    case 'team':
+      return onTeam(state, m.team, input, key, ctx);
+    case 'inject-menu':
+      if (key.escape) return toConsole(state, null);
+      if (isDown(input, key) || isUp(input, key)) return mode({ ...m, cursor: 1 - m.cursor });
+      if (input === 'e' || (key.return && m.cursor === 0)) return mode({ kind: 'inject-event', cursor: 0 });
+      if (input === 'w' || key.return) return mode({ kind: 'custom-label', text: '' });
+      return { state };
+    case 'inject-event': {
+      const events = ctx.scenario.events;
+      if (key.escape) return mode({ kind: 'inject-menu', cursor: 0 });
+      const cursor = moveCursor(m.cursor, events.length, input, key, ctx.page);
+      if (cursor !== null) return mode({ ...m, cursor });
+      const e = events[m.cursor];
+      if (key.return && e) return toConsole({ ...state, staged: { ...state.staged, inject: [...state.staged.inject, { event: e.id }] } }, `Staged for the next turn: ⚡ ${e.label}.`);
+      return { state };
+    }
+    case 'custom-label': {
+      if (key.escape) return mode({ kind: 'inject-menu', cursor: 1 });
+      if (key.return) {
+        const label = m.text.trim();
+        if (!label) return set({ status: 'Give the event a headline first.' });
+        return mode({ kind: 'custom-effects', label, editor: { cursor: 0, amounts: {} } });
+      }
+      return mode({ ...m, text: editText(m.text, input, key, 200) });
+    }
+    case 'custom-effects': {
+      if (key.escape) return mode({ kind: 'custom-label', text: m.label });
+      if (key.return) {
+        const effects = draftEffects(ctx.targets, m.editor.amounts);
+        if (Object.keys(effects).length === 0) return set({ status: 'Type an amount for at least one indicator (+5, -3 or =40).' });
+        const taken = [...ctx.scenario.events.map((e) => e.id), ...state.staged.inject.map((i) => ('event' in i ? i.event : i.custom.id))];
+        const inject: Inject = { custom: { id: customEventId(m.label, taken), label: m.label, effects } };
+        return toConsole({ ...state, staged: { ...state.staged, inject: [...state.staged.inject, inject] } }, `Staged for the next turn: ⚡ ${m.label} (${describeEffects(ctx.scenario, effects)}).`);
+      }
+      return mode({ ...m, editor: editEffects(m.editor, input, key, ctx.targets, ctx.page) });
+    }
+    case 'adjudicate-party': {
+      if (key.escape) return toConsole(state, null);
+      if (isDown(input, key) || isUp(input, key)) return mode({ ...m, cursor: moveCursor(m.cursor, ctx.scenario.parties.length, input, key, ctx.page)! });
+      if (key.return) {
+        const party = ctx.scenario.parties[m.cursor]!;
+        return mode({ kind: 'adjudicate-effects', party: m.cursor, editor: { cursor: 0, amounts: amountsOf(state.staged.adjudicate[party.id]) } });
+      }
+      return { state };
+    }
+    case 'adjudicate-effects': {
+      if (key.escape) return mode({ kind: 'adjudicate-party', cursor: m.party });
+      if (key.return) {
+        const party = ctx.scenario.parties[m.party]!;
+        const effects = draftEffects(ctx.targets, m.editor.amounts);
+        const { [party.id]: _, ...others } = state.staged.adjudicate;
+        if (Object.keys(effects).length === 0) return toConsole({ ...state, staged: { ...state.staged, adjudicate: others } }, `No ruling for ${party.name}: its move will have its own effects.`);
+        return toConsole(
+          { ...state, staged: { ...state.staged, adjudicate: { ...others, [party.id]: effects } } },
+          `Ruling staged: ${party.name}'s move will have ${describeEffects(ctx.scenario, effects)} instead of its own effects.`,
+        );
+      }
+      return mode({ ...m, editor: editEffects(m.editor, input, key, ctx.targets, ctx.page) });
+    }
+    case 'turns': {
+      const path = ctx.session.path();
+      if (key.escape) return toConsole(state, null);
+      const cursor = moveCursor(m.cursor, path.length, input, key, ctx.page);
+      if (cursor !== null) return mode({ ...m, cursor });
+      if (key.return) return { state, effect: { type: 'rewind', turn: path[m.cursor]!.turn, fork: m.purpose === 'fork' } };
+      return { state };
+    }
+    case 'branches': {
+      const branches = ctx.session.branches();
+      if (key.escape) return toConsole(state, null);
+      if (isDown(input, key) || isUp(input, key)) return mode({ ...m, cursor: moveCursor(m.cursor, branches.length, input, key, ctx.page)! });
+      const b = branches[m.cursor];
+      if (key.return && b) return { state, effect: { type: 'checkout', branch: m.cursor, leaf: b.leaf, turns: b.turns } };
+      return { state };
+    }
+    case 'annotate':
+      if (key.escape) return toConsole(state, 'Note not changed.');
+      if (key.return) return { state, effect: { type: 'annotate', note: m.text.trim() } };
+      return mode({ ...m, text: editText(m.text, input, key, 4000) });
+    case 'console':
+      return onConsole({ ...state, status: null }, input, key, ctx);
+  }
+}
+
+function onConsole(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleContext): ConsoleResult {
+  const set = (patch: Partial<ConsoleState>): ConsoleResult => ({ state: { ...state, ...patch } });
+  if (input === '?') return set({ back: { kind: 'console' }, mode: { kind: 'help' } });
+  if (input === 'q') return set({ back: { kind: 'console' }, mode: { kind: 'quit' } });
+  if (input === 'v') return set({ projector: !state.projector });
+  if (key.escape) return set({ projector: false });
+  if (input === 'p') return set({ paused: !state.paused, status: state.paused ? 'Resumed.' : 'Paused: the game waits (p resumes).' });
+  if (key.pageDown || input === ']') return set({ newsScroll: state.newsScroll + ctx.page });
+  if (key.pageUp || input === '[') return set({ newsScroll: Math.max(0, state.newsScroll - ctx.page) });
+  if (input === 's') return { state, effect: { type: 'save' } };
+  if (input === 'b') return set({ mode: { kind: 'branches', cursor: Math.max(0, headBranch(ctx.session)) } });
+  if (input === 'r' || input === 'f') {
+    const path = ctx.session.path();
+    // Rewind goes one turn back by default; a what-if most often replays the turn about to be played.
+    return set({ mode: { kind: 'turns', purpose: input === 'r' ? 'rewind' : 'fork', cursor: Math.max(0, path.length - (input === 'r' ? 2 : 1)) } });
+  }
+  if (input === 't') return set({ mode: { kind: 'annotate', text: ctx.session.head.note ?? '' } });
+  const advancing = key.return === true || input === 'n' || input === 'i' || input === 'a';
+  if (state.paused && advancing) return set({ status: 'Paused: press p to resume first.' });
+  if (ctx.session.state.ended && advancing) return set({ status: 'The game is over: r rewinds or f forks a what-if to play on.' });
+  if (input === 'i') return set({ mode: { kind: 'inject-menu', cursor: 0 } });
+  if (input === 'a') return set({ mode: { kind: 'adjudicate-party', cursor: 0 } });
+  if (input === 'x') {
+    const n = stagedCount(state);
+    return set({ staged: NOTHING_STAGED, status: n > 0 ? `Cleared ${n} staged change${n === 1 ? '' : 's'}.` : 'Nothing is staged.' });
+  }
+  // A turn starts at its decision point, with what is staged: the teams are offered the moves of that world.
+  if (key.return || input === 'n') return { state: { ...state, round: null }, effect: { type: 'begin', inject: state.staged.inject } };
+  return { state };
+}
+
+/** A team at the keyboard: play's keys, less those that act on the whole game; Enter records its choice in private. */
+function onTeam(state: ConsoleState, team: number, input: string, key: FacKey, ctx: ConsoleContext): ConsoleResult {
+  const round = state.round;
+  if (!round) return toConsole(state, null);
+  if (key.escape) return { state: { ...state, mode: { kind: 'handoff', team } } };
+  if (input === 'w' || input === 'u' || input === 's' || input === 'q' || input === '?') return { state };
+  const p = round.teams[team]!;
+  const id = ctx.scenario.parties[p]!.id;
+  // The team chooses among its offers in the turn's decision context, or among the answers to the message it is asked.
+  const options = round.answering ? round.answering.options.map((o) => o.reply) : round.context.parties[p]!.offers.map((o) => o.move);
+  const { ui, command } = reduceKey(state.teamUi, input, key, { ended: false, moves: options.length, parties: 0, options: 0, dirty: false, page: ctx.page });
+  if (command?.type !== 'play') return { state: { ...state, teamUi: ui } };
+  const choice = options[command.move]!;
+  if (round.answering) {
+    const replies = { ...round.replies, [id]: { ...round.replies[id], [round.answering.message]: choice } };
+    const next: ConsoleState = { ...state, round: { ...round, replies, answering: null }, teamUi: afterTurn(initialUi(), null) };
+    return { state: next, effect: { type: 'play', inputs: turnInputs(next) } };
+  }
+  const next: ConsoleState = { ...state, round: { ...round, choices: { ...round.choices, [id]: choice } }, teamUi: afterTurn(initialUi(), null) };
+  if (team + 1 < round.teams.length) return { state: { ...next, mode: { kind: 'handoff', team: team + 1 } } };
+  return { state: next, effect: { type: 'play', inputs: turnInputs(next) } };
+}

@@ -1,0 +1,125 @@
+/**
+ * The edge of the facilitator's console: holds its state, feeds each key to
+ * the reducer (console-state.ts), and runs the effects the reducer asks for
+ * against the session — begin a turn at its decision point, play it, rewind,
+ * switch branch, annotate — saving after every change, then hands the
+ * outcome back to the reducer.
+ *
+ * Keys arriving several to a chunk (tmux, a paste) each see the state the
+ * previous one left: the state lives in a ref, and React is told afterwards.
+ */
+import { beginTurn, saveSession, type CompiledScenario, type Session } from '@wargame/engine';
+import { useMemo, useRef, useState } from 'react';
+import {
+  initialConsole,
+  reduceConsole,
+  splitKeys,
+  type ConsoleEffect,
+  type ConsoleEvent,
+  type ConsoleSetup,
+  type ConsoleState,
+  type FacKey,
+  type SaveResult,
+} from './console-state.js';
+import { effectTargets } from './effects-draft.js';
+
+export interface FacilitatorOptions {
+  scenario: CompiledScenario;
+  session: Session;
+  /** Party indices played by teams at the keyboard, in the order they take it. */
+  teams: readonly number[];
+  savePath: string;
+  /** Writes the save file (atomically in the CLI); may throw with a message to show. */
+  writeSave: (path: string, text: string) => void;
+  /** A line shown once at the start (e.g. "Resumed from …"). */
+  notice?: string;
+  /** Lines a page scroll moves, for the screen's size. */
+  page: number;
+  /** The facilitator confirmed quitting; `saved`: the last save succeeded. */
+  onQuit: (saved: boolean) => void;
+  /** Told every new state (tests look at what the screen cannot show). */
+  onState?: (state: ConsoleState) => void;
+}
+
+export interface Facilitator {
+  setup: ConsoleSetup;
+  state: ConsoleState;
+  /** Handles one input from ink (a run of characters is taken one by one). */
+  onInput: (input: string, key: FacKey) => void;
+}
+
+export function useFacilitator(opts: FacilitatorOptions): Facilitator {
+  const { scenario, session, teams, savePath } = opts;
+  const setup = useMemo<ConsoleSetup>(() => ({ scenario, teams, targets: effectTargets(scenario), savePath }), [scenario, teams, savePath]);
+  const latest = useRef(opts);
+  latest.current = opts;
+
+  const persist = (): SaveResult => {
+    try {
+      latest.current.writeSave(savePath, `${JSON.stringify(saveSession(session), null, 2)}\n`);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, message: (e as Error).message };
+    }
+  };
+
+  const stateRef = useRef<ConsoleState | null>(null);
+  if (stateRef.current === null) {
+    // The start is saved at once, so even a session that crashes before its first turn can be resumed.
+    stateRef.current = initialConsole(persist(), opts.notice, savePath);
+    opts.onState?.(stateRef.current);
+  }
+  const [state, setState] = useState<ConsoleState>(stateRef.current);
+
+  /** Runs an effect on the session; its outcome is the reducer's next event. */
+  const run = (effect: Exclude<ConsoleEffect, { type: 'quit' }>): ConsoleEvent => {
+    switch (effect.type) {
+      case 'begin':
+        return { type: 'begun', result: beginTurn(scenario, session.state, effect.inject.length > 0 ? { inject: [...effect.inject] } : {}) };
+      case 'play': {
+        const before = session.nodes.length;
+        const parent = session.head.id;
+        const siblings = session.nodes.filter((n) => n.parent === parent).length;
+        const r = session.advance(effect.inputs);
+        if (!r.ok) return { type: 'played', outcome: { ok: false, error: r.error } };
+        const how = session.nodes.length === before ? 'existing' : siblings > 0 ? 'branch' : 'new';
+        return { type: 'played', outcome: { ok: true, turn: r.log.turn, date: r.log.date, how, branches: session.branches().length, save: persist() } };
+      }
+      case 'rewind': {
+        const r = session.rewind(effect.turn);
+        return { type: 'rewound', turn: effect.turn, fork: effect.fork, outcome: r.ok ? { ok: true, save: persist() } : { ok: false, message: r.error.message } };
+      }
+      case 'checkout':
+        session.checkout(effect.leaf);
+        return { type: 'switched', branch: effect.branch, turns: effect.turns, save: persist() };
+      case 'annotate':
+        session.annotate(effect.note);
+        return { type: 'annotated', note: effect.note, turn: session.head.turn, save: persist() };
+      case 'save':
+        return { type: 'saved', save: persist() };
+    }
+  };
+
+  const onInput = (input: string, key: FacKey) => {
+    const ctx = { ...setup, session, page: latest.current.page };
+    let current = stateRef.current!;
+    let quit = false;
+    for (const k of splitKeys(input, key)) {
+      let r = reduceConsole(current, { type: 'key', input: k.input, key: k.key }, ctx);
+      while (r.effect && r.effect.type !== 'quit') r = reduceConsole(r.state, run(r.effect), ctx);
+      current = r.state;
+      if (r.effect?.type === 'quit') {
+        quit = true;
+        break;
+      }
+    }
+    if (current !== stateRef.current) {
+      stateRef.current = current;
+      setState(current);
+      latest.current.onState?.(current);
+    }
+    if (quit) latest.current.onQuit(!current.saveFailed);
+  };
+
+  return { setup, state, onInput };
+}
