@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WorkshopServer } from '@wargame/server';
 import { WebSocket } from '@wargame/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { node, offers, ok, sochiPath, startServer, type Running } from './server-support.js';
@@ -124,13 +125,20 @@ describe.skipIf(!haveChromium)('the page in a real browser (chromium headless)',
 
   afterAll(async () => {
     await run?.stop();
-    browser?.close();
     if (chrome && chrome.exitCode === null) {
       const exited = new Promise((r) => chrome!.once('exit', r));
-      chrome.kill('SIGKILL');
+      // Closing through the protocol lets chromium stop its helper processes too.
+      browser?.send(JSON.stringify({ id: 999_999, method: 'Browser.close' }));
+      const t = setTimeout(() => chrome!.kill('SIGKILL'), 5000);
       await exited;
+      clearTimeout(t);
     }
-    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    browser?.close();
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch {
+      // A helper process may still be writing its profile; the folder is in the temporary directory.
+    }
   });
 
   it('a team joins with its code, plays a move with the keyboard and answers a proposal; team view and projector at 1280×800', async () => {
@@ -193,6 +201,17 @@ describe.skipIf(!haveChromium)('the page in a real browser (chromium headless)',
       news: document.querySelectorAll('#newsBody li').length > 0,
     })`);
     expect(p).toEqual({ fontSize: '28px', moves: false, hidden: false, news: true });
+
+    // The server goes away and comes back from its database on the same port: both pages reconnect by themselves.
+    const port = run.server.port;
+    const hash = run.server.game.session.head.hash;
+    await run.server.close();
+    await tab.until('document.getElementById("status").textContent !== "connected"');
+    run.server = await WorkshopServer.start({ scenario: run.scenario, scenarioRef: sochiPath, db: run.db, port });
+    expect(run.server.game.session.head.hash).toBe(hash);
+    await tab.until('document.getElementById("status").textContent === "connected"', 15_000);
+    await projector.until('document.getElementById("status").textContent === "connected"', 15_000);
+    await tab.until('document.querySelectorAll("#movesBody button.move").length > 0');
   }, 60_000);
 });
 
