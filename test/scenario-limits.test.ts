@@ -71,3 +71,18 @@ describe('YAML limits', () => {
     expect(r.issues[0]!.line).toBe(3);
   });
 });
+
+describe('effects and chances that cannot mean what they say', () => {
+  it('refuses rel(a,b) and rel(b,a) in one effects block, and a literal chance outside [0, 1], each located', async () => {
+    const { loadScenario, formatIssue } = await import('@wargame/engine');
+    const text = fixture
+      .replace('effects: { tension: -5, "rel(a,b)": [0, 10] }', 'effects: { tension: -5, "rel(a,b)": 10, "rel(b,a)": 5 }')
+      .replace('chance: 0.5, effects: { tension: 10 }', 'chance: 1.5, effects: { tension: 10 }')
+      .replace('chance: 0.3, repeat: true', 'chance: -0.1, repeat: true');
+    const r = loadScenario([{ name: 'two-party.yaml', text }]);
+    expect(r.ok).toBe(false);
+    const issues = r.ok ? [] : r.issues.map(formatIssue);
+    expect(issues.some((i) => /two-party\.yaml:\d+:\d+ ✖ "rel\(b,a\)" and "rel\(a,b\)" name the same relation/.test(i)), issues.join('\n')).toBe(true);
+    expect(issues.filter((i) => i.includes('a chance is a probability between 0 and 1')).length, issues.join('\n')).toBe(2);
+  });
+});

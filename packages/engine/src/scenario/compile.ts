@@ -83,6 +83,15 @@ export class ScenarioCompiler {
     return null;
   }
 
+  /** A chance: a number must be a probability (an expression is clamped to [0, 1] when it is used). */
+  chance(src: number | string, path: Path): NumFn | null {
+    if (typeof src === 'number' && (src < 0 || src > 1)) {
+      this.issue(path, `a chance is a probability between 0 and 1, got ${src}`);
+      return null;
+    }
+    return this.number(src, path);
+  }
+
   cites(list: readonly Citation[] | undefined, path: Path): Citation[] {
     (list ?? []).forEach((c, i) => {
       if (!this.sourceFiles.has(c.source))
@@ -100,6 +109,8 @@ export class ScenarioCompiler {
   effects(effects: Effects, path: Path): CompiledEffect[] {
     const out: CompiledEffect[] = [];
     const n = this.partyIds.length;
+    // Relations are symmetric: rel(a,b) and rel(b,a) are one target, and one block may change it once.
+    const relations = new Map<number, string>();
     for (const [key, value] of Object.entries(effects)) {
       const p = [...path, key];
       let target: CompiledEffect['target'] | undefined;
@@ -109,7 +120,15 @@ export class ScenarioCompiler {
         const b = this.partyIndex(rel[2]!, p, { preferKey: true });
         if (a >= 0 && b >= 0) {
           if (a === b) this.issue(p, `a party has no relation with itself: "${key}"`, { preferKey: true });
-          else target = { kind: 'relation', index: pairIndex(a, b, n) };
+          else {
+            const k = pairIndex(a, b, n);
+            const earlier = relations.get(k);
+            if (earlier !== undefined) this.issue(p, `"${key}" and "${earlier}" name the same relation (relations are symmetric): change it once in this block`, { preferKey: true });
+            else {
+              relations.set(k, key);
+              target = { kind: 'relation', index: k };
+            }
+          }
         }
       } else {
         const i = this.symbols.indicators.indexOf(key);
@@ -323,7 +342,7 @@ export class ScenarioCompiler {
         postures: allowed,
         when: m.when === undefined ? null : this.condition(m.when, [...mp, 'when']),
         ...(m.when === undefined ? {} : { whenText: m.when }),
-        chance: m.chance === undefined ? null : this.number(m.chance, [...mp, 'chance']),
+        chance: m.chance === undefined ? null : this.chance(m.chance, [...mp, 'chance']),
         effects: this.effects(m.effects, [...mp, 'effects']),
         failure: m.failure ? this.effects(m.failure, [...mp, 'failure']) : [],
         // Messages, reactions, exclusions and visibility are linked once every party is known (compile-actors.ts).
@@ -438,7 +457,7 @@ export class ScenarioCompiler {
         ...(e.description === undefined ? {} : { description: e.description }),
         index: i,
         at,
-        chance: e.chance === undefined ? null : this.number(e.chance, [...p, 'chance']),
+        chance: e.chance === undefined ? null : this.chance(e.chance, [...p, 'chance']),
         when: e.when === undefined ? null : this.condition(e.when, [...p, 'when']),
         repeat: e.repeat,
         recurring: e.recurring,
