@@ -27,6 +27,11 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { framesPerSecond: 20, burst: 40, authFailures: 10, authWindowMs: 60_000 };
 
+/** Open connections at once: a workshop has a few dozen. More are refused (1013, try again later). */
+export const MAX_CONNECTIONS = 256;
+/** A connection that has not signed in within this time is closed. */
+export const SIGN_IN_MS = 30_000;
+
 export interface ServeOptions {
   scenario: CompiledScenario;
   /** How the scenario was named (kept in the journal to find it on resume). */
@@ -181,8 +186,17 @@ export class WorkshopServer {
   }
 
   private onConnection(ws: WebSocket, req: IncomingMessage): void {
+    if (this.conns.size >= MAX_CONNECTIONS) {
+      ws.close(1013, `the server holds ${MAX_CONNECTIONS} connections, its most`);
+      return;
+    }
     const conn: Conn = { ws, ip: req.socket.remoteAddress ?? '?', role: null, lastId: 0, tokens: this.limits.burst, refilled: Date.now() };
     this.conns.add(conn);
+    const signIn = setTimeout(() => {
+      if (!conn.role) ws.close(4008, 'no code given in time');
+    }, SIGN_IN_MS);
+    signIn.unref();
+    ws.on('close', () => clearTimeout(signIn));
     ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
     ws.on('close', () => this.conns.delete(conn));
     ws.on('error', () => this.conns.delete(conn));
@@ -279,6 +293,8 @@ export class WorkshopServer {
   private hello(conn: Conn, code: string): void {
     if (conn.role) return this.fail(conn, undefined, 'auth/already', `this connection is already signed in as ${roleName(conn.role)}`);
     const now = Date.now();
+    // Forget addresses whose window has passed, so the table stays as small as the recent failures.
+    if (this.failures.size > 1000) for (const [ip, v] of this.failures) if (now - v.since > this.limits.authWindowMs) this.failures.delete(ip);
     const f = this.failures.get(conn.ip);
     if (f && now - f.since > this.limits.authWindowMs) this.failures.delete(conn.ip);
     const current = this.failures.get(conn.ip);
