@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadSession, saveSession, Session } from '@wargame/engine';
+import { FacilitateApp } from '../src/app/facilitate/FacilitateApp.js';
 import { FacilitateScreen, type FacilitateSummary } from '../src/app/facilitate/FacilitateScreen.js';
 import { chosenCount, stagedCount, type ConsoleState } from '../src/app/facilitate/console-state.js';
 import { bigText } from '../src/app/facilitate/projector.js';
@@ -55,6 +56,37 @@ async function playTurn(f: ReturnType<typeof facilitate>) {
   await press(f.stdin, KEY.enter);
   await waitFor(f.frame, () => f.session.head.turn === turn + 1);
 }
+
+describe('facilitate: picker', () => {
+  it('picks the scenario, then the teams (the same picker as play), and starts the console; Esc goes back a step', async () => {
+    const savePath = join(dir, `picked${++runs}.save.json`);
+    const { lastFrame, stdin } = render(
+      <FacilitateApp
+        catalog={[
+          { id: 'peace-tracks', title: 'After the fall of Karabakh' },
+          { id: 'sochi-2021', title: 'After Sochi' },
+        ]}
+        loadScenario={(id) => ({ ok: true, scenario: shipped(id) })}
+        seed="3"
+        savePath={() => savePath}
+        writeFile={writeFileAtomic}
+        size={SIZE}
+      />,
+    );
+    expect(lastFrame()).toContain('wargame facilitate — Choose a scenario');
+    await press(stdin, KEY.enter);
+    let teams = await waitFor(lastFrame, (f) => f.includes('teams at the keyboard'));
+    expect(teams).toContain('Esc back');
+    await press(stdin, KEY.escape);
+    await waitFor(lastFrame, (f) => f.includes('Choose a scenario'));
+    await press(stdin, KEY.enter);
+    teams = await waitFor(lastFrame, (f) => f.includes('teams at the keyboard'));
+    await press(stdin, ' ', KEY.down, KEY.down, ' ', KEY.enter);
+    const console = await waitFor(lastFrame, (f) => f.includes('Facilitator (branch 1 of 1)'));
+    expect(console).toContain('Teams at the keyboard: Armenia, European Union');
+    expect(JSON.parse(readFileSync(savePath, 'utf8'))).toMatchObject({ format: 'wargame-session', seed: '3' });
+  });
+});
 
 describe('facilitate: the console', () => {
   it('shows the world, the teams, what is staged, the autosave file, and fits 80×24', async () => {
