@@ -142,5 +142,8 @@ export async function joinCommand(url: string, o: JoinOptions): Promise<number> 
   }
   client.removeAllListeners('disconnected');
   client.close();
+  // Standing stdin open would keep the process alive after "quit".
+  rl.close();
+  process.stdin.destroy();
   return 0;
 }
