@@ -5,7 +5,7 @@
  * session is rebuilt by replaying the ops from the start; the state hash after
  * each turn is stored beside it and checked on resume.
  */
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Op } from './game.js';
 
@@ -51,9 +51,11 @@ export class Journal {
   /** A new journal; refuses an existing file (it may be a session to resume). */
   static create(file: string, setup: Omit<StoredSetup, 'format' | 'version'>, codes: Map<string, string>): Journal {
     if (existsSync(file)) throw new Error(`${file} exists: resume it with wargame serve --resume --db ${file}, or give another --db`);
-    const j = new Journal(file, true);
-    // The file holds the join codes: only its owner may read it.
+    // The file holds the join codes: only its owner may read it. Created so before SQLite opens it,
+    // so its -wal and -shm files (which SQLite gives the database's mode) are private from the start.
+    writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
     chmodSync(file, 0o600);
+    const j = new Journal(file, true);
     const full: StoredSetup = { format: STORE_FORMAT, version: STORE_VERSION, ...setup };
     j.db.transaction(() => {
       j.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('setup', JSON.stringify(full));
