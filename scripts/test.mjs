@@ -15,6 +15,8 @@ for (const [label, cmd, args] of [
   ['build', bin('tsc'), ['-b']],
   ['bundle the CLI', process.execPath, [join(root, 'scripts', 'bundle.mjs')]],
   ['type-check tests', bin('tsc'), ['-p', 'test/tsconfig.json']],
+  // The linter (Biome, biome.json): its errors fail the run like a failing test.
+  ['lint', bin('biome'), ['lint']],
 ]) {
   console.log(`\n> ${label}`);
   if (run(cmd, args) !== 0) {

@@ -417,7 +417,7 @@ describe('mergeOutputs', () => {
     const dir = freshDir();
     const p = [await writeShard(dir, 1, 'csv'), await writeShard(dir, 2, 'csv'), await writeShard(dir, 3, 'csv'), await writeShard(dir, 4, 'csv')];
     // Shard 2's data replaced by fewer rows while its sidecar still promises 25.
-    writeFileSync(p[1]!, readFileSync(p[1]!, 'utf8').split('\n').slice(0, 11).join('\n') + '\n');
+    writeFileSync(p[1]!, `${readFileSync(p[1]!, 'utf8').split('\n').slice(0, 11).join('\n')}\n`);
     const merged = await mergeOutputs(p, join(dir, 'merged.parquet'));
     expect(merged.ok ? 'ok' : clean(merged.message, dir)).toMatchInlineSnapshot(`"cannot merge: <dir>/part2.csv: holds runs 25–33, but its metadata says runs 25–49; the data and its metadata do not belong together"`);
     expect(readdirSync(dir).filter((name) => name.startsWith('merged') || name.startsWith('.'))).toEqual([]);

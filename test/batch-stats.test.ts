@@ -205,11 +205,15 @@ describe('quantile (type 7)', () => {
   it('matches numpy.quantile (linear)', () => {
     const ten = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     const q = quantiles(ten, [0.05, 0.25, 0.5, 0.75, 0.95]);
-    [1.45, 3.25, 5.5, 7.75, 9.55].forEach((v, i) => expect(q[i]).toBeCloseTo(v, 12));
+    [1.45, 3.25, 5.5, 7.75, 9.55].forEach((v, i) => {
+      expect(q[i]).toBeCloseTo(v, 12);
+    });
     const y = [3.2, -1.5, 7.7, 0.0, 2.2, 9.1, 4.4];
     // numpy.quantile(y, [0, .05, .1, .33, .5, .9, 1])
     const expected = [-1.5, -1.05, -0.6, 2.156, 3.2, 8.26, 9.1];
-    quantiles(y, [0, 0.05, 0.1, 0.33, 0.5, 0.9, 1]).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12));
+    quantiles(y, [0, 0.05, 0.1, 0.33, 0.5, 0.9, 1]).forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i]!, 12);
+    });
   });
 
   it('handles one value, ties and an empty array', () => {
@@ -306,7 +310,7 @@ describe('summarizeBatch', () => {
     expect(land.sd).toBeCloseTo(sd(xs), 6);
     expect([land.min, land.max]).toEqual([0, 400]);
     expect(land.quantiles.map((q) => q.p)).toEqual([0.05, 0.25, 0.5, 0.75, 0.95]);
-    land.quantiles.forEach((q) => expect(q.value).toBeCloseTo(quantileSorted(xs, q.p), 9));
+    for (const q of land.quantiles) expect(q.value).toBeCloseTo(quantileSorted(xs, q.p), 9);
   });
 
   it('gives an empty cell runs 0 and no NaN anywhere', async () => {
@@ -557,7 +561,7 @@ describe('sensitivity', () => {
       50,
       (a, b, e) => 2 * a - b + 0.5 * e,
       [{ id: 'flag', kind: 'boolean' }, { id: 'who', kind: 'category', values: ['x', 'y'] }],
-      (a, b) => ({ outcome_flag: b === 2, outcome_who: 'x' }),
+      (_a, b) => ({ outcome_flag: b === 2, outcome_who: 'x' }),
     );
     expect(formatSensitivity(await sensitivity(table))).toMatchInlineSnapshot(`
       "Sensitivity of Toy scenario (toy) to 2 parameters · grid · 450 runs

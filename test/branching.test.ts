@@ -30,7 +30,7 @@ describe.each(shippedIds())('branching of %s', (id) => {
     }
     s.parties.forEach((p, pi) => {
       const visited = new Set(r.run.turns.map((t) => t.parties[pi]!.posture));
-      visited.forEach((v) => postureSets[pi]!.add(p.postures.indexOf(v)));
+      for (const v of visited) postureSets[pi]!.add(p.postures.indexOf(v));
       if (visited.size > 1) runsWithPostureChange[pi]!++;
     });
   }
@@ -43,7 +43,7 @@ describe.each(shippedIds())('branching of %s', (id) => {
   it('no party is stuck in one posture in every run', () => {
     const stuck = s.parties.filter((_, pi) => runsWithPostureChange[pi] === 0 && s.parties[pi]!.postures.length > 1).map((p) => p.id);
     expect(stuck).toEqual([]);
-    const single = s.parties.filter((p, pi) => postureSets[pi]!.size < 2).map((p) => `${p.id} (${p.postures.length} postures)`);
+    const single = s.parties.filter((_p, pi) => postureSets[pi]!.size < 2).map((p) => `${p.id} (${p.postures.length} postures)`);
     expect(single).toEqual([]);
   });
 });

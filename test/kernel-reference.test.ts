@@ -82,7 +82,7 @@ describe('the kernel against the reference interpreter', () => {
     fc.assert(
       fc.property(scenarioArbitrary(), fc.integer({ min: 0, max: 1000 }), (input, seed) => {
         const parsed = ScenarioSchema.safeParse(input);
-        if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '));
+        if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${formatPath(i.path.map((k) => (typeof k === 'symbol' ? String(k) : k)))}: ${i.message}`).join('; '));
         const { scenario, issues } = compileScenarioDoc(parsed.data);
         if (issues.length > 0) return; // the generator may draw an invalid combination; validity is tested elsewhere
         compare(scenario, String(seed));

@@ -14,7 +14,9 @@
  * (messages, beliefs, planning, exclusions) are checked by test/actors.test.ts.
  */
 import seedrandom from 'seedrandom';
-import { compileCondition, type BoolFn, type CompiledEffect, type CompiledScenario, type GameState } from '@wargame/engine';
+import { compileCondition, type CompiledEffect, type CompiledScenario, type GameState, type World } from '@wargame/engine';
+
+type BoolFn = (w: World) => boolean;
 
 type Alea = { c: number; s0: number; s1: number; s2: number };
 
@@ -103,7 +105,9 @@ export function referenceTurn(s: CompiledScenario, state: GameState, inputs: Ref
   const ev = generator(aleaDraw(stream('events')));
   const fire = (effects: readonly CompiledEffect[], index: number) => {
     const amounts = effects.map((e) => round6(finite(e.amount.kind === 'fixed' ? e.amount.value : e.amount.kind === 'range' ? e.amount.lo + (e.amount.hi - e.amount.lo) * ev() : e.amount.fn(w))));
-    effects.forEach((e, i) => put(s, w, e, e.op === 'set' ? amounts[i]! : get(w, e) + amounts[i]!));
+    effects.forEach((e, i) => {
+      put(s, w, e, e.op === 'set' ? amounts[i]! : get(w, e) + amounts[i]!);
+    });
     if (index >= 0) w.eventCount[index]! += 1;
   };
   for (const e of s.events) {
@@ -170,7 +174,10 @@ export function referenceTurn(s: CompiledScenario, state: GameState, inputs: Ref
         probs = ex.map((x) => x / sum);
       }
       let acc = 0;
-      pick = probs.findIndex((q) => (acc += q) > u);
+      pick = probs.findIndex((q) => {
+        acc += q;
+        return acc > u;
+      });
       if (pick < 0) pick = probs.reduce((last, q, i) => (q > 0 ? i : last), probs.length - 1);
       pick = available[pick]!.index;
     }
@@ -217,6 +224,6 @@ export function referenceTurn(s: CompiledScenario, state: GameState, inputs: Ref
   for (const o of s.outcomes) if (o.type === 'boolean' && o.over === 'ever' && w.ever[o.everIndex]! < 0 && o.when(w)) w.ever[o.everIndex] = w.turn + 1;
   w.turn += 1;
   w.month += s.calendar.step;
-  w.ended = w.turn >= s.calendar.turns || (s.end !== null && s.end(w));
+  w.ended = w.turn >= s.calendar.turns || s.end?.(w) === true;
   return w;
 }

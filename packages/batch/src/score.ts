@@ -208,7 +208,7 @@ export function parseObserved(file: SourceFile, meta: BatchMeta): ObservedParse 
       continue;
     }
     const raw: unknown = value && isScalar(value) ? value.value : null;
-    const where = value && value.range && !(isScalar(value) && value.value === null) ? value : keyNode;
+    const where = value?.range && !(isScalar(value) && value.value === null) ? value : keyNode;
     const issue = (message: string) => issues.push(at(where, path, message));
     if (raw === null || raw === undefined) {
       issue(`no value given for ${key}: ${o.kind === 'boolean' ? 'write true or false' : o.kind === 'category' ? `write one of ${o.values.join(', ')}` : 'write a number'}, or leave the line out`);

@@ -166,7 +166,7 @@ function cholSolve(l: readonly (readonly number[])[], aliased: readonly boolean[
   return x;
 }
 
-const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
 /**
  * Sensitivity of every outcome to every swept (or varying) parameter.
@@ -218,7 +218,9 @@ export async function sensitivity(table: BatchTable): Promise<SensitivityResult>
   });
   T.forEach((t, i) => {
     m.push(`count(${t.sql}) AS ny${i}`, `avg(${t.sql}) AS my${i}`, `var_pop(${t.sql}) AS vy${i}`);
-    X.forEach((x, a) => m.push(`covar_pop(${t.sql}, ${x}) AS cy${i}_${a}`));
+    X.forEach((x, a) => {
+      m.push(`covar_pop(${t.sql}, ${x}) AS cy${i}_${a}`);
+    });
   });
   const [mom] = await table.all(`SELECT ${m.join(', ')} FROM ${table.from}`);
   const get = (k: string) => num(mom?.[k]);

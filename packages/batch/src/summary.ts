@@ -285,7 +285,10 @@ export type Align = 'l' | 'r';
 /** Lays out rows as columns separated by two spaces; trailing spaces are trimmed. */
 export function renderTable(rows: readonly (readonly string[])[], align: readonly Align[]): string[] {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, j) => (widths[j] = Math.max(widths[j] ?? 0, width(c))));
+  for (const r of rows)
+    r.forEach((c, j) => {
+      widths[j] = Math.max(widths[j] ?? 0, width(c));
+    });
   return rows.map((r) =>
     r
       .map((c, j) => {

@@ -47,7 +47,7 @@ export async function mergeOutputs(inputs: string[], out: string, format?: Outpu
   if (!combined.ok)
     return fail(combined.message.includes('\n') ? `cannot merge:\n${combined.message.replace(/^/gm, '  ')}` : `cannot merge: ${combined.message}`);
 
-  let sink;
+  let sink: Awaited<ReturnType<typeof createSink>>;
   try {
     sink = await createSink({ path: out, format: outFormat, columns: columnsOf(combined.meta) });
   } catch (error) {

@@ -113,12 +113,12 @@ function inconsistency(meta: BatchMeta): string | undefined {
     names.add(c.name);
   }
   const run = meta.columns.find((c) => c.name === 'run');
-  if (!run || run.type !== 'INTEGER') return 'no INTEGER column named run';
+  if (run?.type !== 'INTEGER') return 'no INTEGER column named run';
   return undefined;
 }
 
 async function parquetMeta(duck: Duck, path: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
-  let rows;
+  let rows: Awaited<ReturnType<Duck['all']>>;
   try {
     rows = await duck.all(`SELECT key, value FROM parquet_kv_metadata(${literal(path)})`);
   } catch (error) {

@@ -306,7 +306,7 @@ export class BatchSink implements RowSink {
 async function scanRuns(path: string, format: OutputFormat, columns: readonly Column[]): Promise<AppendedRuns> {
   const duck = await openDuck();
   try {
-    let stats;
+    let stats: Awaited<ReturnType<typeof duck.all>>[number] | undefined;
     try {
       [stats] = await duck.all(
         `SELECT count(*) AS n, count(run) AS runs, count(DISTINCT run) AS distinct_runs, min(run) AS first, max(run) AS last ` +
@@ -337,7 +337,7 @@ function checkColumns(columns: readonly Column[]): void {
     seen.add(c.name);
   }
   const run = columns.find((c) => c.name === 'run');
-  if (!run || run.type !== 'INTEGER' || run.nullable) throw new Error('columns: a batch output needs a non-nullable INTEGER column named run');
+  if (run?.type !== 'INTEGER' || run.nullable) throw new Error('columns: a batch output needs a non-nullable INTEGER column named run');
 }
 
 /** The first difference between two column lists that changes the file, or undefined. */

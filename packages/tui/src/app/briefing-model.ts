@@ -180,7 +180,8 @@ export function decisionAt(scenario: CompiledScenario, session: Session, inputs:
 
 /** The moves a party is offered at the session's head, in menu order (an empty list once the game is over). */
 export function offeredMoves(scenario: CompiledScenario, session: Session, partyIndex: number, begin: Parameters<typeof beginTurn>[2] = {}): string[] {
-  return decisionAt(scenario, session, begin)?.parties[partyIndex]!.offers.map((o) => o.move) ?? [];
+  const decision = decisionAt(scenario, session, begin);
+  return decision ? decision.parties[partyIndex]!.offers.map((o) => o.move) : [];
 }
 
 /** A message the player must answer, as menu options: accept, reject or a reaction move, with what each does. */
@@ -261,7 +262,7 @@ export function buildBriefing(
   const world = decision?.world ?? now;
   const moves: MoveOption[] = pending
     ? replyOptions(scenario, pending)
-    : (decision?.parties[partyIndex]!.offers ?? []).map((o) => {
+    : (decision ? decision.parties[partyIndex]!.offers : []).map((o) => {
         const m = party.moves[o.index]!;
         return {
           id: m.id,
