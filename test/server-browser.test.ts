@@ -202,6 +202,15 @@ describe.skipIf(!haveChromium)('the page in a real browser (chromium headless)',
     })`);
     expect(p).toEqual({ fontSize: '28px', moves: false, hidden: false, news: true });
 
+    // The facilitator's page: the console, with the hash, the codes and the branch tree.
+    const console_ = await openTab(run.server.url);
+    await signIn(console_, run.server.codes.get('facilitator')!);
+    await console_.until('!document.getElementById("console").hidden && document.querySelectorAll("#consoleBody button").length > 5');
+    const text = await console_.eval<string>('document.getElementById("consoleBody").textContent');
+    expect(text).toContain(run.server.game.session.head.hash);
+    expect(text).toContain(run.server.codes.get('azerbaijan')!);
+    expect(text).toMatch(/branch to turn 1 · current/);
+
     // The server goes away and comes back from its database on the same port: both pages reconnect by themselves.
     const port = run.server.port;
     const hash = run.server.game.session.head.hash;

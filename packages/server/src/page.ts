@@ -199,6 +199,22 @@ export const PAGE_JS = String.raw`'use strict';
     var turn = el('input'); turn.type = 'number'; turn.min = '0'; turn.max = String(s.turn); turn.value = String(Math.max(0, s.turn - 1)); turn.setAttribute('aria-label', 'turn to rewind to'); turn.style.width = '5rem';
     c.appendChild(el('br')); c.appendChild(turn); c.appendChild(button('Rewind to turn', function () { return { type: 'rewind', turn: Number(turn.value) }; }));
     c.appendChild(button('Export the save', function () { return { type: 'export' }; }));
+    var party = el('select'); party.setAttribute('aria-label', 'party to rule on'); welcome.parties.forEach(function (p) { var o = el('option', p.name); o.value = p.id; party.appendChild(o); });
+    var effects = el('input'); effects.setAttribute('aria-label', 'ruling: key=amount, comma-separated'); effects.placeholder = 'border_tension=-5'; effects.size = 24;
+    c.appendChild(el('br')); c.appendChild(party); c.appendChild(effects);
+    c.appendChild(button('Rule', function () {
+      var fx = {}; effects.value.split(',').forEach(function (kv) { var p = kv.split('='); if (p.length === 2) fx[p[0].trim()] = Number(p[1]); });
+      return { type: 'adjudicate', node: s.node, party: party.value, effects: fx };
+    }));
+    var note = el('input'); note.setAttribute('aria-label', 'note on this turn'); note.size = 30; note.maxLength = 4000;
+    c.appendChild(el('br')); c.appendChild(note); c.appendChild(button('Annotate', function () { return { type: 'note', node: s.node, text: note.value }; }));
+    var tree = el('ul'); tree.setAttribute('aria-label', 'branches');
+    s.branches.forEach(function (b) {
+      var li = el('li', 'branch to turn ' + b.turns + (b.forkedAt ? ' (forked after turn ' + b.forkedAt + ')' : '') + (b.isHead ? ' · current' : ''));
+      if (!b.isHead) li.appendChild(button('Switch', function () { return { type: 'checkout', to: b.leaf }; }));
+      tree.appendChild(li);
+    });
+    c.appendChild(el('p', 'Branches:')); c.appendChild(tree);
     var staged = el('p', 'Staged: ' + JSON.stringify(s.staged), 'small'); c.appendChild(staged);
     if (s.pending.length) c.appendChild(el('p', 'Waiting for: ' + s.pending.map(function (q) { return q.party + ' → ' + q.message; }).join(', ')));
     var codes = el('ul'); Object.keys(s.codes).forEach(function (k) { codes.appendChild(el('li', k + ': ' + s.codes[k])); }); c.appendChild(el('p', 'Codes:')); c.appendChild(codes);
