@@ -48,16 +48,19 @@ export function GameScreen(props: GameScreenProps) {
   const size = useTerminalSize(props.size);
   const game = usePlayGame({ scenario, session: props.session, partyIndex, startTurn, savePath: props.savePath, writeFile: props.writeFile });
   const [ui, setUi] = useState<UiState>(initialUi);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the session is mutable; `game.version` is what says it changed
   const briefing = useMemo(() => buildBriefing(scenario, game.session, partyIndex, game.pending), [scenario, game.session, partyIndex, game.version, game.pending]);
   const layout = playLayout(size.columns, size.rows, briefing.moves.length);
   const parties = useMemo(() => explainableParties(scenario, partyIndex), [scenario, partyIndex]);
   const explained = parties[ui.explainParty] ?? parties[0];
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the session is mutable; `game.version` is what says it changed
   const explanation = useMemo(
     () => (ui.overlay === 'explain' && explained ? explainMove(scenario, game.session, explained.id) : null),
     [ui.overlay, explained, scenario, game.session, game.version],
   );
   const ended = briefing.ended;
   const progress = useBackgroundBatch({ active: ended, scenario, params: game.session.params, seed: props.seed, runs: props.backgroundRuns });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the session is mutable; `game.version` is what says it changed
   const debrief = useMemo(() => (ended ? buildDebrief(scenario, game.session, partyIndex, startTurn) : null), [ended, scenario, game.session, partyIndex, startTurn, game.version]);
   const frequencies = useMemo(
     () => (debrief && progress?.finished && !progress.error ? tallyOutcomes(scenario, progress.columns, Object.fromEntries(debrief.outcomes.map((o) => [o.id, o.result]))) : null),

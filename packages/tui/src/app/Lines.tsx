@@ -7,6 +7,7 @@ export function LineView({ line }: { line: Line }) {
     <Text wrap="truncate-end">
       {line.length === 0 ? ' ' : null}
       {line.map((s, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the spans of a line are positional and never reordered
         <Text key={i} {...(s.color === undefined ? {} : { color: s.color })} bold={s.bold ?? false} dimColor={s.dim ?? false} italic={s.italic ?? false}>
           {s.text === '' ? ' ' : s.text}
         </Text>
@@ -31,6 +32,7 @@ export function Lines({ lines, offset = 0, height, width, cut = false }: { lines
   return (
     <Box flexDirection="column" height={height} width={width} overflow="hidden">
       {shown.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line's place in the scrolled text is its identity
         <LineView key={start + i} line={l} />
       ))}
       {scrolls ? (

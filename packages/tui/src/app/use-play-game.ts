@@ -43,6 +43,7 @@ export function usePlayGame(opts: PlayGameOptions): PlayGame {
   // A move whose turn waits for the player's answer to a message: the move, the answers given so far, and what is asked.
   const waiting = useRef<{ choice: string; replies: Record<string, string>; pending: PendingReply } | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `bump` and the refs are stable; the session is the mutable object the callbacks act on
   const advance = useCallback(
     (inputs: TurnInputs, label: string) => {
       const party = scenario.parties[partyIndex]!;
@@ -78,6 +79,7 @@ export function usePlayGame(opts: PlayGameOptions): PlayGame {
     [scenario, session, partyIndex, advance],
   );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `bump` and the refs are stable; the session is the mutable object the callbacks act on
   const undo = useCallback(() => {
     if (waiting.current) {
       waiting.current = null;
@@ -93,6 +95,7 @@ export function usePlayGame(opts: PlayGameOptions): PlayGame {
     return `Undid ${log?.date ?? 'the last turn'}${mine?.moveLabel ? ` (“${mine.moveLabel}”)` : ''}: choose again.`;
   }, [scenario, session, partyIndex, startTurn]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `bump` and the refs are stable; the session is the mutable object the callbacks act on
   const save = useCallback(() => {
     try {
       writeFile(savePath, `${JSON.stringify(saveSession(session), null, 2)}\n`);
