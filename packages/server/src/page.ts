@@ -196,6 +196,7 @@ export const PAGE_JS = String.raw`'use strict';
     c.appendChild(button(s.paused ? 'Resume' : 'Pause', function () { return { type: 'pause', paused: !s.paused }; }));
     var sel = el('select'); sel.setAttribute('aria-label', 'event to inject'); (welcome.events || []).forEach(function (e) { var o = el('option', e.label); o.value = e.id; sel.appendChild(o); });
     c.appendChild(el('br')); c.appendChild(sel); c.appendChild(button('Inject', function () { return { type: 'inject', node: s.node, inject: { event: sel.value } }; }));
+    c.appendChild(button('Clear injects', function () { return { type: 'clear-injects', node: s.node }; }));
     var turn = el('input'); turn.type = 'number'; turn.min = '0'; turn.max = String(s.turn); turn.value = String(Math.max(0, s.turn - 1)); turn.setAttribute('aria-label', 'turn to rewind to'); turn.style.width = '5rem';
     c.appendChild(el('br')); c.appendChild(turn); c.appendChild(button('Rewind to turn', function () { return { type: 'rewind', turn: Number(turn.value) }; }));
     c.appendChild(button('Export the save', function () { return { type: 'export' }; }));
@@ -217,7 +218,11 @@ export const PAGE_JS = String.raw`'use strict';
     c.appendChild(el('p', 'Branches:')); c.appendChild(tree);
     var staged = el('p', 'Staged: ' + JSON.stringify(s.staged), 'small'); c.appendChild(staged);
     if (s.pending.length) c.appendChild(el('p', 'Waiting for: ' + s.pending.map(function (q) { return q.party + ' → ' + q.message; }).join(', ')));
-    var codes = el('ul'); Object.keys(s.codes).forEach(function (k) { codes.appendChild(el('li', k + ': ' + s.codes[k])); }); c.appendChild(el('p', 'Codes:')); c.appendChild(codes);
+    var codes = el('ul'); Object.keys(s.codes).forEach(function (k) {
+      var li = el('li', k + ': ' + s.codes[k] + ' ');
+      li.appendChild(button('Revoke and reissue', function () { return { type: 'revoke', role: k }; }));
+      codes.appendChild(li);
+    }); c.appendChild(el('p', 'Codes:')); c.appendChild(codes);
   }
   document.addEventListener('keydown', function (e) {
     if (!state || !welcome || welcome.role !== 'team' || e.target.tagName === 'INPUT') return;
