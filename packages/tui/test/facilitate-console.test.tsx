@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadSession, saveSession, Session } from '@wargame/engine';
+import { beginTurn, loadSession, saveSession, Session } from '@wargame/engine';
 import { FacilitateApp } from '../src/app/facilitate/FacilitateApp.js';
 import { FacilitateScreen, type FacilitateSummary } from '../src/app/facilitate/FacilitateScreen.js';
 import { chosenCount, stagedCount, type ConsoleState } from '../src/app/facilitate/console-state.js';
@@ -200,6 +200,40 @@ describe('facilitate: inject', () => {
     const injected = f.session.head.log!.events.filter((e) => e.kind === 'injected').map((e) => e.id);
     expect(injected).toEqual(['border_incident', 'custom_border_clash_near_sotk']);
     expect(f.frame()).toContain('⚡ Border clash near Sotk (injected)');
+  });
+
+  it("offers a team the moves of the world after the staged inject, and plays the one it chose", async () => {
+    // peace-tracks, seed 4, turn 2: with a border incident the EU stays Armenia's backer instead of turning mediator, which opens threatening sanctions and closes courting Baku's gas.
+    const scenario = shipped('peace-tracks');
+    const created = Session.create(scenario, { seed: '4' });
+    if (!created.ok) throw new Error(created.error.message);
+    created.session.advance({});
+    const f = facilitate({ session: created.session, teams: ['eu'] });
+    const eu = scenario.parties.find((p) => p.id === 'eu')!;
+    const label = (id: string) => eu.moves.find((m) => m.id === id)!.label.slice(0, 30);
+    const posture = (id: string) => eu.postureLabels[eu.postures.indexOf(id)]!;
+    // Without the inject, the EU would decide as a mediator, with Baku's gas on offer.
+    const plain = beginTurn(scenario, f.session.state);
+    if (!plain.ok) throw new Error(plain.error.message);
+    expect(plain.context.parties[eu.index]).toMatchObject({ posture: 'mediator' });
+    expect(plain.context.parties[eu.index]!.offers.map((o) => o.move)).toContain('court_baku_gas');
+    await press(f.stdin, 'i', 'e', KEY.down, KEY.down, KEY.down);
+    expect(f.frame()).toMatch(/❯ Shooting on the Armenia–Azerbaijan border/);
+    await press(f.stdin, KEY.enter, KEY.enter);
+    await waitFor(f.frame, (x) => x.includes(`Pass the keyboard to ${eu.name}`));
+    await press(f.stdin, KEY.enter);
+    const team = await waitFor(f.frame, (x) => x.includes(`Your move, ${eu.name}`));
+    expect(team).toContain(`Team ${eu.name} (${posture('armenia_backer')})`);
+    expect(team).toContain(label('threaten_sanctions'));
+    expect(team).not.toContain(label('court_baku_gas'));
+    const offers = beginTurn(scenario, f.session.state, { inject: [{ event: 'border_incident' }] });
+    if (!offers.ok) throw new Error(offers.error.message);
+    const at = offers.context.parties[eu.index]!.offers.findIndex((o) => o.move === 'threaten_sanctions');
+    await press(f.stdin, ...Array.from({ length: at }, () => KEY.down), KEY.enter);
+    await waitFor(f.frame, (x) => /Turn 2 \(2023-11\) resolved|refused/.test(x));
+    expect(f.frame()).not.toContain('refused');
+    expect(f.session.head.inputs).toEqual({ choices: { eu: 'threaten_sanctions' }, inject: [{ event: 'border_incident' }] });
+    expect(f.session.head.log!.parties.find((p) => p.party === 'eu')).toMatchObject({ controller: 'human', move: 'threaten_sanctions', posture: 'armenia_backer' });
   });
 
   it('refuses to stage a written event without an amount, and x clears what is staged', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { monthIndex } from '@wargame/engine';
+import { beginTurn, monthIndex } from '@wargame/engine';
 import { buildBriefing } from '../src/app/briefing-model.js';
 import { buildDebrief, frequencySentence, tallyOutcomes } from '../src/app/debrief-model.js';
+import { explainMove } from '../src/app/explain-model.js';
 import { formatChange, meterBar, sparkline, wrapText } from '../src/app/format.js';
 import { playLayout } from '../src/app/layout.js';
 import { createPlaySession, parseStartMonth, resolveParty, startDates } from '../src/app/play-setup.js';
@@ -97,6 +98,33 @@ describe('play: layout', () => {
   it('fits 80×24 with tabs and uses side-by-side panes on a large terminal', () => {
     expect(playLayout(80, 24, 8)).toMatchObject({ height: 23, split: false, moveRows: 7, paneRows: 9 });
     expect(playLayout(160, 48, 8)).toMatchObject({ height: 47, split: true });
+  });
+});
+
+describe('play: explanation model (w)', () => {
+  it("values each option as the engine did when the party chose: its utility, noise and probability, and every interest's contribution", () => {
+    const s = shipped('peace-tracks');
+    const r = createPlaySession(s, { seed: '2' });
+    if (!r.ok) throw new Error(r.message);
+    const session = r.value.session;
+    for (let turn = 0; turn < 3; turn++) {
+      const begun = beginTurn(s, session.state);
+      if (!begun.ok) throw new Error(begun.error.message);
+      session.advance({ choices: { armenia: begun.context.parties[0]!.offers[0]!.move } });
+      for (const party of s.parties.slice(1)) {
+        const e = explainMove(s, session, party.id)!;
+        const offers = begun.context.parties[party.index]!.offers;
+        expect(e.options.map((o) => o.move)).toEqual(offers.map((o) => o.move));
+        e.options.forEach((o, i) => {
+          const value = offers[i]!.value;
+          expect({ utility: o.utility, noise: o.noise, probability: o.probability }).toEqual({ utility: value.utility, noise: value.noise, probability: value.probability });
+          // Every interest of the party, in its order, as the engine split the utility.
+          expect(o.byInterest.map((b) => b.id)).toEqual(party.interests.map((it) => it.id));
+          expect(o.byInterest.map((b) => b.contribution)).toEqual(party.interests.map((it) => value.byInterest[it.id]));
+          expect(o.byInterest.reduce((a, b) => a + b.contribution, 0)).toBeCloseTo(o.utility, 6);
+        });
+      }
+    }
   });
 });
 

@@ -82,6 +82,13 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
   const f: ConsoleView = { ...fac.setup, session, state: c };
   const state = session.state;
   const turnNo = state.ended ? state.turn : state.turn + 1;
+  // The team's briefing (its menu is the turn's decision context, with what is staged) is built once per team and answer, not per key.
+  const round = c.round;
+  const teamAt = c.mode.kind === 'team' && round ? (round.teams[c.mode.team] ?? -1) : -1;
+  const teamBriefing = useMemo(
+    () => (teamAt >= 0 && round ? buildBriefing(scenario, session, teamAt, round.answering, c.staged.inject.length > 0 ? { inject: [...c.staged.inject] } : {}) : null),
+    [scenario, session, teamAt, round, c.staged.inject],
+  );
   const briefingDate = useMemo(() => facilitatorWorld(scenario, session).date, [scenario, session, session.head.id]);
   const mode = c.mode;
   const header = (title: string, who: string, sub: string) => (
@@ -125,27 +132,24 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         'y quit · n keep going',
       );
     case 'handoff': {
-      const round = c.round!;
-      const party = scenario.parties[round.teams[mode.team]!]!;
+      const party = scenario.parties[round!.teams[mode.team]!]!;
       return frame(
-        header(scenario.title, 'Hot seat', `team ${mode.team + 1} of ${round.teams.length}`),
+        header(scenario.title, 'Hot seat', `team ${mode.team + 1} of ${round!.teams.length}`),
         <Box flexDirection="column" width={width} height={bodyRows} justifyContent="center" alignItems="center">
           <Box borderStyle="double" flexDirection="column" paddingX={3} paddingY={1} alignItems="center">
             <Text bold>{`Pass the keyboard to ${party.name}`}</Text>
             <Text> </Text>
             <Text>{`${party.name}: press Enter when only your team is looking.`}</Text>
-            <Text dimColor>{`Team ${mode.team + 1} of ${round.teams.length} · ${chosenCount(c)} chosen, kept secret until the turn resolves`}</Text>
+            <Text dimColor>{`Team ${mode.team + 1} of ${round!.teams.length} · ${chosenCount(c)} chosen, kept secret until the turn resolves`}</Text>
           </Box>
         </Box>,
         `${party.name}: Enter when ready · Esc (facilitator) cancels the turn`,
       );
     }
     case 'team': {
-      const round = c.round!;
-      const p = round.teams[mode.team]!;
-      const party = scenario.parties[p]!;
       // The team chooses among the moves of the world the turn is decided in (after its events, the staged injects and posture changes), or answers a message.
-      const briefing = buildBriefing(scenario, session, p, round.answering, c.staged.inject.length > 0 ? { inject: [...c.staged.inject] } : {});
+      const briefing = teamBriefing!;
+      const party = scenario.parties[teamAt]!;
       const layout = playLayout(size.columns, size.rows, briefing.moves.length);
       return frame(
         <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
