@@ -60,7 +60,9 @@ describe('facilitate console state: staging', () => {
     expect(r.state.mode).toEqual({ kind: 'console' });
     expect(r.state.staged.inject).toEqual([{ event: ctx.scenario.events[1]!.id }]);
     r = keys(r.state, ctx, 'i', 'w', 'Riots', ENTER, '+5', DOWN, '-3', ENTER);
-    expect(r.state.staged.inject[1]).toEqual({ custom: { id: 'custom_riots', label: 'Riots', effects: { [ctx.targets[0]!.key]: 5, [ctx.targets[1]!.key]: -3 } } });
+    expect(r.state.staged.inject[1]).toEqual({
+      custom: { id: 'custom_riots', label: 'Riots', effects: { [ctx.targets[0]!.key]: 5, [ctx.targets[1]!.key]: -3 } },
+    });
     expect(r.state.status).toMatch(/^Staged for the next turn: ⚡ Riots \(/);
     expect(stagedCount(r.state)).toBe(2);
     r = keys(r.state, ctx, 'x');
@@ -102,7 +104,7 @@ describe('facilitate console state: a turn', () => {
     expect(r.effect).toEqual({ type: 'play', inputs: { inject: [{ event: scenario.events[0]!.id }] } });
   });
 
-  it("hands the keyboard to each team; each chooses among its offers in the decision world; the last choice plays the turn", () => {
+  it('hands the keyboard to each team; each chooses among its offers in the decision world; the last choice plays the turn', () => {
     const { ctx, state, scenario, session } = setup(['armenia', 'azerbaijan']);
     let r = reduceConsole(state, begun(scenario, session), ctx);
     expect(r.state.mode).toEqual({ kind: 'handoff', team: 0 });
@@ -128,7 +130,17 @@ describe('facilitate console state: a turn', () => {
     const { ctx, state, scenario, session } = setup(['armenia', 'azerbaijan']);
     let r = reduceConsole(state, begun(scenario, session), ctx);
     r = keys(r.state, ctx, ENTER, ENTER, ENTER, ENTER);
-    const pending: PendingReply = { party: 'azerbaijan', message: 'talks', label: 'Talks', kind: 'proposal', from: 'armenia', options: [{ reply: 'accept', label: 'Accept', effects: [] }, { reply: 'reject', label: 'Reject', effects: [] }] };
+    const pending: PendingReply = {
+      party: 'azerbaijan',
+      message: 'talks',
+      label: 'Talks',
+      kind: 'proposal',
+      from: 'armenia',
+      options: [
+        { reply: 'accept', label: 'Accept', effects: [] },
+        { reply: 'reject', label: 'Reject', effects: [] },
+      ],
+    };
     r = reduceConsole(r.state, { type: 'played', outcome: { ok: false, error: { code: 'reply/needed', message: 'waiting', pending: [pending] } } }, ctx);
     expect(r.state.mode).toEqual({ kind: 'handoff', team: 1 });
     expect(r.state.round!.answering).toEqual(pending);
@@ -140,7 +152,11 @@ describe('facilitate console state: a turn', () => {
   it('says how the turn went: resolved, back on an existing branch, on a new one, or the autosave failed', () => {
     const { ctx, state } = setup();
     const played = (how: 'new' | 'existing' | 'branch', save: { ok: true } | { ok: false; message: string } = { ok: true }) =>
-      reduceConsole({ ...state, staged: { inject: [{ event: 'x' }], adjudicate: {} } }, { type: 'played', outcome: { ok: true, turn: 2, date: '2023-11', how, branches: 2, save } }, ctx).state;
+      reduceConsole(
+        { ...state, staged: { inject: [{ event: 'x' }], adjudicate: {} } },
+        { type: 'played', outcome: { ok: true, turn: 2, date: '2023-11', how, branches: 2, save } },
+        ctx,
+      ).state;
     expect(played('new').status).toBe('Turn 2 (2023-11) resolved; autosaved.');
     expect(played('new').staged.inject).toEqual([]);
     expect(played('existing').status).toBe('Turn 2 (2023-11) resolved with the same inputs as before: back on the existing branch; autosaved.');

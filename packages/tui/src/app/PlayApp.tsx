@@ -43,7 +43,9 @@ export function PlayApp(props: PlayAppProps) {
       start={({ scenario, parties, from }) => {
         const r = createPlaySession(scenario, { seed: props.seed, from });
         const party = scenario.parties[parties[0]!]!;
-        return r.ok ? { ok: true, value: { ...r.value, savePath: props.savePath(scenario, party.id), replay: props.replayCommand(scenario, party.id, from) } } : r;
+        return r.ok
+          ? { ok: true, value: { ...r.value, savePath: props.savePath(scenario, party.id), replay: props.replayCommand(scenario, party.id, from) } }
+          : r;
       }}
       {...(props.size ? { size: props.size } : {})}
     >

@@ -140,7 +140,14 @@ export function SetupPicker<T>(props: SetupPickerProps<T>) {
       const options = scenario.parties.map((p) => ({ value: String(p.index), label: truncate(`${p.name} — ${p.seat}`, width - 8) }));
       if (props.who === 'party') {
         title = `choose your party · ${scenario.title}`;
-        body = <Select key="party" visibleOptionCount={Math.min(rows, options.length)} options={options} onChange={(v) => setStep(afterWho(props, scenario, [Number(v)], true))} />;
+        body = (
+          <Select
+            key="party"
+            visibleOptionCount={Math.min(rows, options.length)}
+            options={options}
+            onChange={(v) => setStep(afterWho(props, scenario, [Number(v)], true))}
+          />
+        );
       } else {
         title = `teams at the keyboard · ${scenario.title}`;
         hint = `↑↓ move · Space add/remove a team · ⏎ start${escBack} · q quit`;
@@ -151,7 +158,16 @@ export function SetupPicker<T>(props: SetupPickerProps<T>) {
               key="teams"
               visibleOptionCount={Math.min(rows - 1, options.length)}
               options={options}
-              onSubmit={(values) => setStep(afterWho(props, scenario, values.map(Number).sort((a, b) => a - b), true))}
+              onSubmit={(values) =>
+                setStep(
+                  afterWho(
+                    props,
+                    scenario,
+                    values.map(Number).sort((a, b) => a - b),
+                    true,
+                  ),
+                )
+              }
             />
           </Box>
         );
@@ -193,7 +209,9 @@ export function SetupPicker<T>(props: SetupPickerProps<T>) {
       <Box flexDirection="column" paddingX={1} paddingY={1} flexGrow={1}>
         {body}
       </Box>
-      <Text dimColor wrap="truncate-end">{hint}</Text>
+      <Text dimColor wrap="truncate-end">
+        {hint}
+      </Text>
     </Box>
   );
 }

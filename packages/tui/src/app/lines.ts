@@ -176,7 +176,7 @@ export function helpLines(width: number, savePath: string): Line[] {
 
 function progressText(p: BatchProgress | null, runs: number, from: string | null, width: number): Line[] {
   if (runs <= 0) return [];
-  if (!p || !p.finished) {
+  if (!p?.finished) {
     const done = p?.done ?? 0;
     return wrapped(`⧗ Background runs for comparison: ${formatCount(done)} of ${formatCount(runs)} computer-played games from ${from ?? 'the start'} (${formatPercent(done / runs)})…`, width, '  ', { color: 'yellow' }, '');
   }

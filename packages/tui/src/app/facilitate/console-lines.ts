@@ -179,7 +179,7 @@ export function eventListLines(f: ConsoleView, cursor: number, width: number, ro
 export function effectsEditorLines(f: ConsoleView, editor: EffectsEditor, width: number, rows: number): Line[] {
   const targets: readonly EffectTarget[] = f.targets;
   const state = f.session.state;
-  const valueOf = (t: EffectTarget) => {
+  const valueNow = (t: EffectTarget) => {
     const i = f.scenario.indicators.findIndex((x) => x.id === t.key);
     if (i >= 0) return state.ind[i]!;
     const k = f.scenario.relations.pairs.findIndex(([a, b]) => `rel(${f.scenario.parties[a]!.id},${f.scenario.parties[b]!.id})` === t.key);
@@ -198,7 +198,7 @@ export function effectsEditorLines(f: ConsoleView, editor: EffectsEditor, width:
     out.push([
       { text: focused ? '❯ ' : '  ', color: 'yellow', bold: true },
       { text: fit(t.label, labelWidth), bold: focused || text !== undefined },
-      { text: ` now ${fit(formatValue(valueOf(t)), 5)} `, dim: true },
+      { text: ` now ${fit(formatValue(valueNow(t)), 5)} `, dim: true },
       { text: fit(`[${formatValue(t.min)}..${formatValue(t.max)}]`, rangeWidth), dim: true },
       { text: `  ${text ?? (focused ? '' : '·')}${focused ? '▌' : ''}${ok ? '' : ' ?'}`, bold: true, ...(ok ? { color: 'green' } : { color: 'red' }) },
     ]);

@@ -13,7 +13,18 @@
  *
  * The reducer reads the session (through `SessionView`) but never changes it.
  */
-import { monthText, type BeginResult, type CompiledScenario, type DecisionContext, type Effects, type Inject, type PendingReply, type Session, type SessionError, type TurnInputs } from '@wargame/engine';
+import {
+  monthText,
+  type BeginResult,
+  type CompiledScenario,
+  type DecisionContext,
+  type Effects,
+  type Inject,
+  type PendingReply,
+  type Session,
+  type SessionError,
+  type TurnInputs,
+} from '@wargame/engine';
 import { afterTurn, initialUi, reduceKey, type KeyInfo, type UiState } from '../ui-state.js';
 import { customEventId, describeEffects, draftEffects, type EffectTarget } from './effects-draft.js';
 
@@ -188,14 +199,17 @@ function charKey(ch: string): FacKey {
  */
 export function splitKeys(input: string, key: FacKey): { input: string; key: FacKey }[] {
   const chars = [...input];
-  if (chars.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001b')) return chars.map((ch) => ({ input: ch === '\r' || ch === '\n' ? '' : ch, key: charKey(ch) }));
+  if (chars.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001b'))
+    return chars.map((ch) => ({ input: ch === '\r' || ch === '\n' ? '' : ch, key: charKey(ch) }));
   return [{ input, key }];
 }
 
 const wrap = (i: number, n: number) => (n <= 0 ? 0 : ((i % n) + n) % n);
 const isDown = (input: string, key: FacKey) => key.downArrow === true || input === 'j';
 const isUp = (input: string, key: FacKey) => key.upArrow === true || input === 'k';
-const printable = (input: string, key: FacKey) => input.length > 0 && !key.ctrl && !key.escape && !key.return && !key.tab && !/[\u0000-\u001f\u007f]/.test(input);
+/** Text a person typed: no control characters (below space, or DEL). */
+const printable = (input: string, key: FacKey) =>
+  input.length > 0 && !key.ctrl && !key.escape && !key.return && !key.tab && [...input].every((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f);
 const saveFailure = (path: string, message: string) => `✖ Autosave to ${path} failed: ${message}`;
 
 /** A cursor moved by ↑↓ (j k) and PgUp PgDn within `count` items; null when the key is none of those. */
@@ -248,7 +262,9 @@ function turnInputs(state: ConsoleState): TurnInputs {
   const choices = state.round?.choices ?? {};
   return {
     ...(Object.keys(choices).length > 0 ? { choices: { ...choices } } : {}),
-    ...(state.round && Object.keys(state.round.replies).length > 0 ? { replies: structuredClone(state.round.replies) as Record<string, Record<string, string>> } : {}),
+    ...(state.round && Object.keys(state.round.replies).length > 0
+      ? { replies: structuredClone(state.round.replies) as Record<string, Record<string, string>> }
+      : {}),
     ...(state.staged.inject.length > 0 ? { inject: [...state.staged.inject] } : {}),
     ...(Object.keys(state.staged.adjudicate).length > 0 ? { adjudicate: { ...state.staged.adjudicate } } : {}),
   };
@@ -278,7 +294,12 @@ export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: Con
       }
       const next: ConsoleState = { ...state, round: null, teamUi: initialUi(), staged: NOTHING_STAGED, whatIf: null, newsScroll: 0, saveFailed: !o.save.ok };
       if (!o.save.ok) return toConsole(next, saveFailure(ctx.savePath, o.save.message));
-      const what = o.how === 'existing' ? ' with the same inputs as before: back on the existing branch' : o.how === 'branch' ? ` on a new branch (${o.branches} branches)` : '';
+      const what =
+        o.how === 'existing'
+          ? ' with the same inputs as before: back on the existing branch'
+          : o.how === 'branch'
+            ? ` on a new branch (${o.branches} branches)`
+            : '';
       return toConsole(next, `Turn ${o.turn} (${o.date}) resolved${what}; autosaved.`);
     }
     case 'rewound': {
@@ -296,7 +317,10 @@ export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: Con
     }
     case 'switched': {
       const next: ConsoleState = { ...state, whatIf: null, newsScroll: 0, saveFailed: !event.save.ok };
-      return toConsole(next, event.save.ok ? `Switched to branch ${event.branch + 1} (turn ${event.turns}); saved.` : saveFailure(ctx.savePath, event.save.message));
+      return toConsole(
+        next,
+        event.save.ok ? `Switched to branch ${event.branch + 1} (turn ${event.turns}); saved.` : saveFailure(ctx.savePath, event.save.message),
+      );
     }
     case 'annotated': {
       const next: ConsoleState = { ...state, saveFailed: !event.save.ok };
@@ -352,7 +376,11 @@ function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleCont
       const cursor = moveCursor(m.cursor, events.length, input, key, ctx.page);
       if (cursor !== null) return mode({ ...m, cursor });
       const e = events[m.cursor];
-      if (key.return && e) return toConsole({ ...state, staged: { ...state.staged, inject: [...state.staged.inject, { event: e.id }] } }, `Staged for the next turn: ⚡ ${e.label}.`);
+      if (key.return && e)
+        return toConsole(
+          { ...state, staged: { ...state.staged, inject: [...state.staged.inject, { event: e.id }] } },
+          `Staged for the next turn: ⚡ ${e.label}.`,
+        );
       return { state };
     }
     case 'custom-label': {
@@ -371,7 +399,10 @@ function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleCont
         if (Object.keys(effects).length === 0) return set({ status: 'Type an amount for at least one indicator (+5, -3 or =40).' });
         const taken = [...ctx.scenario.events.map((e) => e.id), ...state.staged.inject.map((i) => ('event' in i ? i.event : i.custom.id))];
         const inject: Inject = { custom: { id: customEventId(m.label, taken), label: m.label, effects } };
-        return toConsole({ ...state, staged: { ...state.staged, inject: [...state.staged.inject, inject] } }, `Staged for the next turn: ⚡ ${m.label} (${describeEffects(ctx.scenario, effects)}).`);
+        return toConsole(
+          { ...state, staged: { ...state.staged, inject: [...state.staged.inject, inject] } },
+          `Staged for the next turn: ⚡ ${m.label} (${describeEffects(ctx.scenario, effects)}).`,
+        );
       }
       return mode({ ...m, editor: editEffects(m.editor, input, key, ctx.targets, ctx.page) });
     }
@@ -390,7 +421,8 @@ function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleCont
         const party = ctx.scenario.parties[m.party]!;
         const effects = draftEffects(ctx.targets, m.editor.amounts);
         const { [party.id]: _, ...others } = state.staged.adjudicate;
-        if (Object.keys(effects).length === 0) return toConsole({ ...state, staged: { ...state.staged, adjudicate: others } }, `No ruling for ${party.name}: its move will have its own effects.`);
+        if (Object.keys(effects).length === 0)
+          return toConsole({ ...state, staged: { ...state.staged, adjudicate: others } }, `No ruling for ${party.name}: its move will have its own effects.`);
         return toConsole(
           { ...state, staged: { ...state.staged, adjudicate: { ...others, [party.id]: effects } } },
           `Ruling staged: ${party.name}'s move will have ${describeEffects(ctx.scenario, effects)} instead of its own effects.`,

@@ -45,7 +45,9 @@ export function projectorLines(f: ConsoleView, width: number, rows: number): Lin
     state.ended ? `game over after ${state.turn} turns` : `turn ${b.turn} of ${b.turns}`,
     f.state.paused ? '⏸ PAUSED' : f.state.whatIf ? '⑂ what-if' : '',
   ];
-  big.forEach((row, i) => out.push([{ text: `  ${row.padEnd(big[0].length)}`, bold: true, color: 'yellow' }, { text: `   ${side[i]}`, bold: i !== 0 }]));
+  big.forEach((row, i) => {
+    out.push([{ text: `  ${row.padEnd(big[0].length)}`, bold: true, color: 'yellow' }, { text: `   ${side[i]}`, bold: i !== 0 }]);
+  });
   out.push([]);
   // Indicators first; headlines take what is left. A blank line between indicators when there is room.
   const labelWidth = Math.min(44, Math.max(14, Math.floor(width * 0.45)));

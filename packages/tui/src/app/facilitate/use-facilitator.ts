@@ -87,7 +87,12 @@ export function useFacilitator(opts: FacilitatorOptions): Facilitator {
       }
       case 'rewind': {
         const r = session.rewind(effect.turn);
-        return { type: 'rewound', turn: effect.turn, fork: effect.fork, outcome: r.ok ? { ok: true, save: persist() } : { ok: false, message: r.error.message } };
+        return {
+          type: 'rewound',
+          turn: effect.turn,
+          fork: effect.fork,
+          outcome: r.ok ? { ok: true, save: persist() } : { ok: false, message: r.error.message },
+        };
       }
       case 'checkout':
         session.checkout(effect.leaf);
