@@ -210,6 +210,7 @@ describe.skipIf(!haveChromium)('the page in a real browser (chromium headless)',
     expect(text).toContain(run.server.game.session.head.hash);
     expect(text).toContain(run.server.codes.get('azerbaijan')!);
     expect(text).toMatch(/branch to turn 1 · current/);
+    expect(pngSize(await console_.screenshot(join(shots, 'facilitator.png')))).toEqual({ width: 1280, height: 800 });
 
     // The server goes away and comes back from its database on the same port: both pages reconnect by themselves.
     const port = run.server.port;

@@ -40,6 +40,7 @@ export const PAGE_HTML = `<!doctype html>
   body.projector main { grid-template-columns: 2fr 1fr; }
   body.projector h2 { font-size: 1.2em; }
   body.projector .small { font-size: .8em; }
+  body.facilitator #console { order: -1; grid-column: 1 / -1; }
   [hidden] { display: none !important; }
 </style>
 </head>
@@ -112,6 +113,7 @@ export const PAGE_JS = String.raw`'use strict';
     $('who').textContent = welcome.role === 'team' ? welcome.party.name + ' (' + welcome.party.seat + ')' : welcome.role === 'spectator' ? 'projector' : 'facilitator';
     var projector = welcome.role === 'spectator';
     document.body.classList.toggle('projector', projector);
+    document.body.classList.toggle('facilitator', welcome.role === 'facilitator');
     $('moves').hidden = welcome.role !== 'team'; $('proposals').hidden = welcome.role !== 'team';
     $('console').hidden = welcome.role !== 'facilitator';
     $('briefing').hidden = projector;
@@ -189,6 +191,15 @@ export const PAGE_JS = String.raw`'use strict';
   }
   function button(label, frame) { var b = el('button', label); b.type = 'button'; b.onclick = function () { send(frame()); }; return b; }
   function renderConsole(s) {
+    // A state frame arrives whenever a team moves: keep what the facilitator is typing, and the focus.
+    var kept = {}, focused = document.activeElement && document.activeElement.getAttribute('aria-label');
+    Array.prototype.forEach.call($('consoleBody').querySelectorAll('input, select'), function (i) { kept[i.getAttribute('aria-label')] = i.value; });
+    renderConsoleControls(s);
+    Array.prototype.forEach.call($('consoleBody').querySelectorAll('input, select'), function (i) {
+      var k = i.getAttribute('aria-label'); if (k in kept) i.value = kept[k]; if (focused && k === focused) i.focus();
+    });
+  }
+  function renderConsoleControls(s) {
     var c = clear($('consoleBody'));
     c.appendChild(el('p', 'state hash ' + s.hash + ' · node ' + s.node, 'small'));
     c.appendChild(button('Advance the turn', function () { return { type: 'advance', node: s.node }; }));
