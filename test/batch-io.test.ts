@@ -2,13 +2,14 @@
  * Batch output I/O: the streaming atomic sinks (CSV, JSONL, Parquet), reading
  * metadata back, opening outputs for SQL, and merging shards.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mergeOutputs, openBatch, openSink, PARQUET_META_KEY, readBatchMeta } from '@wargame/batch';
+import { writeFileAtomic } from '@wargame/batch/atomic';
 import type { BatchMeta, Column, OutputFormat, Row, RowSink } from '@wargame/batch';
 
 const root = mkdtempSync(join(tmpdir(), 'wargame-batch-io-'));
@@ -268,6 +269,26 @@ describe('batch output sinks', () => {
     );
     await sink.commit(metaFor({ completed: 5 }));
     expect((await readRows(path)).rows).toEqual(rowsFor(0, 5).map(asObject));
+  });
+});
+
+describe('writeFileAtomic (the one atomic writer: saves, reports, caches)', () => {
+  it('replaces a file whole and leaves no temporary behind', () => {
+    const dir = freshDir();
+    const path = join(dir, 'save.json');
+    writeFileSync(path, 'old');
+    const text = `${'é東'.repeat(400_000)}\n`;
+    writeFileAtomic(path, text);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    expect(readdirSync(dir)).toEqual(['save.json']);
+  });
+
+  it('on failure leaves the old file and no temporary, and rethrows', () => {
+    const dir = freshDir();
+    const path = join(dir, 'report.html');
+    mkdirSync(path);
+    expect(() => writeFileAtomic(path, 'new')).toThrow(/EISDIR|ENOTEMPTY|EEXIST|EPERM/);
+    expect(readdirSync(dir)).toEqual(['report.html']);
   });
 });
 

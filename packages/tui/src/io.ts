@@ -1,6 +1,5 @@
 /** Terminal and file effects of the CLI, kept in one place. */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic as writeAtomic } from '@wargame/batch/atomic';
 
 /** An error the user can act on: printed without a stack trace, with this exit code. */
 export class UserError extends Error {
@@ -13,22 +12,14 @@ export class UserError extends Error {
 }
 
 /**
- * Writes a file atomically: to a temporary file beside it, flushed, then
- * renamed over the target, so a crash never leaves half a file where a good one was.
+ * Writes a file atomically (the batch package's writer: a fresh temporary,
+ * short writes looped, fsync of the file and its folder, rename), so a crash
+ * never leaves half a file where a good one was; a failure is a UserError.
  */
 export function writeFileAtomic(path: string, content: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    writeAtomic(path, content);
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new UserError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

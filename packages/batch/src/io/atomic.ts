@@ -52,6 +52,24 @@ export function publish(moves: ReadonlyArray<readonly [temp: string, target: str
   for (const dir of new Set(moves.map(([, target]) => dirname(target)))) fsyncDir(dir);
 }
 
+/**
+ * Replaces a file with `text` atomically: a fresh temporary beside it, written
+ * in full (short writes looped), fsynced, renamed over the target, the folder
+ * fsynced. On any failure the temporary is removed and the error rethrown: the
+ * target is either the old file or the whole new one. The one atomic writer of
+ * the program: saves, reports, set files and batch outputs all go through it.
+ */
+export function writeFileAtomic(target: string, text: string): void {
+  const temp = tempPathFor(target);
+  try {
+    writeFileSynced(temp, text);
+    publish([[temp, target]]);
+  } catch (e) {
+    removeFiles([temp]);
+    throw e;
+  }
+}
+
 /** Removes files, ignoring those already gone. */
 export function removeFiles(paths: Iterable<string>): void {
   for (const path of paths) rmSync(path, { force: true, recursive: true });
