@@ -65,7 +65,10 @@ describe('wargame run', () => {
       [['run', fixture, '--set', 'pressure'], "error: option '--set <name=value>' argument 'pressure' is invalid. expected name=value (e.g. western_pressure=60 or party.russia.noise=0.1), got \"pressure\".\n(add --help for usage)\n"],
       [['run', fixture, '--set', 'pressure=abc'], "error: option '--set <name=value>' argument 'pressure=abc' is invalid. the value of pressure must be a number, got \"abc\".\n(add --help for usage)\n"],
       [['run', fixture, '--set', 'pressure=900'], 'parameter "pressure" must be between 0 and 100, got 900\n'],
-      [['run', fixture, '--set', 'presure=9'], 'unknown parameter "presure"; the scenario\'s parameters are pressure\n'],
+      [
+        ['run', fixture, '--set', 'presure=9'],
+        'unknown path "presure"; did you mean "pressure"? (a parameter, event.<id>.chance, indicator.<id>.initial, relation.<a>.<b>.initial, party.<id>.temperature|noise, party.<id>.interest.<id>.weight, party.<id>.move.<id>.chance)\n',
+      ],
       [['frobnicate'], "error: unknown command 'frobnicate'\n(add --help for usage)\n"],
       [['run'], "error: missing required argument 'scenario'\n(add --help for usage)\n"],
     ];

@@ -10,8 +10,9 @@
  * another build, a damaged or foreign file) is a miss, and the entry is
  * written again. Reads and writes never fail a command.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { writeFileAtomic } from '@wargame/batch/atomic';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Compiled into the bundle by scripts/bundle.mjs: a hash of the engine's source and its yaml and zod. */
@@ -82,21 +83,15 @@ export function readCachedDocument(cache: ScenarioCache, key: string): unknown {
 /** Stores a validated document under `key` (atomically: a reader sees the old entry, none, or the whole new one). Never throws. */
 export function writeCachedDocument(cache: ScenarioCache, key: string, doc: unknown): boolean {
   const target = entryPath(cache, key);
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(cache.dir, { recursive: true });
-    const body = Buffer.from(JSON.stringify(doc), 'utf8');
-    const header: EntryHeader = { format: CACHE_FORMAT, key, sha256: sha256(body) };
-    writeFileSync(temp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), body]));
-    renameSync(temp, target);
+    const body = JSON.stringify(doc);
+    const header: EntryHeader = { format: CACHE_FORMAT, key, sha256: sha256(Buffer.from(body, 'utf8')) };
+    writeFileAtomic(target, `${JSON.stringify(header)}\n${body}`);
     pruneCache(cache);
     return true;
   } catch {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // nothing more to do: the cache is an optimisation
-    }
+    // Nothing more to do: the cache is an optimisation, and the writer removed its temporary.
     return false;
   }
 }
