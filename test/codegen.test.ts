@@ -1,11 +1,23 @@
 /**
- * Expressions are evaluated by one generated function each (expr/codegen.ts);
- * the closure tree the compiler builds is the reference. Both must agree on
- * every expression and every world, bit for bit.
+ * Expressions are checked into one resolved tree each (expr/tree.ts), from
+ * which come a generated function (expr/codegen.ts), the evaluator's closures
+ * (expr/evaluate.ts, the reference) and the reads. The generated function and
+ * the evaluator must agree on every expression and every world, bit for bit;
+ * the reads must name every slot a value depends on.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { compileCondition, compileNumber, type Symbols, type World } from '@wargame/engine';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  compileCondition,
+  compileNumber,
+  compileUtility,
+  emitCondition,
+  emitNumber,
+  generateFunction,
+  type Symbols,
+  type WantsSpec,
+  type World,
+} from '@wargame/engine';
 import { load, shippedIds } from './helpers/scenarios.js';
 
 const symbols: Symbols = {
@@ -96,9 +108,9 @@ describe('generated expression functions', () => {
         ...s.parties.flatMap((p) => [...p.allTransitions.map((t) => t.guard), ...p.moves.flatMap((m) => [m.when, m.chance])]),
         ...s.events.flatMap((e) => [e.when, e.chance]),
       ].filter((f): f is NonNullable<typeof f> => f !== null);
-      // Generated functions are arrow functions over `w`; closures call their children (l(w), f(w), fs[i]).
+      // Generated functions are arrow functions over `w`; the evaluator's closures call their children (a(w), b(w), c(w), x(w), lo(w), hi(w)).
       // A number written as a number (`chance: 0.3`) is a constant function, never an expression.
-      const closures = fns.filter((f) => f.toString() !== '() => src' && (!/^\(w\) => /.test(f.toString()) || /\bl\(w\)|\bf\(w\)|\bfs\[/.test(f.toString())));
+      const closures = fns.filter((f) => f.toString() !== '() => src' && (!/^\(w\) => /.test(f.toString()) || /\b(a|b|c|x|lo|hi)\(w\)/.test(f.toString())));
       expect({ id, closures: closures.map(String).slice(0, 3) }).toEqual({ id, closures: [] });
     }
   });
@@ -152,5 +164,87 @@ describe('generated expression functions', () => {
     );
     expect(checked).toBeGreaterThan(100);
   });
-});
 
+  it('reads: changing a slot an expression does not read never changes its value', () => {
+    const slots = ['ind', 'rel', 'moveCount', 'lastMove'] as const;
+    const recorded = { ind: 'ind', rel: 'rel', moveCount: 'moveCount', lastMove: 'lastMove' } as const;
+    fc.assert(
+      fc.property(fc.oneof(num.map((src) => ['num', src] as const), cond.map((src) => ['cond', src] as const)), world, fc.double({ min: -300, max: 300, noNaN: true }), ([kind, src], w, v) => {
+        const c = kind === 'num' ? compileNumber(src, symbols) : compileCondition(src, symbols);
+        if (!c.ok) throw new Error(`"${src}" does not compile`);
+        expect(c.reads.any).toBe(false);
+        const before = c.fn(w);
+        for (const slot of slots)
+          w[slot].forEach((_, i) => {
+            if (c.reads[recorded[slot]].has(i)) return;
+            const changed = { ...w, [slot]: w[slot].map((x, j) => (j === i ? (slot === 'lastMove' ? (x === 0 ? 1 : 0) : v) : x)) };
+            expect(Object.is(c.fn(changed), before), `${src}: ${slot}[${i}] is read but not recorded`).toBe(true);
+          });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('generated code holds only world reads, operators, Math, div and finite numbers', () => {
+    const allowed = new Set(['w', 'ind', 'rel', 'posture', 'lastMove', 'moveCount', 'eventCount', 'params', 'turn', 'month', 'agreed', 'broken', 'div', 'Math', 'abs', 'min', 'max', 'true', 'false']);
+    fc.assert(
+      fc.property(num, cond, (n, c) => {
+        const a = compileNumber(n, symbols);
+        const b = compileCondition(c, symbols);
+        if (!a.ok || !b.ok) throw new Error('does not compile');
+        const code = `${emitNumber(a.tree)} ${emitCondition(b.tree)}`;
+        const names = code.replace(/\d+(\.\d*)?(e[+-]?\d+)?/gi, '').match(/[A-Za-z_$][\w$]*/g) ?? [];
+        expect(names.filter((x) => !allowed.has(x))).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('interest utilities: the generated function equals the evaluator on random wants and worlds', () => {
+    const wants: fc.Arbitrary<WantsSpec> = fc.oneof(
+      num.map((x) => ({ raise: x })),
+      num.map((x) => ({ lower: x })),
+      fc.tuple(num, fc.double({ min: -100, max: 100, noNaN: true })).map(([x, value]) => ({ target: { of: x, value } })),
+      fc.tuple(num, fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: 0, max: 50, noNaN: true })).map(([x, lo, d]) => ({ band: { of: x, within: [lo, lo + d] as const } })),
+      cond.map((x) => ({ hold: x })),
+    );
+    fc.assert(
+      fc.property(wants, fc.option(fc.double({ min: 0.5, max: 500, noNaN: true }), { nil: undefined }), fc.array(world, { minLength: 1, maxLength: 4 }), (spec, scale, worlds) => {
+        const w0 = scale === undefined ? spec : { ...spec, scale };
+        const gen = compileUtility(w0, symbols);
+        const ref = compileUtility(w0, symbols, { generate: false });
+        if (!gen.ok || !ref.ok) throw new Error('does not compile');
+        expect(gen.fn).not.toBe(ref.fn);
+        expect(gen.reads).toEqual(ref.reads);
+        for (const w of worlds) expect(Object.is(gen.fn(w), ref.fn(w)), `${JSON.stringify(w0)}: ${gen.fn(w)} vs ${ref.fn(w)}`).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  describe('when code cannot be generated', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    it('falls back to the evaluator only where the platform forbids Function (EvalError)', () => {
+      vi.stubGlobal('Function', function forbidden() {
+        throw new EvalError('Code generation from strings disallowed for this context');
+      });
+      const c = compileNumber('a + 2 * rel(x, y)', symbols);
+      vi.unstubAllGlobals();
+      if (!c.ok) throw new Error(c.error.message);
+      const w = { ind: [1, 2, 3], rel: [10, 0, 0], posture: [0, 0, 0], month: 0, turn: 0, params: [0], moveCount: [0, 0, 0, 0, 0], lastMove: [-1, -1, -1], eventCount: [0, 0] };
+      expect(c.fn(w)).toBe(21);
+      expect(c.fn.toString()).toMatch(/\ba\(w\)/);
+    });
+
+    it('surfaces any other failure instead of swallowing it', () => {
+      expect(() => generateFunction('(w.ind[0] +')).toThrowErrorMatchingInlineSnapshot(`[Error: internal: generated code does not compile: Unexpected token ';']`);
+      vi.stubGlobal('Function', function broken() {
+        throw new TypeError('something else went wrong');
+      });
+      expect(() => compileNumber('a + 1', symbols)).toThrow(/internal: generated code does not compile: something else went wrong/);
+    });
+  });
+});

@@ -24,8 +24,27 @@ export type {
   CompiledParameter,
   CompiledEffect,
 } from './scenario/compiled.js';
-export { parseExpression, monthIndex, monthText } from './expr/parse.js';
-export { compileCondition, compileNumber, compileUtility, expressionReads, pairIndex, type World, type Symbols, type WantsSpec } from './expr/compile.js';
+export { parseExpression, monthIndex, monthText, ExpressionError, type ExpressionErrorCode, type ParseError } from './expr/parse.js';
+export {
+  checkCondition,
+  checkNumber,
+  checkUtility,
+  compileCondition,
+  compileNumber,
+  compileUtility,
+  conditionFunction,
+  numberFunction,
+  expressionReads,
+  pairIndex,
+  type CompileResult,
+  type ExpressionOptions,
+  type World,
+  type Symbols,
+  type WantsSpec,
+} from './expr/compile.js';
+export type { NumExpr, BoolExpr, Expr, CompareOp } from './expr/tree.js';
+export { emitNumber, emitCondition, generateFunction } from './expr/codegen.js';
+export { numberClosure, conditionClosure } from './expr/evaluate.js';
 export { seedStream, nextAlea, turnGenerator, drawAt, type AleaState } from './rng/streams.js';
 export { buildPartyMachine, partyMachines, nextTransition, type MachineDriver } from './actors/machines.js';
 export {
@@ -74,7 +93,7 @@ export { closest, didYouMean, editDistance } from './util/suggest.js';
 export { historyFit, followHistory, noiseAveragedProbabilities, type HistoryFit, type HistoryFitRow, type QuietFit } from './sim/history.js';
 export type { HistoryStep } from './scenario/schema.js';
 export type { CompiledHistoryStep } from './scenario/compiled.js';
-export { emptyReads, type WorldReads } from './expr/reads.js';
+export { emptyReads, readsOf, type WorldReads } from './expr/reads.js';
 export { calibrate, historyLogLikelihood, type CalibrationTarget, type CalibrationResult, type CalibrationOptions } from './sim/calibrate.js';
 export { nelderMead, type MinimizeResult } from './util/nelder-mead.js';
 export { forecastMoves, type MoveForecast } from './sim/forecast.js';

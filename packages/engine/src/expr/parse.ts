@@ -27,14 +27,37 @@ export type Node =
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
 
-/** An error in an expression, at an offset of its text: thrown inside the parser and checker, returned as a value by their entry points. */
+/** The kinds of expression error, a subset of the scenario issue codes (scenario/issues.ts). */
+export type ExpressionErrorCode =
+  | 'expression-syntax'
+  | 'number-out-of-range'
+  | 'too-deep'
+  | 'type-mismatch'
+  | 'unknown-name'
+  | 'unknown-function'
+  | 'wrong-arity'
+  | 'unknown-placeholder'
+  | 'unknown-party'
+  | 'unknown-move'
+  | 'unknown-posture'
+  | 'unknown-event'
+  | 'unknown-message'
+  | 'self-relation';
+
+/** An error in an expression, at an offset of its text: thrown inside the parser and checker, returned as a value (`ParseError`) by their entry points. */
 export class ExpressionError extends Error {
   constructor(
     message: string,
     readonly at: number,
+    readonly code: ExpressionErrorCode = 'expression-syntax',
   ) {
     super(message);
     this.name = 'ExpressionError';
+  }
+
+  /** The error as the value the entry points return. */
+  toValue(): ParseError {
+    return { message: this.message, at: this.at, code: this.code };
   }
 }
 
@@ -42,6 +65,8 @@ export interface ParseError {
   message: string;
   /** 0-based offset in the expression text. */
   at: number;
+  /** What kind of error (a scenario issue code). */
+  code: ExpressionErrorCode;
 }
 
 type Token =
@@ -86,7 +111,7 @@ function tokenize(src: string): Token[] | ParseError {
     const num = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(rest);
     if (num) {
       const v = Number(num[0]);
-      if (!Number.isFinite(v) || Math.abs(v) > 1e9) return { message: `number ${num[0]} is out of range (at most 1e9)`, at: i };
+      if (!Number.isFinite(v) || Math.abs(v) > 1e9) return { message: `number ${num[0]} is out of range (at most 1e9)`, at: i, code: 'number-out-of-range' };
       tokens.push({ t: 'num', v, at: i });
       i += num[0].length;
       continue;
@@ -106,12 +131,12 @@ function tokenize(src: string): Token[] | ParseError {
       if (v === '&&') v = 'and';
       else if (v === '||') v = 'or';
       else if (v === '!') v = 'not';
-      else if (v === '=') return { message: 'unexpected "=": compare with "=="', at: i };
+      else if (v === '=') return { message: 'unexpected "=": compare with "=="', at: i, code: 'expression-syntax' };
       tokens.push({ t: 'op', v, at: i });
       i += op[0].length;
       continue;
     }
-    return { message: `unexpected character ${JSON.stringify(c)}`, at: i };
+    return { message: `unexpected character ${JSON.stringify(c)}`, at: i, code: 'expression-syntax' };
   }
   tokens.push({ t: 'end', at: src.length });
   return tokens;
@@ -129,8 +154,8 @@ class Parser {
     const t = this.peek();
     return (t.t === 'op' && t.v === v) || (t.t === 'name' && t.v === v && (v === 'and' || v === 'or' || v === 'not'));
   }
-  private fail(message: string, at = this.peek().at): never {
-    throw new ExpressionError(message, at);
+  private fail(message: string, at = this.peek().at, code: ExpressionErrorCode = 'expression-syntax'): never {
+    throw new ExpressionError(message, at, code);
   }
   private describe(t: Token): string {
     switch (t.t) {
@@ -156,7 +181,7 @@ class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > MAX_DEPTH) this.fail(`expression nested more than ${MAX_DEPTH} levels deep`);
+    if (++this.depth > MAX_DEPTH) this.fail(`expression nested more than ${MAX_DEPTH} levels deep`, this.peek().at, 'too-deep');
   }
 
   private or(): Node {
@@ -297,7 +322,7 @@ export function parseExpression(src: string): { ok: true; node: Node } | { ok: f
   try {
     return { ok: true, node: new Parser(tokens).parseAll() };
   } catch (e) {
-    if (e instanceof ExpressionError) return { ok: false, error: { message: e.message, at: e.at } };
+    if (e instanceof ExpressionError) return { ok: false, error: e.toValue() };
     throw e;
   }
 }
