@@ -49,6 +49,8 @@ export const CitationSchema = z.strictObject({
   quote: z
     .string({ error: 'expected a verbatim quote from the source' })
     .min(8, { error: 'a quote must be at least 8 characters, so it identifies a passage' }),
+  /** What the passage is: a reported fact, the author's analysis, the author's recommendation, or an allegation (contested). */
+  kind: z.enum(['fact', 'analysis', 'recommendation', 'allegation']).optional(),
 });
 export type Citation = z.infer<typeof CitationSchema>;
 
