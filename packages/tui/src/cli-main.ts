@@ -12,6 +12,7 @@ import type { BacktestOptions } from './commands/backtest.js';
 import type { BriefOptions } from './commands/brief.js';
 import { VERSION } from './version.js';
 import { historyFitCommand } from './commands/history-fit.js';
+import { timingCommand, type TimingOptions } from './commands/timing.js';
 import { inspectCommand } from './commands/inspect.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
@@ -175,6 +176,19 @@ export function buildProgram(): Command {
     .option('--json', 'print the table as JSON')
     .action((scenario: string, o: { seed: string; set: Record<string, number>; samples: number; threshold: number; json?: boolean }) => {
       process.exitCode = historyFitCommand(scenario, o);
+    });
+
+  program
+    .command('timing')
+    .description('play free runs on the batch path and report, for each major recorded event, how often it happens and the 10/50/90% quantiles of its first date beside the real date')
+    .argument('<scenario>', 'a scenario file, folder or shipped id')
+    .option('--runs <n>', 'free runs to play', positiveInt, 1000)
+    .option('--seed <seed>', 'the base seed (runs use <seed>.0, <seed>.1, …)', seedArg, '42')
+    .option('--set <name=value>', 'set a scenario parameter (repeatable)', collectSet, {})
+    .option('--event <outcome=YYYY-MM>', 'time this ever outcome against this real month instead of the built-in list (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--json', 'print the table as JSON')
+    .action((scenario: string, o: TimingOptions) => {
+      process.exitCode = timingCommand(scenario, o);
     });
 
   program
