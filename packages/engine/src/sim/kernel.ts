@@ -285,15 +285,7 @@ export function stepPostures(ctx: RunContext, s: GameState, driver: MachineDrive
     const party = plan.parties[p]!.party;
     const viewed = party.hidden.length > 0;
     if (viewed) enterView(ctx, s, p);
-    let t: CompiledTransition | null = null;
-    if (driver === 'table') {
-      // The table derived from the machine, walked here: the first transition whose guard holds.
-      for (const x of party.transitions[s.posture[p]!]!)
-        if (x.guard === null || x.guard(s)) {
-          t = x;
-          break;
-        }
-    } else t = nextTransition(plan.scenario, party, s.posture[p]!, s, driver);
+    const t = nextTransition(plan.scenario, party, s.posture[p]!, s, driver);
     if (viewed) leaveView(ctx, s, p);
     next[p] = t ? t.to : s.posture[p]!;
     if (t) obs?.transition?.(p, t);
