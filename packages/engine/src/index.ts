@@ -7,7 +7,7 @@ export { MAX_HORIZON } from './scenario/schema.js';
 export type { Message, Citation, ScenarioDoc, ScenarioInput, Party, Move, Interest, Outcome, ScenarioEvent, Effects, Wants, Parameter, Indicator } from './scenario/schema.js';
 export { loadScenario, type LoadResult } from './scenario/load.js';
 export { parseScenarioYaml, MAX_SCENARIO_BYTES, MAX_KEYS_PER_MAPPING, type SourceFile } from './scenario/parse-yaml.js';
-export { formatIssue, formatPath, sortIssues, type ScenarioIssue } from './scenario/issues.js';
+export { formatIssue, formatPath, sortIssues, ISSUE_CODES, type ScenarioIssue, type CodedIssue, type IssueCode } from './scenario/issues.js';
 export { compileScenarioDoc, compileEffects } from './scenario/compile.js';
 export { applyOverrides, overridePaths, type OverrideResult } from './scenario/overrides.js';
 export { checkCitations, collectCitations, normaliseText } from './scenario/citations.js';

@@ -1,8 +1,8 @@
 /**
  * The scenario expression language: a tiny, total grammar parsed by recursive
  * descent into an AST. Scenario text is never evaluated as JavaScript; the AST
- * is type-checked once, at load time, into a resolved form (compile.ts) that
- * every use of the expression comes from.
+ * is type-checked once, at load time, into a resolved tree (compile.ts →
+ * tree.ts) that every use of the expression comes from.
  *
  *   expr    := or
  *   or      := and ("or" and)*

@@ -43,9 +43,9 @@ export function checkCitations(doc: ScenarioDoc, readSource: (file: string) => s
       texts.set(cite.source, raw === undefined ? undefined : normaliseText(raw));
     }
     const text = texts.get(cite.source);
-    if (text === undefined) issues.push({ path: [...path, 'source'], message: `source file "${cite.source}" was not found, so the quote cannot be checked` });
+    if (text === undefined) issues.push({ code: 'source-not-found', path: [...path, 'source'], message: `source file "${cite.source}" was not found, so the quote cannot be checked` });
     else if (!text.includes(normaliseText(cite.quote)))
-      issues.push({ path: [...path, 'quote'], message: `the quote is not in ${cite.source} (it must be verbatim): "${cite.quote.length > 60 ? `${cite.quote.slice(0, 60)}…` : cite.quote}"` });
+      issues.push({ code: 'quote-not-found', path: [...path, 'quote'], message: `the quote is not in ${cite.source} (it must be verbatim): "${cite.quote.length > 60 ? `${cite.quote.slice(0, 60)}…` : cite.quote}"` });
   }
   return issues;
 }

@@ -32,7 +32,7 @@ export function linkActors(c: ScenarioCompiler, doc: ScenarioDoc, s: CompiledSce
   const messageIds = new Map<string, number>();
   s.messages = (doc.messages ?? []).map((m, i): CompiledMessage => {
     const p: Path = ['messages', i];
-    if (messageIds.has(m.id)) c.issue([...p, 'id'], `duplicate message id "${m.id}": messages[${messageIds.get(m.id)}] has it too`);
+    if (messageIds.has(m.id)) c.issue('duplicate-id', [...p, 'id'], `duplicate message id "${m.id}": messages[${messageIds.get(m.id)}] has it too`);
     else messageIds.set(m.id, i);
     let commitment: CompiledMessage['commitment'] = null;
     if (m.commitment) {
@@ -45,7 +45,7 @@ export function linkActors(c: ScenarioCompiler, doc: ScenarioDoc, s: CompiledSce
         const local: number[] = [];
         moves.forEach((mv, j) => {
           const k = own.indexOf(mv);
-          if (k < 0) c.issue([...bp, j], `unknown move "${mv}" of ${party}${didYouMean(mv, own)}`);
+          if (k < 0) c.issue('unknown-move', [...bp, j], `unknown move "${mv}" of ${party}${didYouMean(mv, own)}`);
           else local.push(k);
         });
         breaks.push({ party: pi, moves: local });
@@ -68,7 +68,7 @@ export function linkActors(c: ScenarioCompiler, doc: ScenarioDoc, s: CompiledSce
     const k = messageIds.get(id);
     if (k === undefined) {
       const known = [...messageIds.keys()];
-      c.issue(path, `unknown message "${id}"${didYouMean(id, known)}; ${known.length > 0 ? `messages are ${known.join(', ')}` : 'declare it under messages'}`);
+      c.issue('unknown-message', path, `unknown message "${id}"${didYouMean(id, known)}; ${known.length > 0 ? `messages are ${known.join(', ')}` : 'declare it under messages'}`);
       return -1;
     }
     return k;
@@ -85,7 +85,7 @@ export function linkActors(c: ScenarioCompiler, doc: ScenarioDoc, s: CompiledSce
         const to: number[] = [];
         send.to.forEach((id, t) => {
           const r = c.partyIndex(id, [...mp, 'sends', j, 'to', t]);
-          if (r === pi) c.issue([...mp, 'sends', j, 'to', t], `${party.id} cannot send a message to itself`);
+          if (r === pi) c.issue('self-message', [...mp, 'sends', j, 'to', t], `${party.id} cannot send a message to itself`);
           else if (r >= 0 && !to.includes(r)) to.push(r);
         });
         return message >= 0 && to.length > 0 ? [{ message, to }] : [];
@@ -99,13 +99,13 @@ export function linkActors(c: ScenarioCompiler, doc: ScenarioDoc, s: CompiledSce
           const id = dot < 0 ? ref : ref.slice(dot + 1);
           const at: Path = [...mp, 'excludes', 'moves', j];
           if (owner < 0) {
-            c.issue(at, `unknown party "${ref.slice(0, dot)}" in "${ref}"${didYouMean(ref.slice(0, dot), partyIds)}; write move or party.move`);
+            c.issue('unknown-party', at, `unknown party "${ref.slice(0, dot)}" in "${ref}"${didYouMean(ref.slice(0, dot), partyIds)}; write move or party.move`);
             return;
           }
           const ids = s.parties[owner]!.moves.map((x) => x.id);
           const local = ids.indexOf(id);
           if (local < 0) {
-            c.issue(at, `unknown move "${id}" of ${partyIds[owner]}${didYouMean(id, ids)}`);
+            c.issue('unknown-move', at, `unknown move "${id}" of ${partyIds[owner]}${didYouMean(id, ids)}`);
             return;
           }
           moves.push(s.symbols.moveOffset[owner]! + local);
@@ -132,11 +132,11 @@ export function linkActors(c: ScenarioCompiler, doc: ScenarioDoc, s: CompiledSce
     for (const [id, b] of Object.entries(beliefs)) {
       const i = indicatorIds.indexOf(id);
       const bp: Path = ['parties', party.id, 'beliefs', id];
-      if (i < 0) c.issue(bp, `unknown indicator "${id}"${didYouMean(id, indicatorIds)}`, { preferKey: true });
-      else if (s.indicators[i]!.visibleTo === null || s.indicators[i]!.visibleTo![pi]) c.issue(bp, `${party.id} sees "${id}": a belief is only for an indicator the party cannot see (visible_to)`, { preferKey: true });
+      if (i < 0) c.issue('unknown-indicator', bp, `unknown indicator "${id}"${didYouMean(id, indicatorIds)}`, { preferKey: true });
+      else if (s.indicators[i]!.visibleTo === null || s.indicators[i]!.visibleTo![pi]) c.issue('belief-of-visible', bp, `${party.id} sees "${id}": a belief is only for an indicator the party cannot see (visible_to)`, { preferKey: true });
       else {
         const ind = s.indicators[i]!;
-        if (b.prior < ind.min || b.prior > ind.max) c.issue([...bp, 'prior'], `prior ${b.prior} is outside "${id}"'s range [${ind.min}, ${ind.max}]`);
+        if (b.prior < ind.min || b.prior > ind.max) c.issue('value-out-of-range', [...bp, 'prior'], `prior ${b.prior} is outside "${id}"'s range [${ind.min}, ${ind.max}]`);
         c.cites(b.cite, [...bp, 'cite']);
       }
     }

@@ -20,12 +20,13 @@ import type {
   CompiledScenario,
   CompiledTransition,
 } from './compiled.js';
-import type { ScenarioIssue } from './issues.js';
+import type { IssueCode, ScenarioIssue } from './issues.js';
 import { linkActors } from './compile-actors.js';
 import { declareMachine, deriveTable, type DeclaredTransition } from '../actors/machines.js';
 import type { Citation, Effects, ScenarioDoc, Wants } from './schema.js';
 
 export interface PlacedIssue extends ScenarioIssue {
+  code: IssueCode;
   /** Offset of the problem inside an expression string. */
   exprOffset?: number;
   /** Point at the key naming the entry rather than its value. */
@@ -64,14 +65,14 @@ export class ScenarioCompiler {
     this.sourceFiles = new Set(doc.sources.map((s) => s.file));
   }
 
-  issue(path: Path, message: string, extra: Partial<PlacedIssue> = {}): void {
-    this.issues.push({ path, message, ...extra });
+  issue(code: IssueCode, path: Path, message: string, extra: Partial<PlacedIssue> = {}): void {
+    this.issues.push({ code, path, message, ...extra });
   }
 
   condition(src: string, path: Path, symbols: Symbols = this.symbols): BoolFn | null {
     const r = compileCondition(src, symbols);
     if (r.ok) return r.fn;
-    this.issue(path, `${r.error.message} in "${src}"`, { exprOffset: r.error.at });
+    this.issue(r.error.code, path, `${r.error.message} in "${src}"`, { exprOffset: r.error.at });
     return null;
   }
 
@@ -79,14 +80,14 @@ export class ScenarioCompiler {
     if (typeof src === 'number') return () => src;
     const r = compileNumber(src, this.symbols);
     if (r.ok) return r.fn;
-    this.issue(path, `${r.error.message} in "${src}"`, { exprOffset: r.error.at });
+    this.issue(r.error.code, path, `${r.error.message} in "${src}"`, { exprOffset: r.error.at });
     return null;
   }
 
   /** A chance: a number must be a probability (an expression is clamped to [0, 1] when it is used). */
   chance(src: number | string, path: Path): NumFn | null {
     if (typeof src === 'number' && (src < 0 || src > 1)) {
-      this.issue(path, `a chance is a probability between 0 and 1, got ${src}`);
+      this.issue('chance-out-of-range', path, `a chance is a probability between 0 and 1, got ${src}`);
       return null;
     }
     return this.number(src, path);
@@ -95,14 +96,14 @@ export class ScenarioCompiler {
   cites(list: readonly Citation[] | undefined, path: Path): Citation[] {
     (list ?? []).forEach((c, i) => {
       if (!this.sourceFiles.has(c.source))
-        this.issue([...path, i, 'source'], `unknown source "${c.source}": list it under sources${didYouMean(c.source, this.sourceFiles)}`);
+        this.issue('unknown-source', [...path, i, 'source'], `unknown source "${c.source}": list it under sources${didYouMean(c.source, this.sourceFiles)}`);
     });
     return list ? [...list] : [];
   }
 
   partyIndex(id: string, path: Path, extra: Partial<PlacedIssue> = {}): number {
     const i = this.partyIds.indexOf(id);
-    if (i < 0) this.issue(path, `unknown party "${id}"${didYouMean(id, this.partyIds)}`, extra);
+    if (i < 0) this.issue('unknown-party', path, `unknown party "${id}"${didYouMean(id, this.partyIds)}`, extra);
     return i;
   }
 
@@ -119,11 +120,11 @@ export class ScenarioCompiler {
         const a = this.partyIndex(rel[1]!, p, { preferKey: true });
         const b = this.partyIndex(rel[2]!, p, { preferKey: true });
         if (a >= 0 && b >= 0) {
-          if (a === b) this.issue(p, `a party has no relation with itself: "${key}"`, { preferKey: true });
+          if (a === b) this.issue('self-relation', p, `a party has no relation with itself: "${key}"`, { preferKey: true });
           else {
             const k = pairIndex(a, b, n);
             const earlier = relations.get(k);
-            if (earlier !== undefined) this.issue(p, `"${key}" and "${earlier}" name the same relation (relations are symmetric): change it once in this block`, { preferKey: true });
+            if (earlier !== undefined) this.issue('duplicate-relation', p, `"${key}" and "${earlier}" name the same relation (relations are symmetric): change it once in this block`, { preferKey: true });
             else {
               relations.set(k, key);
               target = { kind: 'relation', index: k };
@@ -134,7 +135,7 @@ export class ScenarioCompiler {
         const i = this.symbols.indicators.indexOf(key);
         if (i >= 0) target = { kind: 'indicator', index: i };
         else
-          this.issue(p, `unknown indicator "${key}"${didYouMean(key, this.symbols.indicators)}; an effect targets an indicator or rel(a,b)`, {
+          this.issue('unknown-indicator', p, `unknown indicator "${key}"${didYouMean(key, this.symbols.indicators)}; an effect targets an indicator or rel(a,b)`, {
             preferKey: true,
           });
       }
@@ -144,7 +145,7 @@ export class ScenarioCompiler {
         if (typeof v === 'number') return { kind: 'fixed', value: v };
         if (Array.isArray(v)) {
           if (v[0] > v[1]) {
-            this.issue(vp, `range [${v[0]}, ${v[1]}] is reversed: write [low, high]`);
+            this.issue('reversed-range', vp, `range [${v[0]}, ${v[1]}] is reversed: write [low, high]`);
             return undefined;
           }
           return { kind: 'range', lo: v[0], hi: v[1] };
@@ -166,12 +167,12 @@ export class ScenarioCompiler {
   /** An interest's utility and what it reads, from the checked expression it measures (compileUtility). */
   utility(wants: Wants, path: Path): { fn: NumFn; reads: WorldReads } | null {
     if (wants.band !== undefined && wants.band.within[0] > wants.band.within[1])
-      this.issue([...path, 'band', 'within'], `band [${wants.band.within[0]}, ${wants.band.within[1]}] is reversed: write [low, high]`);
+      this.issue('reversed-range', [...path, 'band', 'within'], `band [${wants.band.within[0]}, ${wants.band.within[1]}] is reversed: write [low, high]`);
     const r = compileUtility(wants, this.symbols);
     if (r.ok) return { fn: r.fn, reads: r.reads };
     const part = r.path ?? [];
     const src = part.reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], wants);
-    this.issue([...path, ...part], `${r.error.message} in "${String(src)}"`, { exprOffset: r.error.at });
+    this.issue(r.error.code, [...path, ...part], `${r.error.message} in "${String(src)}"`, { exprOffset: r.error.at });
     return null;
   }
 
@@ -181,7 +182,7 @@ export class ScenarioCompiler {
     const postures = this.symbols.postures[index]!;
     const initial = postures.indexOf(doc.machine.initial);
     if (initial < 0)
-      this.issue([...path, 'machine', 'initial'], `unknown state "${doc.machine.initial}"${didYouMean(doc.machine.initial, postures)}; states are ${postures.join(', ')}`);
+      this.issue('unknown-state', [...path, 'machine', 'initial'], `unknown state "${doc.machine.initial}"${didYouMean(doc.machine.initial, postures)}; states are ${postures.join(', ')}`);
 
     // The machine is declared from the scenario's states and transitions (guards compiled here, referenced by name there);
     // the table the kernel steps is then read off the machine.
@@ -191,7 +192,7 @@ export class ScenarioCompiler {
       state.on.TURN.forEach((t, k) => {
         const tp: Path = [...path, 'machine', 'states', from, 'on', 'TURN', k];
         const to = postures.indexOf(t.target);
-        if (to < 0) this.issue([...tp, 'target'], `unknown state "${t.target}"${didYouMean(t.target, postures)}; states are ${postures.join(', ')}`);
+        if (to < 0) this.issue('unknown-state', [...tp, 'target'], `unknown state "${t.target}"${didYouMean(t.target, postures)}; states are ${postures.join(', ')}`);
         let test: BoolFn | null = null;
         let guardText = 'always';
         let guardRef: DeclaredTransition['guard'] = null;
@@ -203,22 +204,22 @@ export class ScenarioCompiler {
           // Own keys only: a guard called "constructor" must not find Object.prototype's.
           const named = Object.hasOwn(this.doc.guards, t.guard.type) ? this.doc.guards[t.guard.type] : undefined;
           if (!named) {
-            this.issue([...tp, 'guard', 'type'], `unknown guard "${t.guard.type}"${didYouMean(t.guard.type, Object.keys(this.doc.guards))}; define it under guards`);
+            this.issue('unknown-guard', [...tp, 'guard', 'type'], `unknown guard "${t.guard.type}"${didYouMean(t.guard.type, Object.keys(this.doc.guards))}; define it under guards`);
           } else {
             const given = Object.keys(t.guard.params);
             const missing = named.params.filter((p) => !given.includes(p));
             const extra = given.filter((p) => !named.params.includes(p));
             const plural = (n: number) => (n === 1 ? 'param' : 'params');
-            if (missing.length > 0) this.issue([...tp, 'guard', 'params'], `guard "${t.guard.type}" is missing ${plural(missing.length)} ${missing.join(', ')}`);
+            if (missing.length > 0) this.issue('missing-param', [...tp, 'guard', 'params'], `guard "${t.guard.type}" is missing ${plural(missing.length)} ${missing.join(', ')}`);
             for (const p of extra)
-              this.issue([...tp, 'guard', 'params', p], `guard "${t.guard.type}" has no param ${p}${didYouMean(p, missing)}; it takes ${named.params.join(', ') || 'none'}`, {
+              this.issue('unknown-param', [...tp, 'guard', 'params', p], `guard "${t.guard.type}" has no param ${p}${didYouMean(p, missing)}; it takes ${named.params.join(', ') || 'none'}`, {
                 preferKey: true,
               });
             if (missing.length === 0 && extra.length === 0) {
               // Each use is compiled with its own parameter values, once: the turn loop never substitutes.
               const r = compileCondition(named.when, { ...this.symbols, placeholders: t.guard.params });
               if (r.ok) test = r.fn;
-              else this.issue(['guards', t.guard.type, 'when'], `${r.error.message} in "${named.when}"`, { exprOffset: r.error.at });
+              else this.issue(r.error.code, ['guards', t.guard.type, 'when'], `${r.error.message} in "${named.when}"`, { exprOffset: r.error.at });
             }
             guardText = `${t.guard.type}(${Object.entries(t.guard.params).map(([k, v]) => `${k}=${v}`).join(', ')})`;
             guardRef = { type: t.guard.type, params: t.guard.params };
@@ -226,6 +227,7 @@ export class ScenarioCompiler {
         }
         if (t.guard === undefined && k < state.on.TURN.length - 1)
           this.issue(
+            'shadowed-transition',
             tp,
             `this transition has no guard, so it always fires and ${k === state.on.TURN.length - 2 ? 'the transition' : `the ${state.on.TURN.length - 1 - k} transitions`} after it never can`,
           );
@@ -247,8 +249,8 @@ export class ScenarioCompiler {
         (list ?? []).forEach((t, k) => {
           const tp: Path = [...path, 'machine', 'states', from, 'on', event, k];
           const to = postures.indexOf(t.target);
-          if (to < 0) this.issue([...tp, 'target'], `unknown state "${t.target}"${didYouMean(t.target, postures)}; states are ${postures.join(', ')}`);
-          if (t.guard && !('when' in t.guard)) this.issue([...tp, 'guard'], 'a transition on a message takes an inline guard ({ when: "…" })');
+          if (to < 0) this.issue('unknown-state', [...tp, 'target'], `unknown state "${t.target}"${didYouMean(t.target, postures)}; states are ${postures.join(', ')}`);
+          if (t.guard && !('when' in t.guard)) this.issue('guard-not-inline', [...tp, 'guard'], 'a transition on a message takes an inline guard ({ when: "…" })');
           const when = t.guard && 'when' in t.guard ? t.guard.when : undefined;
           declared.push({
             event,
@@ -292,7 +294,7 @@ export class ScenarioCompiler {
           }
       }
       postures.forEach((p, i) => {
-        if (!seen.has(i)) this.issue([...path, 'machine', 'states', p], `state "${p}" is unreachable from the initial state "${doc.machine.initial}"`, { preferKey: true });
+        if (!seen.has(i)) this.issue('unreachable-state', [...path, 'machine', 'states', p], `state "${p}" is unreachable from the initial state "${doc.machine.initial}"`, { preferKey: true });
       });
     }
 
@@ -300,7 +302,7 @@ export class ScenarioCompiler {
     const interests: CompiledInterest[] = [];
     doc.interests.forEach((it, k) => {
       const ip: Path = [...path, 'interests', k];
-      if (interestIds.has(it.id)) this.issue([...ip, 'id'], `duplicate interest id "${it.id}" in ${id}: interests[${interestIds.get(it.id)}] has it too`);
+      if (interestIds.has(it.id)) this.issue('duplicate-id', [...ip, 'id'], `duplicate interest id "${it.id}" in ${id}: interests[${interestIds.get(it.id)}] has it too`);
       else interestIds.set(it.id, k);
       let weights: number[];
       if (typeof it.weight === 'number') weights = postures.map(() => it.weight as number);
@@ -308,12 +310,12 @@ export class ScenarioCompiler {
         const map = it.weight;
         for (const key of Object.keys(map))
           if (key !== 'default' && !postures.includes(key))
-            this.issue([...ip, 'weight', key], `unknown posture "${key}"${didYouMean(key, postures)}; use "default" or a posture of ${id}`, { preferKey: true });
+            this.issue('unknown-posture', [...ip, 'weight', key], `unknown posture "${key}"${didYouMean(key, postures)}; use "default" or a posture of ${id}`, { preferKey: true });
         // Own keys only: a posture called "constructor" must not read Object.prototype's.
         const own = (k: string): number | undefined => (Object.hasOwn(map, k) ? map[k] : undefined);
         const missing = postures.filter((p) => own(p) === undefined);
         if (own('default') === undefined && missing.length > 0)
-          this.issue([...ip, 'weight'], `no weight for posture${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: add ${missing.length > 1 ? 'them' : 'it'} or a "default"`);
+          this.issue('missing-weight', [...ip, 'weight'], `no weight for posture${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: add ${missing.length > 1 ? 'them' : 'it'} or a "default"`);
         weights = postures.map((p) => own(p) ?? own('default') ?? 0);
       }
       const utility = this.utility(it.wants, [...ip, 'wants']);
@@ -323,16 +325,16 @@ export class ScenarioCompiler {
     const moveIds = new Map<string, number>();
     const moves: CompiledMove[] = doc.moves.map((m, k) => {
       const mp: Path = [...path, 'moves', k];
-      if (moveIds.has(m.id)) this.issue([...mp, 'id'], `duplicate move id "${m.id}" in ${id}: moves[${moveIds.get(m.id)}] has it too`);
+      if (moveIds.has(m.id)) this.issue('duplicate-id', [...mp, 'id'], `duplicate move id "${m.id}" in ${id}: moves[${moveIds.get(m.id)}] has it too`);
       else moveIds.set(m.id, k);
       const allowed = postures.map(() => m.postures === undefined);
       (m.postures ?? []).forEach((p, j) => {
         const pi = postures.indexOf(p);
-        if (pi < 0) this.issue([...mp, 'postures', j], `unknown posture "${p}" of ${id}${didYouMean(p, postures)}`);
+        if (pi < 0) this.issue('unknown-posture', [...mp, 'postures', j], `unknown posture "${p}" of ${id}${didYouMean(p, postures)}`);
         else allowed[pi] = true;
       });
       if (m.failure !== undefined && m.chance === undefined)
-        this.issue([...mp, 'failure'], 'failure effects need a chance of success (chance: …)');
+        this.issue('failure-without-chance', [...mp, 'failure'], 'failure effects need a chance of success (chance: …)');
       return {
         id: m.id,
         label: m.label,
@@ -358,7 +360,7 @@ export class ScenarioCompiler {
     let idle = -1;
     if (doc.idle !== undefined) {
       idle = doc.moves.findIndex((m) => m.id === doc.idle);
-      if (idle < 0) this.issue([...path, 'idle'], `unknown move "${doc.idle}" of ${id}${didYouMean(doc.idle, doc.moves.map((m) => m.id))}`);
+      if (idle < 0) this.issue('unknown-move', [...path, 'idle'], `unknown move "${doc.idle}" of ${id}${didYouMean(doc.idle, doc.moves.map((m) => m.id))}`);
     }
     return {
       id,
@@ -391,15 +393,15 @@ export class ScenarioCompiler {
     const s = this.symbols;
     // Names share one namespace in expressions, so a clash would make one of them unreachable.
     for (const id of s.indicators) {
-      if (RESERVED.has(id)) this.issue(['indicators', id], `"${id}" is a reserved word in expressions; rename the indicator`, { preferKey: true });
-      if (s.parameters.includes(id)) this.issue(['parameters', id], `"${id}" is both an indicator and a parameter; expressions could not tell them apart`, { preferKey: true });
+      if (RESERVED.has(id)) this.issue('reserved-name', ['indicators', id], `"${id}" is a reserved word in expressions; rename the indicator`, { preferKey: true });
+      if (s.parameters.includes(id)) this.issue('name-clash', ['parameters', id], `"${id}" is both an indicator and a parameter; expressions could not tell them apart`, { preferKey: true });
     }
-    for (const id of s.parameters) if (RESERVED.has(id)) this.issue(['parameters', id], `"${id}" is a reserved word in expressions; rename the parameter`, { preferKey: true });
-    if (this.partyIds.length === 0) this.issue(['parties'], 'a scenario needs at least one party');
+    for (const id of s.parameters) if (RESERVED.has(id)) this.issue('reserved-name', ['parameters', id], `"${id}" is a reserved word in expressions; rename the parameter`, { preferKey: true });
+    if (this.partyIds.length === 0) this.issue('no-parties', ['parties'], 'a scenario needs at least one party');
 
     const seenSources = new Set<string>();
     doc.sources.forEach((src, i) => {
-      if (seenSources.has(src.file)) this.issue(['sources', i, 'file'], `source "${src.file}" is listed twice`);
+      if (seenSources.has(src.file)) this.issue('duplicate-value', ['sources', i, 'file'], `source "${src.file}" is listed twice`);
       seenSources.add(src.file);
     });
     for (const [id, ind] of Object.entries(doc.indicators)) this.cites(ind.cite, ['indicators', id, 'cite']);
@@ -408,7 +410,7 @@ export class ScenarioCompiler {
     const relInitial = new Array<number>(Math.max(0, (n * (n - 1)) / 2)).fill(doc.relations.default);
     const pairs: [number, number][] = [];
     for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) pairs.push([a, b]);
-    if (doc.relations.min >= doc.relations.max) this.issue(['relations', 'min'], `min (${doc.relations.min}) must be below max (${doc.relations.max})`);
+    if (doc.relations.min >= doc.relations.max) this.issue('reversed-range', ['relations', 'min'], `min (${doc.relations.min}) must be below max (${doc.relations.max})`);
     const seenPairs = new Set<number>();
     doc.relations.initial.forEach((r, i) => {
       const p: Path = ['relations', 'initial', i];
@@ -416,14 +418,14 @@ export class ScenarioCompiler {
       const b = this.partyIndex(r.between[1], [...p, 'between', 1]);
       if (a < 0 || b < 0) return;
       if (a === b) {
-        this.issue([...p, 'between'], 'a relation needs two different parties');
+        this.issue('self-relation', [...p, 'between'], 'a relation needs two different parties');
         return;
       }
       const k = pairIndex(a, b, n);
-      if (seenPairs.has(k)) this.issue([...p, 'between'], `the relation ${r.between[0]}–${r.between[1]} is set twice`);
+      if (seenPairs.has(k)) this.issue('duplicate-relation', [...p, 'between'], `the relation ${r.between[0]}–${r.between[1]} is set twice`);
       seenPairs.add(k);
       if (r.value < doc.relations.min || r.value > doc.relations.max)
-        this.issue([...p, 'value'], `${r.value} is outside the relation range [${doc.relations.min}, ${doc.relations.max}]`);
+        this.issue('value-out-of-range', [...p, 'value'], `${r.value} is outside the relation range [${doc.relations.min}, ${doc.relations.max}]`);
       relInitial[k] = r.value;
       this.cites(r.cite, [...p, 'cite']);
     });
@@ -433,7 +435,7 @@ export class ScenarioCompiler {
       const placeholders = Object.fromEntries(g.params.map((p) => [p, 0]));
       const r = compileCondition(g.when, { ...s, placeholders });
       if (!r.ok && !this.issues.some((i) => i.path[0] === 'guards' && i.path[1] === gid))
-        this.issue(['guards', gid, 'when'], `${r.error.message} in "${g.when}"`, { exprOffset: r.error.at });
+        this.issue(r.error.code, ['guards', gid, 'when'], `${r.error.message} in "${g.when}"`, { exprOffset: r.error.at });
     }
 
     const parties = this.partyIds.map((id, i) => this.party(id, i));
@@ -443,13 +445,13 @@ export class ScenarioCompiler {
     const eventIds = new Map<string, number>();
     const events: CompiledEvent[] = doc.events.map((e, i) => {
       const p: Path = ['events', i];
-      if (eventIds.has(e.id)) this.issue([...p, 'id'], `duplicate event id "${e.id}": events[${eventIds.get(e.id)}] has it too`);
+      if (eventIds.has(e.id)) this.issue('duplicate-id', [...p, 'id'], `duplicate event id "${e.id}": events[${eventIds.get(e.id)}] has it too`);
       else eventIds.set(e.id, i);
       let at: number | null = null;
       if (e.at !== undefined) {
         at = monthIndex(e.at);
-        if (at < start || at > last) this.issue([...p, 'at'], `${e.at} is outside the scenario's calendar (turns run from ${doc.calendar.start} to ${monthText(last)})`);
-        else if ((at - start) % doc.calendar.step !== 0) this.issue([...p, 'at'], `${e.at} is not the date of any turn (turns are ${doc.calendar.step} months apart)`);
+        if (at < start || at > last) this.issue('date-outside-calendar', [...p, 'at'], `${e.at} is outside the scenario's calendar (turns run from ${doc.calendar.start} to ${monthText(last)})`);
+        else if ((at - start) % doc.calendar.step !== 0) this.issue('date-between-turns', [...p, 'at'], `${e.at} is not the date of any turn (turns are ${doc.calendar.step} months apart)`);
       }
       return {
         id: e.id,
@@ -470,7 +472,7 @@ export class ScenarioCompiler {
     const everOutcomes: string[] = [];
     const outcomes: CompiledOutcome[] = doc.outcomes.map((o, i): CompiledOutcome => {
       const p: Path = ['outcomes', i];
-      if (outcomeIds.has(o.id)) this.issue([...p, 'id'], `duplicate outcome id "${o.id}": outcomes[${outcomeIds.get(o.id)}] has it too`);
+      if (outcomeIds.has(o.id)) this.issue('duplicate-id', [...p, 'id'], `duplicate outcome id "${o.id}": outcomes[${outcomeIds.get(o.id)}] has it too`);
       else outcomeIds.set(o.id, i);
       switch (o.type) {
         case 'boolean': {
@@ -481,13 +483,13 @@ export class ScenarioCompiler {
         case 'category': {
           const seen = new Set<string>();
           o.values.forEach((v, j) => {
-            if (seen.has(v)) this.issue([...p, 'values', j], `value "${v}" is listed twice`);
+            if (seen.has(v)) this.issue('duplicate-value', [...p, 'values', j], `value "${v}" is listed twice`);
             seen.add(v);
           });
           o.cases.forEach((c, j) => {
-            if (!seen.has(c.value)) this.issue([...p, 'cases', j, 'value'], `"${c.value}" is not one of the values ${o.values.join(', ')}${didYouMean(c.value, o.values)}`);
+            if (!seen.has(c.value)) this.issue('unknown-value', [...p, 'cases', j, 'value'], `"${c.value}" is not one of the values ${o.values.join(', ')}${didYouMean(c.value, o.values)}`);
           });
-          if (!seen.has(o.default)) this.issue([...p, 'default'], `"${o.default}" is not one of the values ${o.values.join(', ')}${didYouMean(o.default, o.values)}`);
+          if (!seen.has(o.default)) this.issue('unknown-value', [...p, 'default'], `"${o.default}" is not one of the values ${o.values.join(', ')}${didYouMean(o.default, o.values)}`);
           return {
             id: o.id,
             label: o.label,
@@ -512,17 +514,17 @@ export class ScenarioCompiler {
     doc.history.forEach((h, i) => {
       const p: Path = ['history', i];
       const month = monthIndex(h.date);
-      if (month < start || month > last) this.issue([...p, 'date'], `${h.date} is outside the scenario's calendar (turns run from ${doc.calendar.start} to ${monthText(last)})`);
-      else if ((month - start) % doc.calendar.step !== 0) this.issue([...p, 'date'], `${h.date} is not the date of any turn (turns are ${doc.calendar.step} months apart)`);
+      if (month < start || month > last) this.issue('date-outside-calendar', [...p, 'date'], `${h.date} is outside the scenario's calendar (turns run from ${doc.calendar.start} to ${monthText(last)})`);
+      else if ((month - start) % doc.calendar.step !== 0) this.issue('date-between-turns', [...p, 'date'], `${h.date} is not the date of any turn (turns are ${doc.calendar.step} months apart)`);
       const party = this.partyIndex(h.party, [...p, 'party']);
       if (party < 0) return;
       const move = this.symbols.moves[party]!.indexOf(h.move);
       if (move < 0) {
-        this.issue([...p, 'move'], `unknown move "${h.move}" of ${h.party}${didYouMean(h.move, this.symbols.moves[party]!)}`);
+        this.issue('unknown-move', [...p, 'move'], `unknown move "${h.move}" of ${h.party}${didYouMean(h.move, this.symbols.moves[party]!)}`);
         return;
       }
       const key = `${h.date}/${h.party}`;
-      if (seenSteps.has(key)) this.issue([...p, 'party'], `${h.party} already has a historical move in ${h.date}: a party makes one move a turn`);
+      if (seenSteps.has(key)) this.issue('duplicate-history-move', [...p, 'party'], `${h.party} already has a historical move in ${h.date}: a party makes one move a turn`);
       seenSteps.add(key);
       history.push({ month, date: h.date, party, move, ...(h.note === undefined ? {} : { note: h.note }), cite: this.cites(h.cite, [...p, 'cite']) });
     });

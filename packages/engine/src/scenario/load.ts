@@ -6,9 +6,9 @@ import { checkCitations } from './citations.js';
 import { compileScenarioDoc } from './compile.js';
 import type { CompiledScenario } from './compiled.js';
 import { didYouMean } from '../util/suggest.js';
-import { sortIssues, type ScenarioIssue } from './issues.js';
+import { ISSUE_CODES, sortIssues, type CodedIssue, type IssueCode } from './issues.js';
 import { parseScenarioYaml, type PositionIndex, type SourceFile } from './parse-yaml.js';
-import { ScenarioSchema, scenarioJsonSchema } from './schema.js';
+import { MONTH_PATTERN, ScenarioSchema, scenarioJsonSchema } from './schema.js';
 
 export interface LoadOptions {
   /**
@@ -18,7 +18,7 @@ export interface LoadOptions {
   readSource?: (file: string) => string | undefined;
 }
 
-export type LoadResult = { ok: true; scenario: CompiledScenario } | { ok: false; issues: ScenarioIssue[] };
+export type LoadResult = { ok: true; scenario: CompiledScenario } | { ok: false; issues: CodedIssue[] };
 
 /** What zod's type names mean to an author. */
 const TYPE_NAMES: Record<string, string> = {
@@ -71,7 +71,7 @@ function meantBranch(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] | 
 }
 
 /** One zod issue as one or more located scenario issues, with messages an author can act on. */
-function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknown): ScenarioIssue[] {
+function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknown): CodedIssue[] {
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   let input: unknown = data;
   for (const seg of path)
@@ -80,20 +80,20 @@ function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknow
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) =>
-        positions.place({ path: [...path, key], message: `unknown key "${key}"${didYouMean(key, knownKeyNames())}` }, { preferKey: true }),
+        positions.place({ code: 'unknown-key', path: [...path, key], message: `unknown key "${key}"${didYouMean(key, knownKeyNames())}` }, { preferKey: true }),
       );
     case 'invalid_key':
-      return [positions.place({ path, message: `invalid id "${String(path.at(-1))}": ${issue.issues[0]?.message ?? 'not an id'}` }, { preferKey: true })];
+      return [positions.place({ code: 'invalid-id', path, message: `invalid id "${String(path.at(-1))}": ${issue.issues[0]?.message ?? 'not an id'}` }, { preferKey: true })];
     case 'invalid_type': {
       // NaN and infinities are numbers to JavaScript, but not to an author.
       const expected = typeof input === 'number' && !Number.isFinite(input) ? 'expected a finite number' : expectedText(issue);
       const last = path.at(-1);
       // A missing key is reported at the key of the entry that lacks it.
       if (input === undefined && typeof last === 'string')
-        return [positions.place({ path, message: `missing key "${last}" (${expected.replace(/^expected /, '')})` }, { preferKey: true })];
+        return [positions.place({ code: 'missing-key', path, message: `missing key "${last}" (${expected.replace(/^expected /, '')})` }, { preferKey: true })];
       // A YAML author gets a number or true/false where text was meant by leaving out the quotes.
       const hint = issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean') ? ' (put it in quotes to make it text)' : '';
-      return [positions.place({ path, message: `${got(expected)}${hint}` })];
+      return [positions.place({ code: 'wrong-type', path, message: `${got(expected)}${hint}` })];
     }
     case 'invalid_union': {
       const branch = meantBranch(issue);
@@ -107,15 +107,20 @@ function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknow
           .map((i) => expectedText(i).replace(/^expected /, ''));
         if (alternatives.length > 0) message = `expected ${[...new Set(alternatives)].join(' or ')}`;
       }
-      return [positions.place({ path, message: got(message) })];
+      // A discriminated union whose discriminator matches no alternative (an unknown outcome type) has no alternatives to report.
+      return [positions.place({ code: issue.errors.length === 0 ? 'invalid-value' : 'wrong-type', path, message: got(message) })];
+    }
+    case 'invalid_format': {
+      const code = issue.format !== 'regex' ? 'schema' : issue.pattern === String(MONTH_PATTERN) ? 'invalid-month' : 'invalid-id';
+      return [positions.place({ code, path, message: issue.message.startsWith('expected') && input !== undefined ? got(issue.message) : issue.message })];
     }
     case 'invalid_value': {
       const values = issue.values.map((v) => String(v));
-      return [positions.place({ path, message: got(values.length === 1 ? `expected ${values[0]}` : `expected one of ${values.join(', ')}`) })];
+      return [positions.place({ code: 'invalid-value', path, message: got(values.length === 1 ? `expected ${values[0]}` : `expected one of ${values.join(', ')}`) })];
     }
     case 'too_small':
     case 'too_big': {
-      if (!/^Too (small|big)/.test(issue.message)) return [positions.place({ path, message: got(issue.message) })];
+      if (!/^Too (small|big)/.test(issue.message)) return [positions.place({ code: issue.code === 'too_small' ? 'too-small' : 'too-big', path, message: got(issue.message) })];
       const small = issue.code === 'too_small';
       const bound = Number(small ? issue.minimum : issue.maximum);
       const inclusive = issue.inclusive !== false;
@@ -123,11 +128,17 @@ function fromZod(issue: z.core.$ZodIssue, positions: PositionIndex, data: unknow
       const what =
         issue.origin === 'array' ? ` ${bound === 1 ? 'entry' : 'entries'}` : issue.origin === 'string' ? ` character${bound === 1 ? '' : 's'}` : '';
       const count = Array.isArray(input) ? `${input.length}` : typeof input === 'string' ? `${input.length}` : describeType(input);
-      return [positions.place({ path, message: `expected ${limit}${what}, got ${count}` })];
+      return [positions.place({ code: small ? 'too-small' : 'too-big', path, message: `expected ${limit}${what}, got ${count}` })];
     }
     default:
-      return [positions.place({ path, message: issue.message.startsWith('expected') && input !== undefined ? got(issue.message) : issue.message })];
+      return [positions.place({ code: customCode(issue), path, message: issue.message.startsWith('expected') && input !== undefined ? got(issue.message) : issue.message })];
   }
+}
+
+/** The code a schema rule of our own gives its issue (`params: { code }` in schema.ts), else `schema`. */
+function customCode(issue: z.core.$ZodIssue): IssueCode {
+  const code: unknown = issue.code === 'custom' ? issue.params?.['code'] : undefined;
+  return typeof code === 'string' && code in ISSUE_CODES ? (code as IssueCode) : 'schema';
 }
 
 /** Every key the format knows, for "did you mean" on a misspelt one: read off the JSON Schema, so it never lags the format. */
@@ -158,7 +169,7 @@ function knownKeyNames(): string[] {
  * if (!r.ok) console.error(r.issues.map(formatIssue).join('\n'));
  */
 export function loadScenario(files: readonly SourceFile[], opts: LoadOptions = {}): LoadResult {
-  if (files.length === 0) return { ok: false, issues: [{ path: [], message: 'no scenario files given' }] };
+  if (files.length === 0) return { ok: false, issues: [{ code: 'no-files', path: [], message: 'no scenario files given' }] };
   const parsed = parseScenarioYaml(files);
   if (parsed.issues.length > 0) return { ok: false, issues: sortIssues(parsed.issues) };
   const result = ScenarioSchema.safeParse(parsed.data);
@@ -177,7 +188,7 @@ export function loadScenario(files: readonly SourceFile[], opts: LoadOptions = {
   return { ok: true, scenario };
 }
 
-function dedupe(issues: ScenarioIssue[]): ScenarioIssue[] {
+function dedupe(issues: CodedIssue[]): CodedIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
     const k = `${i.file}:${i.line}:${i.column}:${i.message}`;

@@ -4,7 +4,7 @@
  * file:line:column. Pure: it takes text, not paths.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
-import { formatPath, type ScenarioIssue } from './issues.js';
+import { formatPath, type CodedIssue, type IssueCode, type ScenarioIssue } from './issues.js';
 
 export interface SourceFile {
   /** The name to report (usually the path as the user gave it). */
@@ -43,7 +43,7 @@ export class PositionIndex {
   }
 
   /** Locates an issue; an offset into an expression is added to the column when the value sits on one line. */
-  place(issue: ScenarioIssue, opts: { preferKey?: boolean; exprOffset?: number } = {}): ScenarioIssue {
+  place<I extends ScenarioIssue>(issue: I, opts: { preferKey?: boolean; exprOffset?: number } = {}): I {
     const pos = this.locate(issue.path, opts.preferKey);
     if (!pos) return issue;
     const column =
@@ -65,7 +65,7 @@ const ENTRY_KIND: Record<string, string> = { parameters: 'parameter', indicators
 export interface ParsedYaml {
   data: Record<string, unknown>;
   positions: PositionIndex;
-  issues: ScenarioIssue[];
+  issues: CodedIssue[];
 }
 
 function positionOf(lc: LineCounter, file: string, node: YamlNode | undefined | null, offset?: number): Position {
@@ -199,15 +199,15 @@ function keyAt(text: string, offset: number): string | undefined {
 }
 
 /** The parser's errors as issues, reworded where its wording is vague; one per line, as later ones are mostly echoes. */
-function yamlIssues(file: SourceFile, lc: LineCounter, errors: readonly YAMLError[]): ScenarioIssue[] {
-  const issue = (offset: number, message: string): ScenarioIssue => {
+function yamlIssues(file: SourceFile, lc: LineCounter, errors: readonly YAMLError[]): CodedIssue[] {
+  const issue = (offset: number, message: string, code: IssueCode = 'yaml-syntax'): CodedIssue => {
     const { line, col } = lc.linePos(offset);
-    return { file: file.name, line, column: col, path: [], message: `YAML: ${message}` };
+    return { code, file: file.name, line, column: col, path: [], message: `YAML: ${message}` };
   };
   // A document nested thousands deep overflows the parser's stack; it reports that at many places.
   const overflow = errors.find((e) => e.message.includes('Maximum call stack size exceeded'));
-  if (overflow) return [issue(overflow.pos[0], `the document is nested too deeply to read (at most ${MAX_DEPTH} levels)`)];
-  const byLine = new Map<number, { issue: ScenarioIssue; code: string }>();
+  if (overflow) return [issue(overflow.pos[0], `the document is nested too deeply to read (at most ${MAX_DEPTH} levels)`, 'too-deep')];
+  const byLine = new Map<number, { issue: CodedIssue; code: string }>();
   for (const e of errors) {
     const at = e.pos[0];
     let message = e.message.split('\n')[0] ?? e.message;
@@ -229,7 +229,7 @@ function yamlIssues(file: SourceFile, lc: LineCounter, errors: readonly YAMLErro
     } else if (e.code === 'BLOCK_AS_IMPLICIT_KEY') {
       message = `${message}: a value that contains ": " must be quoted; otherwise check the indentation of the next line`;
     }
-    const item = issue(offset, message);
+    const item = issue(offset, message, e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax');
     const seen = byLine.get(item.line!);
     // Of two errors on one line, the run-on key explains the other.
     if (!seen || (e.code === 'MULTILINE_IMPLICIT_KEY' && seen.code === 'BLOCK_AS_IMPLICIT_KEY')) byLine.set(item.line!, { issue: item, code: e.code });
@@ -237,9 +237,10 @@ function yamlIssues(file: SourceFile, lc: LineCounter, errors: readonly YAMLErro
   return [...byLine.values()].map((v) => v.issue);
 }
 
-function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; lc: LineCounter; root: YamlNode | null } | undefined {
+function parseOne(file: SourceFile, issues: CodedIssue[]): { data: unknown; lc: LineCounter; root: YamlNode | null } | undefined {
   if (file.text.length > MAX_SCENARIO_BYTES) {
     issues.push({
+      code: 'file-too-large',
       file: file.name,
       line: 1,
       column: 1,
@@ -261,23 +262,23 @@ function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; l
   };
   const nodes = inspectNodes(doc, MAX_DEPTH);
   if (nodes.cyclic) {
-    issues.push({ ...at(nodes.cyclic), message: `YAML: the alias *${isAlias(nodes.cyclic) ? nodes.cyclic.source : ''} is inside the node its anchor marks, so its value would never end` });
+    issues.push({ ...at(nodes.cyclic), code: 'yaml-alias-cycle', message: `YAML: the alias *${isAlias(nodes.cyclic) ? nodes.cyclic.source : ''} is inside the node its anchor marks, so its value would never end` });
     return undefined;
   }
   if (nodes.crowded) {
-    issues.push({ ...at(nodes.crowded), message: `this mapping has ${isMap(nodes.crowded) ? nodes.crowded.items.length : 'too many'} keys; a mapping has at most ${MAX_KEYS_PER_MAPPING}` });
+    issues.push({ ...at(nodes.crowded), code: 'too-many-keys', message: `this mapping has ${isMap(nodes.crowded) ? nodes.crowded.items.length : 'too many'} keys; a mapping has at most ${MAX_KEYS_PER_MAPPING}` });
     return undefined;
   }
   if (nodes.duplicates.length > 0) {
-    for (const d of nodes.duplicates.slice(0, 20)) issues.push({ ...at(d.node), message: `YAML: the key ${JSON.stringify(d.key)} is given twice in this mapping` });
+    for (const d of nodes.duplicates.slice(0, 20)) issues.push({ ...at(d.node), code: 'duplicate-key', message: `YAML: the key ${JSON.stringify(d.key)} is given twice in this mapping` });
     return undefined;
   }
   if (nodes.proto.length > 0) {
-    for (const key of nodes.proto) issues.push({ ...at(key), message: 'the key "__proto__" is not allowed in a scenario' });
+    for (const key of nodes.proto) issues.push({ ...at(key), code: 'forbidden-key', message: 'the key "__proto__" is not allowed in a scenario' });
     return undefined;
   }
   if (nodes.deep) {
-    issues.push({ ...at(nodes.deep), message: `the document is nested more than ${MAX_DEPTH} levels deep` });
+    issues.push({ ...at(nodes.deep), code: 'too-deep', message: `the document is nested more than ${MAX_DEPTH} levels deep` });
     return undefined;
   }
   let data: unknown;
@@ -288,6 +289,7 @@ function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; l
     const message = (e as Error).message.split('\n')[0] ?? '';
     issues.push({
       ...at(nodes.firstAlias),
+      code: /alias count/i.test(message) ? 'yaml-alias-bomb' : 'yaml-syntax',
       message: /alias count/i.test(message)
         ? 'YAML: the aliases (*name) expand to too much data, as in a "billion laughs" document: write the values out, or use fewer aliases'
         : `YAML: ${message}`,
@@ -296,7 +298,7 @@ function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; l
   }
   // Aliases can nest what they repeat, so the expanded data is measured as well.
   if (depthOf(data, MAX_DEPTH) > MAX_DEPTH) {
-    issues.push({ ...at(nodes.firstAlias), message: `the document is nested more than ${MAX_DEPTH} levels deep (once its aliases are expanded)` });
+    issues.push({ ...at(nodes.firstAlias), code: 'too-deep', message: `the document is nested more than ${MAX_DEPTH} levels deep (once its aliases are expanded)` });
     return undefined;
   }
   return { data, lc, root: doc.contents as YamlNode | null };
@@ -309,7 +311,7 @@ function parseOne(file: SourceFile, issues: ScenarioIssue[]): { data: unknown; l
  * (lists: appended in file order); any other top-level key may appear once.
  */
 export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
-  const issues: ScenarioIssue[] = [];
+  const issues: CodedIssue[] = [];
   const positions = new PositionIndex();
   const data: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const origin = new Map<string, string>();
@@ -319,7 +321,7 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
     if (!parsed) continue;
     const { lc, root } = parsed;
     if (parsed.data === null || parsed.data === undefined) {
-      if (files.length === 1) issues.push({ file: file.name, line: 1, column: 1, path: [], message: 'the file is empty: expected a scenario (a mapping with id, title, calendar, indicators, parties…)' });
+      if (files.length === 1) issues.push({ code: 'empty-file', file: file.name, line: 1, column: 1, path: [], message: 'the file is empty: expected a scenario (a mapping with id, title, calendar, indicators, parties…)' });
       continue;
     }
     if (typeof parsed.data !== 'object' || Array.isArray(parsed.data) || !isMap(root)) {
@@ -329,7 +331,7 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
         : typeof parsed.data === 'string'
           ? `the text ${JSON.stringify(parsed.data.length > 40 ? `${parsed.data.slice(0, 40)}…` : parsed.data)}`
           : `the ${typeof parsed.data} ${String(parsed.data)}`;
-      issues.push({ file: file.name, line, column, path: [], message: `expected a mapping at the top of the file (id, title, calendar, …), got ${got}` });
+      issues.push({ code: 'not-a-mapping', file: file.name, line, column, path: [], message: `expected a mapping at the top of the file (id, title, calendar, …), got ${got}` });
       continue;
     }
     const doc = parsed.data as Record<string, unknown>;
@@ -354,7 +356,7 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
           const { line, col } = lc.linePos(entry.key.range?.[0] ?? 0);
           if (Object.hasOwn(target, name)) {
             const what = ENTRY_KIND[key] ?? 'entry';
-            issues.push({ file: file.name, line, column: col, path: [key, name], message: `duplicate ${what} "${name}": already defined at ${origin.get(`${key}.${name}`) ?? 'another file'}` });
+            issues.push({ code: 'duplicate-id', file: file.name, line, column: col, path: [key, name], message: `duplicate ${what} "${name}": already defined at ${origin.get(`${key}.${name}`) ?? 'another file'}` });
             continue;
           }
           target[name] = (value as Record<string, unknown>)[name];
@@ -380,6 +382,7 @@ export function parseScenarioYaml(files: readonly SourceFile[]): ParsedYaml {
         if (Object.hasOwn(data, key)) {
           const { line, col } = lc.linePos(pair.key.range?.[0] ?? 0);
           issues.push({
+            code: 'duplicate-key',
             file: file.name,
             line,
             column: col,

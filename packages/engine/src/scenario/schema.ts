@@ -16,22 +16,27 @@ const finite = () =>
     .min(-1e9, { error: 'expected a number between -1e9 and 1e9' })
     .max(1e9, { error: 'expected a number between -1e9 and 1e9' });
 
+/** The form of an id, and of a month: the loader tells their issues apart by these. */
+export const ID_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+export const SCENARIO_ID_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
 export const IdSchema = z
   .string({ error: 'expected an id (a string)' })
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, {
+  .regex(ID_PATTERN, {
     error: 'expected an id: lower-case letters, digits and "_", starting with a letter, at most 64 characters',
   });
 
 /** Scenario ids may also use "-" (they name folders and appear on command lines: `wargame run south-caucasus`). */
 export const ScenarioIdSchema = z
   .string({ error: 'expected a scenario id (a string)' })
-  .regex(/^[a-z][a-z0-9_-]{0,63}$/, {
+  .regex(SCENARIO_ID_PATTERN, {
     error: 'expected a scenario id: lower-case letters, digits, "-" and "_", starting with a letter',
   });
 
 export const MonthSchema = z
   .string({ error: 'expected a month as "YYYY-MM"' })
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'expected a month as "YYYY-MM"' });
+  .regex(MONTH_PATTERN, { error: 'expected a month as "YYYY-MM"' });
 
 /** A condition or numeric expression in the scenario expression language (see docs/scenario-format.md). */
 export const ExpressionSchema = z
@@ -85,9 +90,9 @@ export const ParameterSchema = z
   .check((ctx) => {
     const p = ctx.value;
     // With min above max every default would be "outside": then only the bounds are reported.
-    if (p.min > p.max) ctx.issues.push({ code: 'custom', message: `min (${p.min}) is above max (${p.max})`, input: p, path: ['min'] });
+    if (p.min > p.max) ctx.issues.push({ code: 'custom', params: { code: 'reversed-range' }, message: `min (${p.min}) is above max (${p.max})`, input: p, path: ['min'] });
     else if (p.default < p.min || p.default > p.max)
-      ctx.issues.push({ code: 'custom', message: `default ${p.default} is outside [${p.min}, ${p.max}]`, input: p, path: ['default'] });
+      ctx.issues.push({ code: 'custom', params: { code: 'value-out-of-range' }, message: `default ${p.default} is outside [${p.min}, ${p.max}]`, input: p, path: ['default'] });
   });
 export type Parameter = z.infer<typeof ParameterSchema>;
 
@@ -109,9 +114,9 @@ export const IndicatorSchema = z
   })
   .check((ctx) => {
     const i = ctx.value;
-    if (i.min >= i.max) ctx.issues.push({ code: 'custom', message: `min (${i.min}) must be below max (${i.max})`, input: i, path: ['min'] });
+    if (i.min >= i.max) ctx.issues.push({ code: 'custom', params: { code: 'reversed-range' }, message: `min (${i.min}) must be below max (${i.max})`, input: i, path: ['min'] });
     else if (i.initial < i.min || i.initial > i.max)
-      ctx.issues.push({ code: 'custom', message: `initial ${i.initial} is outside [${i.min}, ${i.max}]`, input: i, path: ['initial'] });
+      ctx.issues.push({ code: 'custom', params: { code: 'value-out-of-range' }, message: `initial ${i.initial} is outside [${i.min}, ${i.max}]`, input: i, path: ['initial'] });
   });
 export type Indicator = z.infer<typeof IndicatorSchema>;
 
@@ -162,13 +167,14 @@ export const WantsSchema = z
     /** Utility 1 while the condition holds, else 0. */
     hold: ExpressionSchema.optional(),
     /** The change in the measured expression that counts as one unit of utility (default 100: a full indicator range of 0–100). */
-    scale: finite().refine((v) => v > 0, { error: 'scale must be positive' }).optional(),
+    scale: finite().refine((v) => v > 0, { error: 'scale must be positive', params: { code: 'too-small' } }).optional(),
   })
   .check((ctx) => {
     const given = wantsKinds.filter((k) => ctx.value[k] !== undefined);
     if (given.length !== 1)
       ctx.issues.push({
         code: 'custom',
+        params: { code: given.length === 0 ? 'missing-key' : 'conflicting-keys' },
         input: ctx.value,
         message:
           given.length === 0
@@ -342,9 +348,9 @@ export const EventSchema = z
   })
   .check((ctx) => {
     if (ctx.value.at !== undefined && ctx.value.chance !== undefined)
-      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['chance'], message: 'an event is either scheduled (at) or random (chance), not both' });
+      ctx.issues.push({ code: 'custom', params: { code: 'conflicting-keys' }, input: ctx.value, path: ['chance'], message: 'an event is either scheduled (at) or random (chance), not both' });
     if (ctx.value.recurring && (ctx.value.at !== undefined || ctx.value.chance !== undefined))
-      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['recurring'], message: 'a recurring event fires every turn: it takes neither at nor chance' });
+      ctx.issues.push({ code: 'custom', params: { code: 'conflicting-keys' }, input: ctx.value, path: ['recurring'], message: 'a recurring event fires every turn: it takes neither at nor chance' });
   });
 export type ScenarioEvent = z.infer<typeof EventSchema>;
 
