@@ -40,7 +40,10 @@ describe('who may do what', () => {
     const russia = await run.join('russia');
     const azerbaijan = await run.join('azerbaijan');
     for (const f of FACILITATOR_FRAMES) {
-      const r = await armenia.request({ ...f, ...(f.type === 'rewind' || f.type === 'checkout' || f.type === 'pause' || f.type === 'revoke' || f.type === 'export' ? {} : { node: node(fac) }) });
+      const r = await armenia.request({
+        ...f,
+        ...(f.type === 'rewind' || f.type === 'checkout' || f.type === 'pause' || f.type === 'revoke' || f.type === 'export' ? {} : { node: node(fac) }),
+      });
       expect([f.type, r['code']]).toEqual([f.type, 'role/forbidden']);
     }
     // No field names another party: a move frame with a party is malformed.
@@ -61,8 +64,15 @@ describe('who may do what', () => {
   it('a spectator can submit nothing', async () => {
     run = await startServer(sochiPath, ['armenia']);
     const spec = await run.join('spectator');
-    for (const f of [{ type: 'move', node: 0, move: 'x' }, { type: 'reply', node: 0, message: 'x', reply: 'accept' }, ...FACILITATOR_FRAMES.map((f) => ({ ...f, node: 0 }))]) {
-      const frame = f.type === 'rewind' || f.type === 'checkout' || f.type === 'pause' || f.type === 'revoke' || f.type === 'export' ? Object.fromEntries(Object.entries(f).filter(([k]) => k !== 'node')) : f;
+    for (const f of [
+      { type: 'move', node: 0, move: 'x' },
+      { type: 'reply', node: 0, message: 'x', reply: 'accept' },
+      ...FACILITATOR_FRAMES.map((f) => ({ ...f, node: 0 })),
+    ]) {
+      const frame =
+        f.type === 'rewind' || f.type === 'checkout' || f.type === 'pause' || f.type === 'revoke' || f.type === 'export'
+          ? Object.fromEntries(Object.entries(f).filter(([k]) => k !== 'node'))
+          : f;
       expect([f.type, (await spec.request(frame as { type: string }))['code']]).toEqual([f.type, 'role/forbidden']);
     }
     expect(run.server.journaled).toBe(0);
@@ -73,7 +83,10 @@ describe('who may do what', () => {
     const url = run.server.url;
     const answers: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const c = new WorkshopClient(url, i === 0 ? run.server.codes.get('armenia')!.slice(0, -1) + 'Z' : generateCode(), { reconnect: false });
+      // The first is one symbol off the right code (the last symbol changed), the others random.
+      const right = run.server.codes.get('armenia')!;
+      const nearMiss = `${right.slice(0, -1)}${right.endsWith('Z') ? 'Y' : 'Z'}`;
+      const c = new WorkshopClient(url, i === 0 ? nearMiss : generateCode(), { reconnect: false });
       await expect(c.connect()).rejects.toThrow();
       answers.push(String(c.refused!['message']));
       c.close();

@@ -106,7 +106,19 @@ function pngSize(png: Buffer): { width: number; height: number } {
 
 describe.skipIf(!haveChromium)('the page in a real browser (chromium headless)', () => {
   beforeAll(async () => {
-    chrome = spawn(CHROMIUM, ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--remote-debugging-port=0', `--user-data-dir=${join(dir, 'profile')}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    chrome = spawn(
+      CHROMIUM,
+      [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--remote-debugging-port=0',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        'about:blank',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     const endpoint = await new Promise<string>((resolve, reject) => {
       let text = '';
       const t = setTimeout(() => reject(new Error(`chromium did not start: ${text}`)), 30_000);
@@ -227,5 +239,5 @@ describe.skipIf(!haveChromium)('the page in a real browser (chromium headless)',
 
 if (!haveChromium)
   describe('the page in a real browser', () => {
-  it.skip(`skipped: ${CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium)`, () => {});
-});
+    it.skip(`skipped: ${CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium)`, () => {});
+  });

@@ -78,9 +78,16 @@ async function script(fac: WorkshopClient, teams: Record<string, WorkshopClient>
       for (const p of f['pending'] as { party: string; message: string }[]) {
         const t = teams[p.party]!;
         await t.waitForState((x) => (x['pending'] as { message: string }[]).some((q) => q.message === p.message));
-        if (!(await ack(t, { type: 'reply', node: n, message: p.message, reply: 'accept' }, { op: 'reply', party: p.party, message: p.message, reply: 'accept' }))) return;
+        if (
+          !(await ack(t, { type: 'reply', node: n, message: p.message, reply: 'accept' }, { op: 'reply', party: p.party, message: p.message, reply: 'accept' }))
+        )
+          return;
       }
-      await fac.waitForState((x) => x['node'] !== n || (x['pending'] as { party: string; message: string }[]).every((q) => !(f['pending'] as { message: string }[]).some((o) => o.message === q.message)));
+      await fac.waitForState(
+        (x) =>
+          x['node'] !== n ||
+          (x['pending'] as { party: string; message: string }[]).every((q) => !(f['pending'] as { message: string }[]).some((o) => o.message === q.message)),
+      );
     }
   }
 }

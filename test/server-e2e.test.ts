@@ -32,7 +32,13 @@ describe('a workshop over the network', () => {
     expect(teams.russia.state!['pending']).toEqual([]);
     await ok(teams.armenia, { type: 'reply', node: node(fac), message: 'sochi_package', reply: 'accept' });
     await ok(teams.azerbaijan, { type: 'reply', node: node(fac), message: 'sochi_package', reply: 'reject' });
-    reference.push({ advance: { choices: first, inject: [{ event: 'border_flareup' }], replies: { armenia: { sochi_package: 'accept' }, azerbaijan: { sochi_package: 'reject' } } } });
+    reference.push({
+      advance: {
+        choices: first,
+        inject: [{ event: 'border_flareup' }],
+        replies: { armenia: { sochi_package: 'accept' }, azerbaijan: { sochi_package: 'reject' } },
+      },
+    });
     await fac.waitForState((s) => s['turn'] === 1);
     const news = (await teams.armenia.waitForState((s) => s['turn'] === 1))['news'] as { messages: { message: string; reply: string }[] };
     expect(news.messages.find((m) => m.message === 'sochi_package')?.reply).toBe('accept');
@@ -56,7 +62,7 @@ describe('a workshop over the network', () => {
           const team = teams[p.party as keyof typeof teams];
           await team.waitForState((x) => (x['pending'] as { message: string }[]).some((q) => q.message === p.message));
           await ok(team, { type: 'reply', node: node(fac), message: p.message, reply: 'reject' });
-          (replies[p.party] ??= {})[p.message] = 'reject';
+          replies[p.party] = { ...replies[p.party], [p.message]: 'reject' };
         }
         // The facilitator's view moves on from these answers before the next round is read.
         await fac.waitForState((x) => x['turn'] === turn || JSON.stringify(x['pending']) !== JSON.stringify(s['pending']));

@@ -17,18 +17,55 @@ function badFrame(lastId: () => number, head: () => number): fc.Arbitrary<{ data
   const text = (kind: string, a: fc.Arbitrary<string>) => a.map((data) => ({ data, kind }));
   const json = (kind: string, a: fc.Arbitrary<unknown>) => a.map((v) => ({ data: JSON.stringify(v) ?? 'null', kind }));
   return fc.oneof(
-    text('not-json', fc.string({ maxLength: 200 }).filter((s) => { try { JSON.parse(s); return false; } catch { return true; } })),
-    json('any-json', fc.jsonValue({ maxDepth: 4 }).filter((v) => !(v && typeof v === 'object' && !Array.isArray(v) && 'type' in v))),
+    text(
+      'not-json',
+      fc.string({ maxLength: 200 }).filter((s) => {
+        try {
+          JSON.parse(s);
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+    ),
+    json(
+      'any-json',
+      fc.jsonValue({ maxDepth: 4 }).filter((v) => !(v && typeof v === 'object' && !Array.isArray(v) && 'type' in v)),
+    ),
     json('unknown-type', fc.record({ type: fc.string({ maxLength: 20 }).filter((t) => !['hello', 'ping', 'move', 'reply'].includes(t)), id: fc.nat() })),
-    json('wrong-types', fc.record({ type: fc.constantFrom('move', 'reply', 'ping'), id: fc.oneof(fc.string(), fc.double(), fc.constant(-1), fc.constant(0)), node: fc.oneof(fc.string(), fc.constant(null)), move: fc.oneof(fc.nat(), fc.constant([])) })),
+    json(
+      'wrong-types',
+      fc.record({
+        type: fc.constantFrom('move', 'reply', 'ping'),
+        id: fc.oneof(fc.string(), fc.double(), fc.constant(-1), fc.constant(0)),
+        node: fc.oneof(fc.string(), fc.constant(null)),
+        move: fc.oneof(fc.nat(), fc.constant([])),
+      }),
+    ),
     json('extra-key', fc.record({ type: fc.constant('ping'), id: fc.constant(1e15), extra: fc.jsonValue({ maxDepth: 1 }) })),
-    fc.integer({ min: 16 * 1024 + 1, max: 200_000 }).map((n) => ({ data: JSON.stringify({ type: 'move', id: 1, node: 0, move: 'x'.repeat(n) }), kind: 'huge' })),
+    fc
+      .integer({ min: 16 * 1024 + 1, max: 200_000 })
+      .map((n) => ({ data: JSON.stringify({ type: 'move', id: 1, node: 0, move: 'x'.repeat(n) }), kind: 'huge' })),
     fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => ({ data: Buffer.from(b), binary: true, kind: 'binary' })),
     fc.constant(null).map(() => ({ data: JSON.stringify({ type: 'ping', id: Math.max(1, lastId()) }), kind: 'replayed-id' })),
-    fc.nat({ max: 50 }).map((d) => ({ data: JSON.stringify({ type: 'move', id: lastId() + 1, node: head() + 1 + d, move: 'seek_csto_help' }), kind: 'out-of-turn' })),
-    fc.constantFrom('advance', 'rewind', 'export', 'revoke').map((t) => ({ data: JSON.stringify({ type: t, id: lastId() + 1, node: head(), turn: 0, role: 'armenia' }), kind: 'forbidden' })),
-    fc.string({ minLength: 1, maxLength: 30 }).map((m) => ({ data: JSON.stringify({ type: 'move', id: lastId() + 1, node: head(), move: `zz${m.replace(/[^a-z]/g, '')}` }), kind: 'unavailable-move' })),
-    fc.constant(null).map(() => ({ data: JSON.stringify({ type: 'reply', id: lastId() + 1, node: head(), message: 'sochi_package', reply: 'accept' }), kind: 'unexpected-reply' })),
+    fc
+      .nat({ max: 50 })
+      .map((d) => ({ data: JSON.stringify({ type: 'move', id: lastId() + 1, node: head() + 1 + d, move: 'seek_csto_help' }), kind: 'out-of-turn' })),
+    fc
+      .constantFrom('advance', 'rewind', 'export', 'revoke')
+      .map((t) => ({ data: JSON.stringify({ type: t, id: lastId() + 1, node: head(), turn: 0, role: 'armenia' }), kind: 'forbidden' })),
+    fc
+      .string({ minLength: 1, maxLength: 30 })
+      .map((m) => ({
+        data: JSON.stringify({ type: 'move', id: lastId() + 1, node: head(), move: `zz${m.replace(/[^a-z]/g, '')}` }),
+        kind: 'unavailable-move',
+      })),
+    fc
+      .constant(null)
+      .map(() => ({
+        data: JSON.stringify({ type: 'reply', id: lastId() + 1, node: head(), message: 'sochi_package', reply: 'accept' }),
+        kind: 'unexpected-reply',
+      })),
     fc.constant(null).map(() => ({ data: JSON.stringify({ type: 'hello', code: 'AAAA-BBBB' }), kind: 'second-hello' })),
   );
 }
@@ -41,7 +78,12 @@ describe('malformed frames', () => {
     await ok(fac, { type: 'advance', node: 0, force: true });
     const team = await run.join('armenia');
     await team.waitForState((s) => s['turn'] === 1);
-    const before = { hash: run.server.game.session.head.hash, journaled: run.server.journaled, nodes: run.server.game.session.nodes.length, staged: JSON.stringify(run.server.game.staged) };
+    const before = {
+      hash: run.server.game.session.head.hash,
+      journaled: run.server.journaled,
+      nodes: run.server.game.session.nodes.length,
+      staged: JSON.stringify(run.server.game.staged),
+    };
     // The highest id the server has seen on this connection (ids of frames the fuzz sends are never above it + 1, and those are refused).
     let lastId = 0;
     const head = () => node(fac);
@@ -49,7 +91,10 @@ describe('malformed frames', () => {
     team.on('frame', (f: Record<string, unknown>) => {
       if (f['type'] === 'error' || f['type'] === 'ack') replies.push(f);
     });
-    const samples = fc.sample(badFrame(() => lastId, head), { seed: SEED, numRuns: FRAMES });
+    const samples = fc.sample(
+      badFrame(() => lastId, head),
+      { seed: SEED, numRuns: FRAMES },
+    );
     const kinds = new Map<string, number>();
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i]!;
@@ -58,7 +103,8 @@ describe('malformed frames', () => {
       // A frame with a valid id raises the connection's last id even when it is refused afterwards.
       try {
         const v = JSON.parse(typeof s.data === 'string' ? s.data : '') as { id?: unknown };
-        if (typeof v.id === 'number' && Number.isSafeInteger(v.id) && v.id > lastId && s.kind !== 'extra-key' && s.kind !== 'huge' && s.kind !== 'wrong-types') lastId = v.id;
+        if (typeof v.id === 'number' && Number.isSafeInteger(v.id) && v.id > lastId && s.kind !== 'extra-key' && s.kind !== 'huge' && s.kind !== 'wrong-types')
+          lastId = v.id;
       } catch {
         /* not JSON */
       }
@@ -67,7 +113,12 @@ describe('malformed frames', () => {
     await waitFor(() => replies.length === samples.length, `replies to ${samples.length} frames (got ${replies.length})`);
     expect(replies.filter((r) => r['type'] !== 'error')).toEqual([]);
     expect(kinds.size).toBeGreaterThanOrEqual(12);
-    expect({ hash: run.server.game.session.head.hash, journaled: run.server.journaled, nodes: run.server.game.session.nodes.length, staged: JSON.stringify(run.server.game.staged) }).toEqual(before);
+    expect({
+      hash: run.server.game.session.head.hash,
+      journaled: run.server.journaled,
+      nodes: run.server.game.session.nodes.length,
+      staged: JSON.stringify(run.server.game.staged),
+    }).toEqual(before);
     // Still serving: a new client signs in and the game goes on.
     const again = new WorkshopClient(run.server.url, run.server.codes.get('russia')!);
     run.clients.push(again);
@@ -82,7 +133,12 @@ describe('malformed frames', () => {
     const got: Record<string, unknown>[] = [];
     ws.on('message', (d) => got.push(JSON.parse(d.toString()) as Record<string, unknown>));
     await new Promise((r) => ws.once('open', r));
-    const frames = [{ type: 'ping', id: 1 }, { type: 'move', id: 2, node: 0, move: 'seek_csto_help' }, { type: 'advance', id: 3, node: 0 }, { type: 'export', id: 4 }];
+    const frames = [
+      { type: 'ping', id: 1 },
+      { type: 'move', id: 2, node: 0, move: 'seek_csto_help' },
+      { type: 'advance', id: 3, node: 0 },
+      { type: 'export', id: 4 },
+    ];
     for (const f of frames) ws.send(JSON.stringify(f));
     await waitFor(() => got.length === frames.length, 'answers');
     expect(got.map((f) => f['code'])).toEqual(['auth/required', 'auth/required', 'auth/required', 'auth/required']);

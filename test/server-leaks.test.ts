@@ -10,8 +10,9 @@ afterEach(async () => {
 
 /** Every place a frame mentions the hidden indicator `secret`. */
 function secretMentions(value: unknown, path: string, out: { path: string; value: unknown }[]): void {
-  if (Array.isArray(value)) value.forEach((v, i) => secretMentions(v, `${path}[${i}]`, out));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) secretMentions(v, `${path}[${i}]`, out);
+  } else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (o['id'] === 'secret' || o['key'] === 'secret') out.push({ path, value: o });
     for (const [k, v] of Object.entries(o)) {

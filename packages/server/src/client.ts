@@ -35,7 +35,11 @@ export class WorkshopClient extends EventEmitter {
   /** Set when the server refused the code or replaced/revoked this connection: no reconnect. */
   refused: Frame | null = null;
 
-  constructor(readonly url: string, readonly code: string, private readonly opts: ClientOptions = {}) {
+  constructor(
+    readonly url: string,
+    readonly code: string,
+    private readonly opts: ClientOptions = {},
+  ) {
     super();
   }
 
@@ -79,7 +83,13 @@ export class WorkshopClient extends EventEmitter {
       } else if (f.type === 'state') {
         this.state = f;
         this.emit('state', f);
-      } else if (f.type === 'error' && typeof f['code'] === 'string' && f['code'].startsWith('auth/') && f['id'] === undefined && f['code'] !== 'auth/already') {
+      } else if (
+        f.type === 'error' &&
+        typeof f['code'] === 'string' &&
+        f['code'].startsWith('auth/') &&
+        f['id'] === undefined &&
+        f['code'] !== 'auth/already'
+      ) {
         this.refused = f;
         this.closed = true;
         this.emit('refused', f);
@@ -99,7 +109,11 @@ export class WorkshopClient extends EventEmitter {
       this.waiting.clear();
       if (code === 4001 || code === 4003) {
         this.closed = true;
-        this.emit('refused', { type: 'error', code: code === 4001 ? 'auth/replaced' : 'auth/revoked', message: code === 4001 ? 'another connection with this code replaced this one' : 'the facilitator revoked this code' });
+        this.emit('refused', {
+          type: 'error',
+          code: code === 4001 ? 'auth/replaced' : 'auth/revoked',
+          message: code === 4001 ? 'another connection with this code replaced this one' : 'the facilitator revoked this code',
+        });
       }
       if (this.closed || this.opts.reconnect === false) return;
       setTimeout(() => {

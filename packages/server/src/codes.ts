@@ -20,11 +20,7 @@ export function generateCode(): string {
 
 /** What a person typed → the canonical code: case, spaces and dashes ignored; O→0, I/L→1. */
 export function normaliseCode(text: string): string {
-  const raw = text
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const raw = text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   return raw.length === SYMBOLS ? raw.match(/.{4}/g)!.join('-') : raw;
 }
 

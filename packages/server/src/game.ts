@@ -78,7 +78,7 @@ export class WorkshopGame {
     const key = `${this.session.head.id}|${JSON.stringify(this.staged.inject)}`;
     if (key !== this.contextKey) {
       const r = this.session.state.ended ? null : beginTurn(this.scenario, this.session.state, this.staged.inject.length ? { inject: this.staged.inject } : {});
-      this.contextCache = r && r.ok ? r.context : null;
+      this.contextCache = r?.ok ? r.context : null;
       this.contextKey = key;
     }
     return this.contextCache;
@@ -149,8 +149,14 @@ export class WorkshopGame {
         const want = this.pending.find((q) => q.party === op.party && q.message === op.message);
         if (!want) return { ok: false, code: 'reply/unexpected', message: `${op.party} has no message "${op.message}" to answer now` };
         if (!want.options.some((o) => o.reply === op.reply))
-          return { ok: false, code: 'reply/invalid', message: `"${op.reply}" is not an answer to ${op.message}: ${want.options.map((o) => o.reply).join(', ')}` };
-        (this.staged.replies[op.party] ??= {})[op.message] = op.reply;
+          return {
+            ok: false,
+            code: 'reply/invalid',
+            message: `"${op.reply}" is not an answer to ${op.message}: ${want.options.map((o) => o.reply).join(', ')}`,
+          };
+        const mine = this.staged.replies[op.party] ?? {};
+        mine[op.message] = op.reply;
+        this.staged.replies[op.party] = mine;
         const left = this.pending.filter((q) => this.staged.replies[q.party]?.[q.message] === undefined);
         if (left.length > 0 || !this.resolving) return { ok: true, turned: false };
         // The last answer the turn waited for: resolve it (further messages may ask for more).
@@ -186,7 +192,12 @@ export class WorkshopGame {
         if (this.resolving) return { ok: false, code: 'turn/resolving', message: 'the turn waits for answers to messages', pending: this.pending };
         const missing = this.setup.teams.filter((t) => this.staged.choices[t] === undefined);
         if (missing.length > 0 && !op.force)
-          return { ok: false, code: 'game/waiting', message: `waiting for ${missing.join(', ')} to choose (advance with force to let the computer play them)`, missing };
+          return {
+            ok: false,
+            code: 'game/waiting',
+            message: `waiting for ${missing.join(', ')} to choose (advance with force to let the computer play them)`,
+            missing,
+          };
         return this.resolve(op.force);
       }
     }

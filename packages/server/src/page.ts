@@ -69,7 +69,7 @@ export const PAGE_HTML = `<!doctype html>
 </html>
 `;
 
-export const PAGE_JS = String.raw`'use strict';
+export const PAGE_JS = `'use strict';
 (function () {
   var ws = null, code = null, nextId = 1, welcome = null, state = null, retry = 250, closedForGood = false;
   var $ = function (id) { return document.getElementById(id); };

@@ -105,19 +105,26 @@ export class WorkshopServer {
     if (opts.create) {
       const teams = opts.scenario.parties.filter((p) => opts.create!.teams.includes(p.id)).map((p) => p.id);
       this.codes = newCodes(teams);
-      this.journal = Journal.create(opts.db, { scenarioRef: opts.scenarioRef, scenarioId: opts.scenario.id, scenarioHash: opts.scenario.hash, seed: opts.create.seed, teams }, this.codes);
+      this.journal = Journal.create(
+        opts.db,
+        { scenarioRef: opts.scenarioRef, scenarioId: opts.scenario.id, scenarioHash: opts.scenario.hash, seed: opts.create.seed, teams },
+        this.codes,
+      );
       this.game = new WorkshopGame({ scenario: opts.scenario, seed: opts.create.seed, teams });
     } else {
       this.journal = Journal.open(opts.db);
       const setup = this.journal.setup();
       if (setup.scenarioHash !== opts.scenario.hash)
-        throw new Error(`${opts.db} was played on another version of ${setup.scenarioId} (scenario hash ${setup.scenarioHash.slice(0, 12)}…, now ${opts.scenario.hash.slice(0, 12)}…)`);
+        throw new Error(
+          `${opts.db} was played on another version of ${setup.scenarioId} (scenario hash ${setup.scenarioHash.slice(0, 12)}…, now ${opts.scenario.hash.slice(0, 12)}…)`,
+        );
       this.codes = this.journal.codes();
       this.game = new WorkshopGame({ scenario: opts.scenario, seed: setup.seed, teams: setup.teams });
       for (const e of this.journal.entries()) {
         const r = this.game.apply(e.op);
         if (!r.ok) throw new Error(`${opts.db}: journal entry ${e.seq} (${e.op.op}) no longer applies: ${r.message}`);
-        if (this.game.session.head.hash !== e.hash) throw new Error(`${opts.db}: after journal entry ${e.seq} the state hash is ${this.game.session.head.hash}, the journal says ${e.hash}`);
+        if (this.game.session.head.hash !== e.hash)
+          throw new Error(`${opts.db}: after journal entry ${e.seq} the state hash is ${this.game.session.head.hash}, the journal says ${e.hash}`);
         this.seq = e.seq;
       }
     }
@@ -172,7 +179,8 @@ export class WorkshopServer {
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
-      'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:; base-uri 'none'; form-action 'none'",
+      'content-security-policy':
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:; base-uri 'none'; form-action 'none'",
     };
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -202,14 +210,19 @@ export class WorkshopServer {
     ws.on('error', () => this.conns.delete(conn));
   }
 
-  private send(conn: Conn, frame: Record<string, unknown>): void {
-    if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(JSON.stringify(frame));
+  /** Sends a frame (handlers return what this returns: true when sent). */
+  private send(conn: Conn, frame: Record<string, unknown>): boolean {
+    if (conn.ws.readyState !== conn.ws.OPEN) return false;
+    conn.ws.send(JSON.stringify(frame));
+    return true;
   }
 
-  private fail(conn: Conn, id: number | undefined, code: string, message: string, extra: Record<string, unknown> = {}): void {
+  /** Answers a refused frame; handlers return its result (false: nothing was applied). */
+  private fail(conn: Conn, id: number | undefined, code: string, message: string, extra: Record<string, unknown> = {}): false {
     this.errors++;
     const frame: ErrorFrame = { type: 'error', ...(id !== undefined ? { id } : {}), code, message, ...extra };
     this.send(conn, frame);
+    return false;
   }
 
   private takeToken(conn: Conn): boolean {
@@ -230,13 +243,19 @@ export class WorkshopServer {
     }
   }
 
-  private handleFrame(conn: Conn, data: RawData, isBinary: boolean): void {
+  /** Handles one frame; true when it was accepted. */
+  private handleFrame(conn: Conn, data: RawData, isBinary: boolean): boolean {
     const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
     if (!this.takeToken(conn)) {
       // The frame's id, when cheap to find, so the client can tell which request was refused.
       const head = !isBinary && Buffer.isBuffer(data) ? data.subarray(0, 200).toString('utf8') : '';
       const m = /"id"\s*:\s*(\d{1,15})\b/.exec(head);
-      return this.fail(conn, m ? Number(m[1]) : undefined, 'rate/limited', `too many frames: at most ${this.limits.framesPerSecond} a second (bursts of ${this.limits.burst}); wait a moment`);
+      return this.fail(
+        conn,
+        m ? Number(m[1]) : undefined,
+        'rate/limited',
+        `too many frames: at most ${this.limits.framesPerSecond} a second (bursts of ${this.limits.burst}); wait a moment`,
+      );
     }
     if (isBinary) return this.fail(conn, undefined, 'frame/binary', 'binary frames are not accepted: send JSON text');
     if (bytes > MAX_FRAME_BYTES) return this.fail(conn, undefined, 'frame/too-large', `a frame is at most ${MAX_FRAME_BYTES} bytes (this one: ${bytes})`);
@@ -246,7 +265,7 @@ export class WorkshopServer {
     } catch {
       return this.fail(conn, undefined, 'frame/not-json', 'the frame is not JSON');
     }
-    const rawId = raw && typeof raw === 'object' && Number.isSafeInteger((raw as { id?: unknown }).id) ? ((raw as { id: number }).id) : undefined;
+    const rawId = raw && typeof raw === 'object' && Number.isSafeInteger((raw as { id?: unknown }).id) ? (raw as { id: number }).id : undefined;
     const parsed = ClientFrameSchema.safeParse(raw);
     if (!parsed.success) return this.fail(conn, rawId, 'frame/invalid', z.prettifyError(parsed.error).slice(0, 600));
     const f = parsed.data;
@@ -257,21 +276,35 @@ export class WorkshopServer {
     if (!ROLES_BY_TYPE[f.type].includes(conn.role.kind)) return this.fail(conn, f.id, 'role/forbidden', `a ${conn.role.kind} cannot send "${f.type}"`);
     if (f.type === 'ping') return this.send(conn, { type: 'ack', id: f.id });
     if ('node' in f && f.node !== this.game.session.head.id)
-      return this.fail(conn, f.id, 'frame/out-of-turn', `this frame was written for node ${f.node}; the game is at node ${this.game.session.head.id} (turn ${this.game.session.head.turn})`);
+      return this.fail(
+        conn,
+        f.id,
+        'frame/out-of-turn',
+        `this frame was written for node ${f.node}; the game is at node ${this.game.session.head.id} (turn ${this.game.session.head.turn})`,
+      );
     if (f.type === 'export') return this.send(conn, { type: 'ack', id: f.id, save: saveSession(this.game.session) });
     if (f.type === 'revoke') return this.revoke(conn, f.id, f.role);
     const party = conn.role.kind === 'team' ? conn.role.party : '';
     const op: Op =
-      f.type === 'move' ? { op: 'move', party, move: f.move }
-      : f.type === 'reply' ? { op: 'reply', party, message: f.message, reply: f.reply }
-      : f.type === 'advance' ? { op: 'advance', force: f.force ?? false }
-      : f.type === 'inject' ? { op: 'inject', inject: f.inject }
-      : f.type === 'clear-injects' ? { op: 'clear-injects' }
-      : f.type === 'adjudicate' ? { op: 'adjudicate', party: f.party, effects: f.effects }
-      : f.type === 'note' ? { op: 'note', text: f.text }
-      : f.type === 'rewind' ? { op: 'rewind', turn: f.turn }
-      : f.type === 'checkout' ? { op: 'checkout', to: f.to }
-      : { op: 'pause', paused: f.paused };
+      f.type === 'move'
+        ? { op: 'move', party, move: f.move }
+        : f.type === 'reply'
+          ? { op: 'reply', party, message: f.message, reply: f.reply }
+          : f.type === 'advance'
+            ? { op: 'advance', force: f.force ?? false }
+            : f.type === 'inject'
+              ? { op: 'inject', inject: f.inject }
+              : f.type === 'clear-injects'
+                ? { op: 'clear-injects' }
+                : f.type === 'adjudicate'
+                  ? { op: 'adjudicate', party: f.party, effects: f.effects }
+                  : f.type === 'note'
+                    ? { op: 'note', text: f.text }
+                    : f.type === 'rewind'
+                      ? { op: 'rewind', turn: f.turn }
+                      : f.type === 'checkout'
+                        ? { op: 'checkout', to: f.to }
+                        : { op: 'pause', paused: f.paused };
     const r = this.game.apply(op);
     if (!r.ok) {
       const { ok: _ok, code, message, ...extra } = r;
@@ -283,14 +316,20 @@ export class WorkshopServer {
     } catch (e) {
       // Applied in memory but not on disk: acknowledge nothing and stop; resume rebuilds from the journal.
       this.fail(conn, f.id, 'store/failed', `the session database could not be written: ${(e as Error).message}`);
-      (this.opts.onFatal ?? ((err: Error) => { throw err; }))(e as Error);
-      return;
+      (
+        this.opts.onFatal ??
+        ((err: Error) => {
+          throw err;
+        })
+      )(e as Error);
+      return false;
     }
     this.send(conn, { type: 'ack', id: f.id, node: this.game.session.head.id, turn: this.game.session.head.turn, ...(r.note ? { note: r.note } : {}) });
     this.broadcast();
+    return true;
   }
 
-  private hello(conn: Conn, code: string): void {
+  private hello(conn: Conn, code: string): boolean {
     if (conn.role) return this.fail(conn, undefined, 'auth/already', `this connection is already signed in as ${roleName(conn.role)}`);
     const now = Date.now();
     // Forget addresses whose window has passed, so the table stays as small as the recent failures.
@@ -299,7 +338,12 @@ export class WorkshopServer {
     if (f && now - f.since > this.limits.authWindowMs) this.failures.delete(conn.ip);
     const current = this.failures.get(conn.ip);
     if (current && current.count >= this.limits.authFailures)
-      return this.fail(conn, undefined, 'auth/rate-limited', `too many wrong codes from this address: try again in ${Math.ceil((this.limits.authWindowMs - (now - current.since)) / 1000)} s`);
+      return this.fail(
+        conn,
+        undefined,
+        'auth/rate-limited',
+        `too many wrong codes from this address: try again in ${Math.ceil((this.limits.authWindowMs - (now - current.since)) / 1000)} s`,
+      );
     const name = findCode(this.codes, code);
     if (name === null) {
       if (current) current.count++;
@@ -312,30 +356,37 @@ export class WorkshopServer {
       for (const c of this.conns) if (c !== conn && c.role && roleName(c.role) === name) c.ws.close(4001, 'replaced by a new connection with the same code');
     conn.role = role;
     this.send(conn, welcome(this.game, role));
-    this.send(conn, this.stateFor(role, new Map()));
+    return this.send(conn, this.stateFor(role, new Map()));
   }
 
-  private revoke(conn: Conn, id: number, name: string): void {
+  private revoke(conn: Conn, id: number, name: string): boolean {
     if (!this.codes.has(name)) return this.fail(conn, id, 'role/unknown', `no code for "${name}": ${[...this.codes.keys()].join(', ')}`);
     const code = generateCode();
     try {
       this.journal.setCode(name, code);
     } catch (e) {
       this.fail(conn, id, 'store/failed', `the session database could not be written: ${(e as Error).message}`);
-      (this.opts.onFatal ?? ((err: Error) => { throw err; }))(e as Error);
-      return;
+      (
+        this.opts.onFatal ??
+        ((err: Error) => {
+          throw err;
+        })
+      )(e as Error);
+      return false;
     }
     this.codes.set(name, code);
     for (const c of this.conns) if (c.role && roleName(c.role) === name && c !== conn) c.ws.close(4003, 'code revoked by the facilitator');
     this.send(conn, { type: 'ack', id, role: name, code });
     this.broadcast();
+    return true;
   }
 
   private stateFor(role: Role, cache: Map<string, string | Record<string, unknown>>): Record<string, unknown> {
     const key = roleName(role);
     const hit = cache.get(key);
     if (hit && typeof hit !== 'string') return hit;
-    const s = role.kind === 'team' ? teamState(this.game, role.party) : role.kind === 'spectator' ? spectatorState(this.game) : facilitatorState(this.game, this.codes);
+    const s =
+      role.kind === 'team' ? teamState(this.game, role.party) : role.kind === 'spectator' ? spectatorState(this.game) : facilitatorState(this.game, this.codes);
     cache.set(key, s);
     return s;
   }
@@ -347,7 +398,10 @@ export class WorkshopServer {
       if (!c.role || c.ws.readyState !== c.ws.OPEN) continue;
       const key = roleName(c.role);
       let t = text.get(key);
-      if (t === undefined) text.set(key, (t = JSON.stringify(this.stateFor(c.role, cache))));
+      if (t === undefined) {
+        t = JSON.stringify(this.stateFor(c.role, cache));
+        text.set(key, t);
+      }
       c.ws.send(t);
     }
   }

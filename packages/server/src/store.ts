@@ -35,7 +35,10 @@ export class Journal {
   private readonly insertOp: Database.Statement;
   private readonly upsertCode: Database.Statement;
 
-  private constructor(readonly file: string, fresh: boolean) {
+  private constructor(
+    readonly file: string,
+    fresh: boolean,
+  ) {
     this.db = new Database(file, { fileMustExist: !fresh });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -69,7 +72,8 @@ export class Journal {
     const j = new Journal(file, false);
     const setup = j.setup();
     if (setup.format !== STORE_FORMAT) throw new Error(`${file} is not a wargame session database`);
-    if (setup.version !== STORE_VERSION) throw new Error(`${file} is a session database of version ${setup.version}; this wargame reads version ${STORE_VERSION}`);
+    if (setup.version !== STORE_VERSION)
+      throw new Error(`${file} is a session database of version ${setup.version}; this wargame reads version ${STORE_VERSION}`);
     return j;
   }
 
@@ -91,7 +95,9 @@ export class Journal {
   }
 
   setListen(host: string, port: number): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run('listen', JSON.stringify({ host, port }));
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run('listen', JSON.stringify({ host, port }));
   }
 
   setCode(role: string, code: string): void {

@@ -42,9 +42,21 @@ export function welcome(game: WorkshopGame, role: Role): Record<string, unknown>
   return {
     type: 'welcome',
     role: role.kind,
-    ...(party ? { party: { id: party.id, name: party.name, seat: party.seat, description: party.description ?? null, interests: party.interests.map((i) => ({ id: i.id, text: i.text })) } } : {}),
+    ...(party
+      ? {
+          party: {
+            id: party.id,
+            name: party.name,
+            seat: party.seat,
+            description: party.description ?? null,
+            interests: party.interests.map((i) => ({ id: i.id, text: i.text })),
+          },
+        }
+      : {}),
     scenario: { id: sc.id, title: sc.title, description: sc.doc.description ?? '', turns: sc.calendar.turns },
-    indicators: sc.indicators.filter((i) => role.kind === 'facilitator' || p >= 0 || !hidden.has(i.id)).map((i) => ({ id: i.id, label: i.label, min: i.min, max: i.max, key: i.key, ...(i.unit ? { unit: i.unit } : {}) })),
+    indicators: sc.indicators
+      .filter((i) => role.kind === 'facilitator' || p >= 0 || !hidden.has(i.id))
+      .map((i) => ({ id: i.id, label: i.label, min: i.min, max: i.max, key: i.key, ...(i.unit ? { unit: i.unit } : {}) })),
     parties: sc.parties.map((q) => ({ id: q.id, name: q.name, seat: q.seat })),
     teams: game.setup.teams,
     ...(role.kind === 'facilitator' ? { events: sc.events.map((e) => ({ id: e.id, label: e.label })) } : {}),
@@ -86,7 +98,13 @@ export function teamState(game: WorkshopGame, party: string): Record<string, unk
     ...common(game),
     view: viewOf(sc, s.state, p),
     news: s.head.log ? stripLog(logFor(sc, s.head.log, p, s.state)) : null,
-    offers: (decision?.offers ?? []).map((o) => ({ move: o.move, label: o.label, chance: o.chance, effects: offered(o.effects, hidden), failure: offered(o.failure, hidden) })),
+    offers: (decision?.offers ?? []).map((o) => ({
+      move: o.move,
+      label: o.label,
+      chance: o.chance,
+      effects: offered(o.effects, hidden),
+      failure: offered(o.failure, hidden),
+    })),
     chosen: game.staged.choices[party] ?? null,
     pending: game.pending
       .filter((q) => q.party === party)
@@ -154,7 +172,9 @@ export function facilitatorState(game: WorkshopGame, codes: ReadonlyMap<string, 
     news: s.head.log,
     staged: game.staged,
     pending: game.pending,
-    offers: Object.fromEntries(game.setup.teams.map((t) => [t, (game.context()?.parties[game.partyIndex(t)]?.offers ?? []).map((o) => ({ move: o.move, label: o.label }))])),
+    offers: Object.fromEntries(
+      game.setup.teams.map((t) => [t, (game.context()?.parties[game.partyIndex(t)]?.offers ?? []).map((o) => ({ move: o.move, label: o.label }))]),
+    ),
     nodes: s.nodes.map((n) => ({ id: n.id, parent: n.parent, turn: n.turn, hash: n.hash, ...(n.note !== undefined ? { note: n.note } : {}) })),
     branches: s.branches(),
     codes: Object.fromEntries(codes),

@@ -23,15 +23,26 @@ export function renderState(welcome: Frame, s: Frame): string[] {
   const lines: string[] = [];
   const sc = welcome['scenario'] as { title: string; turns: number };
   const ended = s['ended'] === true;
-  lines.push('', `── ${sc.title} · ${String(s['date'])} · turn ${String(s['turn'])} of ${sc.turns}${ended ? ' · game over' : ''}${s['paused'] ? ' · paused' : ''}${s['resolving'] ? ' · waiting for answers' : ''}`);
+  lines.push(
+    '',
+    `── ${sc.title} · ${String(s['date'])} · turn ${String(s['turn'])} of ${sc.turns}${ended ? ' · game over' : ''}${s['paused'] ? ' · paused' : ''}${s['resolving'] ? ' · waiting for answers' : ''}`,
+  );
   const labels = new Map((welcome['indicators'] as { id: string; label: string }[]).map((i) => [i.id, i.label]));
   if (welcome['role'] === 'team') {
     const view = s['view'] as { indicators: { id: string; value: number; kind: string }[] };
-    for (const i of view.indicators) lines.push(`  ${(labels.get(i.id) ?? i.id).slice(0, 44).padEnd(44)} ${String(Math.round(i.value * 10) / 10).padStart(7)}${i.kind === 'belief' ? '  (your belief)' : ''}`);
+    for (const i of view.indicators)
+      lines.push(
+        `  ${(labels.get(i.id) ?? i.id).slice(0, 44).padEnd(44)} ${String(Math.round(i.value * 10) / 10).padStart(7)}${i.kind === 'belief' ? '  (your belief)' : ''}`,
+      );
   } else {
-    for (const [id, v] of Object.entries(s['indicators'] as Record<string, number>)) lines.push(`  ${(labels.get(id) ?? id).slice(0, 44).padEnd(44)} ${String(Math.round(v * 10) / 10).padStart(7)}`);
+    for (const [id, v] of Object.entries(s['indicators'] as Record<string, number>))
+      lines.push(`  ${(labels.get(id) ?? id).slice(0, 44).padEnd(44)} ${String(Math.round(v * 10) / 10).padStart(7)}`);
   }
-  const news = s['news'] as { events: { label: string }[]; parties: { party: string; moveLabel: string | null; success: boolean }[]; messages?: { from: string; to: string; label: string; replyLabel: string | null }[] } | null;
+  const news = s['news'] as {
+    events: { label: string }[];
+    parties: { party: string; moveLabel: string | null; success: boolean }[];
+    messages?: { from: string; to: string; label: string; replyLabel: string | null }[];
+  } | null;
   if (news) {
     lines.push('  News:');
     for (const e of news.events) lines.push(`   · ${e.label}`);
@@ -39,16 +50,30 @@ export function renderState(welcome: Frame, s: Frame): string[] {
     for (const m of news.messages ?? []) lines.push(`   · ${m.from} → ${m.to}: ${m.label} — ${m.replyLabel ?? 'no answer'}`);
   }
   const ready = s['ready'] as Record<string, boolean>;
-  lines.push(`  Teams: ${Object.entries(ready).map(([t, r]) => `${t} ${r ? '✔' : '…'}`).join('  ')}`);
+  lines.push(
+    `  Teams: ${Object.entries(ready)
+      .map(([t, r]) => `${t} ${r ? '✔' : '…'}`)
+      .join('  ')}`,
+  );
   if (welcome['role'] === 'team' && !ended) {
     const offers = s['offers'] as { move: string; label: string; chance: number | null; effects: Effect[] }[];
     lines.push('  Your moves (type the number):');
-    offers.forEach((o, i) => lines.push(`   ${s['chosen'] === o.move ? '▶' : ' '}${String(i + 1).padStart(2)}. ${o.label}${o.chance !== null ? ` (${Math.round(o.chance * 100)}%)` : ''}${o.effects.length ? ` — ${fx(o.effects)}` : ''}`));
-    const pending = s['pending'] as { message: string; from: string; kind: string; label: string; options: { reply: string; label: string; effects: Effect[] }[] }[];
+    for (const [i, o] of offers.entries())
+      lines.push(
+        `   ${s['chosen'] === o.move ? '▶' : ' '}${String(i + 1).padStart(2)}. ${o.label}${o.chance !== null ? ` (${Math.round(o.chance * 100)}%)` : ''}${o.effects.length ? ` — ${fx(o.effects)}` : ''}`,
+      );
+    const pending = s['pending'] as {
+      message: string;
+      from: string;
+      kind: string;
+      label: string;
+      options: { reply: string; label: string; effects: Effect[] }[];
+    }[];
     const replies = s['replies'] as Record<string, string>;
     for (const q of pending) {
       lines.push(`  ${q.from} sends a ${q.kind}: ${q.label}. Answer with: reply ${q.message} <answer>`);
-      for (const o of q.options) lines.push(`     ${replies[q.message] === o.reply ? '▶' : ' '} ${o.reply}: ${o.label}${o.effects.length ? ` — ${fx(o.effects)}` : ''}`);
+      for (const o of q.options)
+        lines.push(`     ${replies[q.message] === o.reply ? '▶' : ' '} ${o.reply}: ${o.label}${o.effects.length ? ` — ${fx(o.effects)}` : ''}`);
     }
   }
   if (welcome['role'] === 'facilitator') {
@@ -59,7 +84,8 @@ export function renderState(welcome: Frame, s: Frame): string[] {
   return lines;
 }
 
-const FACILITATOR_HELP = 'commands: advance · force (the computer plays late teams) · inject <event> · clear · rule <party> key=amount,… · rewind <turn> · checkout <node> · pause · resume · note <text> · revoke <role> · export <file> · codes · quit';
+const FACILITATOR_HELP =
+  'commands: advance · force (the computer plays late teams) · inject <event> · clear · rule <party> key=amount,… · rewind <turn> · checkout <node> · pause · resume · note <text> · revoke <role> · export <file> · codes · quit';
 
 export async function joinCommand(url: string, o: JoinOptions): Promise<number> {
   const code = o.code ?? process.env['WARGAME_CODE'];
@@ -85,7 +111,13 @@ export async function joinCommand(url: string, o: JoinOptions): Promise<number> 
     out(`What ${party.name} wants:`);
     for (const i of party.interests) out(`  · ${i.text}`);
   }
-  out(role === 'team' ? 'Type a move\'s number, "reply <message> <answer>", or "quit".' : role === 'facilitator' ? FACILITATOR_HELP : 'Watching (read-only). Type "quit" to leave.');
+  out(
+    role === 'team'
+      ? 'Type a move\'s number, "reply <message> <answer>", or "quit".'
+      : role === 'facilitator'
+        ? FACILITATOR_HELP
+        : 'Watching (read-only). Type "quit" to leave.',
+  );
   const show = (s: Frame) => out(renderState(welcome, s).join('\n'));
   if (client.state) show(client.state);
   client.on('state', show);
@@ -124,7 +156,12 @@ export async function joinCommand(url: string, o: JoinOptions): Promise<number> 
       else if (cmd === 'pause' || cmd === 'resume') f = { type: 'pause', paused: cmd === 'pause' };
       else if (cmd === 'rule' && rest.length === 2) {
         // rule <party> key=amount,key=amount: the party's move has these effects this turn instead of its own.
-        const effects = Object.fromEntries(rest[1]!.split(',').map((kv) => kv.split('=')).map(([k, v]) => [k!, Number(v)]));
+        const effects = Object.fromEntries(
+          rest[1]!
+            .split(',')
+            .map((kv) => kv.split('='))
+            .map(([k, v]) => [k!, Number(v)]),
+        );
         if (Object.values(effects).some((v) => !Number.isFinite(v))) err('✖ rule <party> key=amount,key=amount (e.g. rule armenia border_tension=-5)');
         else f = { type: 'adjudicate', node: node(), party: rest[0]!, effects };
       } else if (cmd === 'note' && arg) f = { type: 'note', node: node(), text: arg };
