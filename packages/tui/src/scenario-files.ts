@@ -121,26 +121,26 @@ export interface ReadOptions {
 /** Reads and loads a scenario. With `checkQuotes`, every citation is checked against its source text. */
 export function readScenario(arg: string, opts: ReadOptions = {}): ScenarioLoad {
   const where = resolveScenario(arg);
-  if (!where.ok) return { ok: false, issues: [{ path: [], message: where.message }] };
+  if (!where.ok) return { ok: false, issues: [{ code: 'scenario-not-found', path: [], message: where.message }] };
   const path = where.path;
   const stat = statSync(path);
   const paths = stat.isDirectory() ? folderFiles(path) : [path];
-  if (paths.length === 0) return { ok: false, path, issues: [{ file: display(path), path: [], message: 'the folder has no .yaml files' }] };
+  if (paths.length === 0) return { ok: false, path, issues: [{ code: 'no-files', file: display(path), path: [], message: 'the folder has no .yaml files' }] };
   const files: SourceFile[] = [];
   const raw: { name: string; bytes: Buffer }[] = [];
   const issues: ScenarioIssue[] = [];
   if (paths.length > MAX_FOLDER_FILES)
-    return { ok: false, path, issues: [{ file: display(path), path: [], message: `the folder has ${paths.length} .yaml files; a scenario has at most ${MAX_FOLDER_FILES}` }] };
+    return { ok: false, path, issues: [{ code: 'too-many-files', file: display(path), path: [], message: `the folder has ${paths.length} .yaml files; a scenario has at most ${MAX_FOLDER_FILES}` }] };
   const sizes = paths.map((p) => statSync(p).size);
   const total = sizes.reduce((sum, n) => sum + n, 0);
   // A single file over its own limit is reported as such, below; the folder's total is for many files each within it.
   if (total > MAX_FOLDER_BYTES && sizes.every((n) => n <= MAX_SCENARIO_BYTES))
-    return { ok: false, path, issues: [{ file: display(path), path: [], message: `the folder's .yaml files come to ${(total / 1048576).toFixed(1)} MB; a scenario is at most ${MAX_FOLDER_BYTES / 1048576} MB in all` }] };
+    return { ok: false, path, issues: [{ code: 'folder-too-large', file: display(path), path: [], message: `the folder's .yaml files come to ${(total / 1048576).toFixed(1)} MB; a scenario is at most ${MAX_FOLDER_BYTES / 1048576} MB in all` }] };
   for (const p of paths) {
     const size = statSync(p).size;
     // Refuse before reading: a huge file should cost nothing.
     if (size > MAX_SCENARIO_BYTES) {
-      issues.push({ file: display(p), line: 1, column: 1, path: [], message: `the file is ${(size / 1048576).toFixed(1)} MB; scenario files are limited to ${MAX_SCENARIO_BYTES / 1048576} MB` });
+      issues.push({ code: 'file-too-large', file: display(p), line: 1, column: 1, path: [], message: `the file is ${(size / 1048576).toFixed(1)} MB; scenario files are limited to ${MAX_SCENARIO_BYTES / 1048576} MB` });
       continue;
     }
     try {
@@ -148,7 +148,7 @@ export function readScenario(arg: string, opts: ReadOptions = {}): ScenarioLoad 
       raw.push({ name: relative(path, p) || basename(p), bytes });
       files.push({ name: display(p), text: bytes.toString('utf8') });
     } catch (e) {
-      issues.push({ file: display(p), path: [], message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      issues.push({ code: 'unreadable-file', file: display(p), path: [], message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
     }
   }
   if (issues.length > 0) return { ok: false, path, issues };

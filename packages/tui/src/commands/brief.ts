@@ -24,7 +24,7 @@ function signed(x: number): string {
   return r > 0 ? `+${r}` : `${r}`;
 }
 
-function quoteLines(s: CompiledScenario, cite: readonly { source: string; quote: string; kind?: string }[], max = 2): Inline[][] {
+function quoteLines(s: CompiledScenario, cite: readonly { source: string; quote: string; kind?: string | undefined }[], max = 2): Inline[][] {
   return cite.slice(0, max).map((c) => {
     const src = s.doc.sources.find((x) => x.file === c.source);
     return [`“${c.quote}” — ${src?.author ?? src?.title ?? c.source}${c.kind ? ` (${c.kind})` : ''}`];
