@@ -19,6 +19,7 @@ const FACILITATOR_FRAMES = [
   { type: 'pause', paused: true },
   { type: 'revoke', role: 'armenia' },
   { type: 'export' },
+  { type: 'timer', seconds: 60 },
 ];
 
 describe('codes', () => {

@@ -100,4 +100,21 @@ describe('a workshop over the network', () => {
     expect(loaded.ok && loaded.session.head.hash).toBe(hot.session.head.hash);
     expect(saveSession(server)).toEqual(exported['save']);
   });
+
+  it("the facilitator's timer reaches every client as seconds left, changes no state, and ends with the turn", async () => {
+    run = await startServer(sochiPath, ['armenia']);
+    const fac = await run.join('facilitator');
+    const team = await run.join('armenia');
+    const spectator = await run.join('spectator');
+    const hash = run.server.game.session.head.hash;
+    await ok(fac, { type: 'timer', node: 0, seconds: 300 });
+    for (const c of [fac, team, spectator]) {
+      const s = await c.waitForState((x) => x['timer'] !== null);
+      expect((s['timer'] as { secondsLeft: number }).secondsLeft).toBeGreaterThan(290);
+    }
+    expect(run.server.journaled).toBe(0);
+    expect(run.server.game.session.head.hash).toBe(hash);
+    await ok(fac, { type: 'advance', node: 0, force: true });
+    expect((await team.waitForState((x) => x['turn'] === 1))['timer']).toBeNull();
+  });
 });

@@ -45,7 +45,7 @@ export const PAGE_HTML = `<!doctype html>
 </style>
 </head>
 <body>
-<header><h1 id="title">wargame workshop</h1><span id="who"></span><span id="when"></span><span id="status" role="status" aria-live="polite">not connected</span></header>
+<header><h1 id="title">wargame workshop</h1><span id="who"></span><span id="when"></span><span id="timer" aria-live="off"></span><span id="status" role="status" aria-live="polite">not connected</span></header>
 <form id="login">
   <section>
   <h2>Join the session</h2>
@@ -140,6 +140,7 @@ export const PAGE_JS = `'use strict';
     var s = state;
     $('when').textContent = s.date + ' · turn ' + s.turn + ' of ' + welcome.scenario.turns + (s.ended ? ' · game over' : '') + (s.paused ? ' · paused' : '');
     setStatus(s.resolving ? 'waiting for answers' : 'connected', false);
+    timerEnds = s.timer ? Date.now() + s.timer.secondsLeft * 1000 : null; tick();
     var w = clear($('worldBody'));
     if (welcome.role === 'team') {
       w.appendChild(indicatorRows(s.view.indicators.map(function (i) { return { id: i.id, value: i.value, belief: i.kind === 'belief' }; })));
@@ -154,6 +155,14 @@ export const PAGE_JS = `'use strict';
     if (welcome.role === 'team') { renderMoves(s); renderProposals(s); }
     if (welcome.role === 'facilitator') renderConsole(s);
   }
+  var timerEnds = null;
+  function tick() {
+    var t = $('timer');
+    if (timerEnds === null) { t.textContent = ''; return; }
+    var left = Math.max(0, Math.round((timerEnds - Date.now()) / 1000));
+    t.textContent = left > 0 ? 'time left ' + Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0') : 'time is up';
+  }
+  setInterval(tick, 1000);
   function renderNews(news) {
     var n = clear($('newsBody'));
     if (!news) { n.appendChild(el('p', 'No turn played yet.')); return; }
@@ -205,6 +214,8 @@ export const PAGE_JS = `'use strict';
     c.appendChild(button('Advance the turn', function () { return { type: 'advance', node: s.node }; }));
     c.appendChild(button('Advance; the computer plays late teams', function () { return { type: 'advance', node: s.node, force: true }; }));
     c.appendChild(button(s.paused ? 'Resume' : 'Pause', function () { return { type: 'pause', paused: !s.paused }; }));
+    var minutes = el('input'); minutes.type = 'number'; minutes.min = '0'; minutes.max = '60'; minutes.value = '5'; minutes.setAttribute('aria-label', 'minutes for this turn'); minutes.style.width = '4rem';
+    c.appendChild(minutes); c.appendChild(button('Start the timer (minutes; 0 stops it)', function () { return { type: 'timer', node: s.node, seconds: Math.round(Number(minutes.value) * 60) }; }));
     var sel = el('select'); sel.setAttribute('aria-label', 'event to inject'); (welcome.events || []).forEach(function (e) { var o = el('option', e.label); o.value = e.id; sel.appendChild(o); });
     c.appendChild(el('br')); c.appendChild(sel); c.appendChild(button('Inject', function () { return { type: 'inject', node: s.node, inject: { event: sel.value } }; }));
     c.appendChild(button('Clear injects', function () { return { type: 'clear-injects', node: s.node }; }));

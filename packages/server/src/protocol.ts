@@ -31,6 +31,8 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pause'), id: frameId, paused: z.boolean() }),
   z.strictObject({ type: z.literal('revoke'), id: frameId, role: z.string().min(1).max(64) }),
   z.strictObject({ type: z.literal('export'), id: frameId }),
+  /** A countdown for the teams' choices this turn (0 clears it). Advisory: when it runs out the facilitator waits or advances with force. */
+  z.strictObject({ type: z.literal('timer'), id: frameId, node, seconds: z.int().min(0).max(3600) }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 

@@ -70,6 +70,7 @@ const ROLES_BY_TYPE: Record<ClientFrame['type'], Role['kind'][]> = {
   pause: ['facilitator'],
   revoke: ['facilitator'],
   export: ['facilitator'],
+  timer: ['facilitator'],
 };
 
 /** Codes for a new session: one per team, the facilitator's and the spectators'. */
@@ -95,6 +96,8 @@ export class WorkshopServer {
   private readonly conns = new Set<Conn>();
   private readonly failures = new Map<string, { count: number; since: number }>();
   private seq = 0;
+  /** The facilitator's countdown for the current turn (by the server's clock; not journaled: it decides nothing). */
+  private timer: { node: number; endsAt: number } | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   url = '';
   /** Frames answered with an error since start (for tests and the operator). */
@@ -284,6 +287,12 @@ export class WorkshopServer {
       );
     if (f.type === 'export') return this.send(conn, { type: 'ack', id: f.id, save: saveSession(this.game.session) });
     if (f.type === 'revoke') return this.revoke(conn, f.id, f.role);
+    if (f.type === 'timer') {
+      this.timer = f.seconds > 0 ? { node: f.node, endsAt: Date.now() + f.seconds * 1000 } : null;
+      this.send(conn, { type: 'ack', id: f.id });
+      this.broadcast();
+      return true;
+    }
     const party = conn.role.kind === 'team' ? conn.role.party : '';
     const op: Op =
       f.type === 'move'
@@ -385,8 +394,11 @@ export class WorkshopServer {
     const key = roleName(role);
     const hit = cache.get(key);
     if (hit && typeof hit !== 'string') return hit;
-    const s =
+    const base =
       role.kind === 'team' ? teamState(this.game, role.party) : role.kind === 'spectator' ? spectatorState(this.game) : facilitatorState(this.game, this.codes);
+    const t = this.timer;
+    // Seconds left rather than a time of day, so a client's clock need not agree with the server's.
+    const s = { ...base, timer: t && t.node === this.game.session.head.id ? { secondsLeft: Math.max(0, Math.round((t.endsAt - Date.now()) / 1000)) } : null };
     cache.set(key, s);
     return s;
   }

@@ -49,6 +49,11 @@ export function renderState(welcome: Frame, s: Frame): string[] {
     for (const p of news.parties) if (p.moveLabel) lines.push(`   · ${p.party}: ${p.moveLabel}${p.success ? '' : ' (failed)'}`);
     for (const m of news.messages ?? []) lines.push(`   · ${m.from} → ${m.to}: ${m.label} — ${m.replyLabel ?? 'no answer'}`);
   }
+  const timer = s['timer'] as { secondsLeft: number } | null | undefined;
+  if (timer)
+    lines.push(
+      `  ${timer.secondsLeft > 0 ? `Time left: ${Math.floor(timer.secondsLeft / 60)}:${String(timer.secondsLeft % 60).padStart(2, '0')}` : 'Time is up'}`,
+    );
   const ready = s['ready'] as Record<string, boolean>;
   lines.push(
     `  Teams: ${Object.entries(ready)
@@ -85,7 +90,7 @@ export function renderState(welcome: Frame, s: Frame): string[] {
 }
 
 const FACILITATOR_HELP =
-  'commands: advance · force (the computer plays late teams) · inject <event> · clear · rule <party> key=amount,… · rewind <turn> · checkout <node> · pause · resume · note <text> · revoke <role> · export <file> · codes · quit';
+  'commands: advance · force (the computer plays late teams) · inject <event> · clear · rule <party> key=amount,… · timer <minutes> · rewind <turn> · checkout <node> · pause · resume · note <text> · revoke <role> · export <file> · codes · quit';
 
 export async function joinCommand(url: string, o: JoinOptions): Promise<number> {
   const code = o.code ?? process.env['WARGAME_CODE'];
@@ -153,6 +158,7 @@ export async function joinCommand(url: string, o: JoinOptions): Promise<number> 
       else if (cmd === 'clear') f = { type: 'clear-injects', node: node() };
       else if (cmd === 'rewind' && /^\d+$/.test(arg)) f = { type: 'rewind', turn: Number(arg) };
       else if (cmd === 'checkout' && /^\d+$/.test(arg)) f = { type: 'checkout', to: Number(arg) };
+      else if (cmd === 'timer' && /^\d+(\.\d+)?$/.test(arg)) f = { type: 'timer', node: node(), seconds: Math.round(Number(arg) * 60) };
       else if (cmd === 'pause' || cmd === 'resume') f = { type: 'pause', paused: cmd === 'pause' };
       else if (cmd === 'rule' && rest.length === 2) {
         // rule <party> key=amount,key=amount: the party's move has these effects this turn instead of its own.
