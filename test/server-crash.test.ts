@@ -10,7 +10,12 @@ import { sochiPath } from './server-support.js';
 
 const TEAMS = ['armenia', 'azerbaijan', 'russia'] as const;
 const dir = mkdtempSync(join(tmpdir(), 'wargame-crash-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** Every server started, stopped at the end even when a test fails half-way. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 interface Started {
   child: ChildProcess;
@@ -22,6 +27,7 @@ interface Started {
 function serve(args: string[]): Promise<Started> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(child);
     let text = '';
     let errText = '';
     const timer = setTimeout(() => reject(new Error(`wargame serve did not start: ${text}${errText}`)), 20_000);

@@ -54,18 +54,14 @@ function badFrame(lastId: () => number, head: () => number): fc.Arbitrary<{ data
     fc
       .constantFrom('advance', 'rewind', 'export', 'revoke')
       .map((t) => ({ data: JSON.stringify({ type: t, id: lastId() + 1, node: head(), turn: 0, role: 'armenia' }), kind: 'forbidden' })),
-    fc
-      .string({ minLength: 1, maxLength: 30 })
-      .map((m) => ({
-        data: JSON.stringify({ type: 'move', id: lastId() + 1, node: head(), move: `zz${m.replace(/[^a-z]/g, '')}` }),
-        kind: 'unavailable-move',
-      })),
-    fc
-      .constant(null)
-      .map(() => ({
-        data: JSON.stringify({ type: 'reply', id: lastId() + 1, node: head(), message: 'sochi_package', reply: 'accept' }),
-        kind: 'unexpected-reply',
-      })),
+    fc.string({ minLength: 1, maxLength: 30 }).map((m) => ({
+      data: JSON.stringify({ type: 'move', id: lastId() + 1, node: head(), move: `zz${m.replace(/[^a-z]/g, '')}` }),
+      kind: 'unavailable-move',
+    })),
+    fc.constant(null).map(() => ({
+      data: JSON.stringify({ type: 'reply', id: lastId() + 1, node: head(), message: 'sochi_package', reply: 'accept' }),
+      kind: 'unexpected-reply',
+    })),
     fc.constant(null).map(() => ({ data: JSON.stringify({ type: 'hello', code: 'AAAA-BBBB' }), kind: 'second-hello' })),
   );
 }

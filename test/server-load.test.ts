@@ -10,11 +10,17 @@ const TEAMS = ['armenia', 'azerbaijan', 'russia'];
 const CLIENTS = 50;
 const TURNS = Number(process.env['LOAD_TURNS'] ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'wargame-load-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** Every server started, stopped at the end even when a test fails half-way. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function serve(args: string[]): Promise<{ child: ChildProcess; url: string; codes: Map<string, string> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(child);
     let text = '';
     child.stdout!.on('data', (d) => {
       text += d;
