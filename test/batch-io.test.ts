@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mergeOutputs, openBatch, openSink, PARQUET_META_KEY, readBatchMeta } from '@wargame/batch';
+import { BatchOutputError, BatchUsageError, mergeOutputs, openBatch, openSink, PARQUET_META_KEY, readBatchMeta } from '@wargame/batch';
 import { writeFileAtomic } from '@wargame/batch/atomic';
 import type { BatchMeta, Column, OutputFormat, Row, RowSink } from '@wargame/batch';
 
@@ -192,7 +192,7 @@ describe('batch output sinks', () => {
     await sink.abort();
     await sink.abort(); // idempotent
     expect(readdirSync(dir)).toEqual([]);
-    expect(() => sink.write(rowsFor(30, 31))).toThrow(new Error(`write: the sink for ${path} is already aborted`));
+    expect(() => sink.write(rowsFor(30, 31))).toThrow(new BatchUsageError(`write: the sink for ${path} is already aborted`, 'sink-closed'));
   });
 
   it.each(FORMATS)('%s: an abort leaves a previous output untouched', async (format) => {
@@ -233,7 +233,12 @@ describe('batch output sinks', () => {
     const refusal = (opened: Promise<RowSink>) =>
       opened.then(
         () => 'opened',
-        (error: Error) => clean(error.message, dir),
+        (error: Error) => {
+          // Typed, so the CLI prints it as the user's to fix.
+          expect(error).toBeInstanceOf(BatchOutputError);
+          expect((error as BatchOutputError).code).toBe('cannot-resume');
+          return clean(error.message, dir);
+        },
       );
     expect(await refusal(openSink({ path: join(dir, 'new.parquet'), format: 'parquet', columns, resume: { path: csv } }))).toMatchInlineSnapshot(`"cannot resume from <dir>/old.csv: it is csv, but the output is parquet; resume into the same format"`);
     expect(await refusal(openSink({ path: csv, format: 'csv', columns: columns.slice(0, 5), resume: { path: csv } }))).toMatchInlineSnapshot(`"cannot resume from <dir>/old.csv: its header differs from the batch's columns (expected "run,cell,rep,seed,turns")"`);
@@ -253,6 +258,9 @@ describe('batch output sinks', () => {
         sink.write([rowFor(3), row]);
         return 'no error';
       } catch (error) {
+        // A row that breaks the sink's contract is the caller's bug, not the user's input.
+        expect(error).toBeInstanceOf(BatchUsageError);
+        expect((error as BatchUsageError).code).toBe('bad-row');
         return (error as Error).message;
       }
     };
@@ -265,7 +273,7 @@ describe('batch output sinks', () => {
     expect(bad(rowFor(5))).toMatchInlineSnapshot(`"write: run 5 follows run 3; rows must come in run order, without gaps"`);
     await sink.write(rowsFor(3, 5));
     await expect(sink.commit(metaFor({ completed: 4 }))).rejects.toThrowErrorMatchingInlineSnapshot(
-      `[Error: commit: meta.completed is 4, but the file holds 5 rows]`,
+      `[BatchUsageError: commit: meta.completed is 4, but the file holds 5 rows]`,
     );
     await sink.commit(metaFor({ completed: 5 }));
     expect((await readRows(path)).rows).toEqual(rowsFor(0, 5).map(asObject));

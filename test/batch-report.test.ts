@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildBatchCharts, renderBatchReport, type BatchSummary, type OutcomeSummary, type Proportion } from '@wargame/batch';
+import { buildBatchCharts, formatSummary, renderBatchReport, wilson, type BatchSummary, type OutcomeSummary, type Proportion } from '@wargame/batch';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'batch');
 const load = (name: string): BatchSummary => JSON.parse(readFileSync(join(fixtures, name), 'utf8')) as BatchSummary;
@@ -162,6 +162,17 @@ describe('renderBatchReport (md)', () => {
 
   it('is deterministic', async () => {
     expect(await renderBatchReport(grid, { format: 'md' })).toBe(await renderBatchReport(grid, { format: 'md' }));
+  });
+});
+
+describe('renderBatchReport and the terminal summary agree', () => {
+  it('show a rare outcome with the same share (not 0.0% in the report and 0.03% in the terminal)', async () => {
+    const rare: Proportion = wilson(3, 10_000);
+    const outcomes = single.overall.outcomes.map((o): OutcomeSummary => (o.id === 'karabakh_exodus' ? { ...o, ...rare } : o));
+    const summary: BatchSummary = { ...single, runs: 10_000, overall: { ...single.overall, runs: 10_000, outcomes } };
+    const md = await renderBatchReport(summary, { format: 'md' });
+    expect(md).toContain('| The Armenian population of Karabakh fell below 10% of its start | 0.03% | 0.0–0.1% | 3 / 10,000 |');
+    expect(formatSummary(summary)).toMatch(/^karabakh_exodus +0\.03% +\[0\.0, 0\.1\] +3\/10000$/m);
   });
 });
 

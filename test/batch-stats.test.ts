@@ -7,10 +7,20 @@ import {
   BATCH_FORMAT,
   BATCH_VERSION,
   combineReliability,
+  formatCombinedReliability,
+  formatGroupedNumber,
+  formatInterval,
+  formatNumber,
+  formatPercent,
+  formatPercentFixed,
   formatScore,
   formatSensitivity,
+  formatSigned,
   formatSummary,
   normalQuantile,
+  quantileAt,
+  renderTable,
+  textWidth,
   parseObserved,
   quantileSorted,
   quantiles,
@@ -784,6 +794,14 @@ describe('scoreBatch', () => {
       [14, 8],
       [2, 2],
     ]);
+    // What `wargame score` prints after the tables when it scores several outputs.
+    expect(formatCombinedReliability(both, 2)).toMatchInlineSnapshot(`
+      "Reliability over all 2 outputs (forecast bin → observed frequency, 95% interval):
+         20–30 %  forecast  20.0%  observed 100.0% [34.2, 100.0]  (2/2)
+         50–60 %  forecast  50.0%  observed  57.1% [32.6, 78.6]  (8/14)
+         80–90 %  forecast  80.0%  observed 100.0% [34.2, 100.0]  (2/2)
+      "
+    `);
     expect(formatScore(r)).toMatchInlineSnapshot(`
       "Score of Toy scenario (toy) against observed.yaml
       30 runs · seed S · 3 cells (grid: p)
@@ -840,6 +858,40 @@ describe('scoreBatch', () => {
       forecast  events  mean forecast  happened  frequency  95% CI (%)
       0–10%          1           0.0%         1     100.0%  [20.7, 100.0]
       A calibrated batch has frequencies close to its mean forecasts.
+      "
+    `);
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+describe('text formats (one home: text/numbers.ts, text/table.ts)', () => {
+  it('formats shares, interval ends, numbers and signs', () => {
+    expect([formatPercent(0.425), formatPercent(0.0003), formatPercent(0), formatPercent(NaN)]).toEqual(['42.5%', '0.03%', '0.0%', '—']);
+    // Interval ends keep one decimal however close to 0 they come.
+    expect([formatPercentFixed(0.0003), formatInterval(0.0003, 0.12)]).toEqual(['0.0%', '[0.0, 12.0]']);
+    expect([formatNumber(1234.5678), formatNumber(0.000012), formatNumber(2e9)]).toEqual(['1235', '1.20e-5', '2.00e9']);
+    expect([formatGroupedNumber(12345.6), formatGroupedNumber(7.3456), formatGroupedNumber(-0.0001)]).toEqual(['12,346', '7.35', '0']);
+    expect([formatSigned(0.254, 2), formatSigned(-1.5, 2), formatSigned(-0.001, 2)]).toEqual(['+0.25', '-1.50', '+0.00']);
+    expect([quantileAt([{ p: 0.5, value: 3 }], 0.5), quantileAt([{ p: 0.5, value: 3 }], 0.25)]).toEqual([3, NaN]);
+  });
+
+  it('measures columns by display width: wide characters take two cells', () => {
+    expect(textWidth('東京')).toBe(4);
+    expect(renderTable([['city', 'share'], ['東京', '75.0%'], ['paris', '25.0%']], ['l', 'r'])).toEqual(['city   share', '東京   75.0%', 'paris  25.0%']);
+  });
+
+  it('aligns a summary whose category values are wide', async () => {
+    const meta = metaFor({ kind: 'single', params: [], cells: [{}], runsPerCell: 4, outcomes: [{ id: 'capital', kind: 'category', values: ['東京', 'paris'] }] });
+    const s = await summarizeBatch(await tableOf(meta, ['東京', '東京', '東京', 'paris'].map((v) => ({ outcome_capital: v }))));
+    expect(formatSummary(s)).toMatchInlineSnapshot(`
+      "Toy scenario (toy)
+      4 runs · seed S · one cell
+
+      outcome  share  95% CI (%)    runs
+      capital
+        東京   75.0%  [30.1, 95.4]  3/4
+        paris  25.0%  [4.6, 69.9]   1/4
       "
     `);
   });

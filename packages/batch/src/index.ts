@@ -10,8 +10,11 @@ export { executeBatch, type BatchExecution, type ExecutionResult } from './runne
 export { renderBatchReport, renderDocument, type BatchReportOptions, type Block, type Inline, type Table, type TableCell, type DocumentChart } from './report/batch-report.js';
 export { buildBatchCharts, renderBatchCharts, renderChartSvg, type BatchChart, type ChartKind, type RenderedChart } from './report/charts.js';
 export { wilson, zForLevel, normalQuantile, Z95 } from './stats/wilson.js';
-export { quantileSorted, quantiles, mean, variance, sd } from './stats/quantile.js';
-export { summarizeBatch, formatSummary, BatchInputError, SUMMARY_QUANTILES, POOLED_CELL, type FormatOptions } from './summary.js';
+export { quantileSorted, quantiles, quantileAt, mean, variance, sd } from './stats/quantile.js';
+export { BatchError, BatchInputError, BatchOutputError, BatchReadError, BatchUsageError } from './errors.js';
+export { formatPercent, formatPercentFixed, formatPoints, formatInterval, formatNumber, formatGroupedNumber, formatSigned } from './text/numbers.js';
+export { renderTable, renderWide, textWidth, padEndTo, padStartTo, type Align, type FormatOptions } from './text/table.js';
+export { summarizeBatch, formatSummary, SUMMARY_QUANTILES, POOLED_CELL } from './summary.js';
 export {
   sensitivity,
   formatSensitivity,
@@ -22,26 +25,21 @@ export {
   type SensitivityOutcome,
   type SensitivityEffect,
 } from './sensitivity.js';
+export { parseObserved, MAX_OBSERVED_BYTES, type Observed, type ObservedOutcome, type ObservedValue, type ObservedParse } from './score/observed.js';
 export {
-  parseObserved,
   scoreBatch,
   combineReliability,
-  formatScore,
-  MAX_OBSERVED_BYTES,
   RELIABILITY_BINS,
-  type Observed,
-  type ObservedOutcome,
-  type ObservedValue,
-  type ObservedParse,
   type OutcomeScore,
   type ProbabilityScore,
   type MeanScore,
   type CellScore,
   type ReliabilityBin,
   type ScoreResult,
-} from './score.js';
+} from './score/score.js';
+export { formatScore, formatCombinedReliability } from './score/format.js';
 export { openSink, PARQUET_SINK_MEMORY, type RowSink, type SinkOptions } from './io/sink.js';
 export { readBatchMeta, type MetaResult } from './io/read-meta.js';
-export { openBatch, BatchReadError, type OpenResult } from './io/table.js';
+export { openBatch, type OpenResult } from './io/table.js';
 export { mergeOutputs, type MergeResult } from './io/merge.js';
 export { PARQUET_META_KEY } from './io/parquet-sink.js';

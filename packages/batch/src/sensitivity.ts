@@ -29,8 +29,11 @@
  * effect estimates more precise than independent runs would: read `se` as an
  * upper bound.
  */
-import { BatchInputError, finiteSql, num, outcomeColumns, renderTable, tidy, type Align, type FormatOptions, type OutcomeColumn } from './summary.js';
+import { BatchInputError } from './errors.js';
+import { finiteSql, num, outcomeColumns, tidy, type OutcomeColumn } from './summary.js';
 import { ident, literal, type BatchTable } from './table-types.js';
+import { formatSigned } from './text/numbers.js';
+import { columnWidths, padEndTo, padStartTo, renderTable, textWidth, type Align, type FormatOptions } from './text/table.js';
 
 /** A parameter with more distinct values than this is binned even on a grid. */
 export const MAX_EXACT_GROUPS = 20;
@@ -337,11 +340,6 @@ async function binExpression(table: BatchTable, column: string): Promise<string>
 // ---------------------------------------------------------------------------
 // The table.
 
-function signed(x: number): string {
-  const t = x.toFixed(2);
-  return x >= 0 || t === '-0.00' ? `+${t.replace('-', '')}` : t;
-}
-
 /** How much an effect matters, on the variance scale: the larger of S_i and SRC². */
 function importance(e: SensitivityEffect): number {
   return Math.max(e.first, e.src * e.src);
@@ -384,7 +382,7 @@ export function formatSensitivity(result: SensitivityResult, options: FormatOpti
       const e = o.effects[idx.get(p.id)!]!;
       if (o.constant) return ['', ''];
       if (e.aliased) return ['aliased', `${e.first.toFixed(2)}${mark(e.first >= FIRST_MARK)}`];
-      return [`${signed(e.src)}${mark(Math.abs(e.src) >= SRC_MARK)}`, `${e.first.toFixed(2)}${mark(e.first >= FIRST_MARK)}`];
+      return [`${formatSigned(e.src, 2)}${mark(Math.abs(e.src) >= SRC_MARK)}`, `${e.first.toFixed(2)}${mark(e.first >= FIRST_MARK)}`];
     });
   const head1 = ['', '', '', ...order.flatMap((p) => [p.id, ''])];
   const head2 = ['outcome', 'R²', 'ΣS_i', ...order.flatMap(() => ['SRC', 'S_i'])];
@@ -406,17 +404,17 @@ export function formatSensitivity(result: SensitivityResult, options: FormatOpti
 
   // Wrap by whole parameters (SRC and S_i stay together).
   const rows = [head1, head2, ...body];
-  const colW = (j: number) => Math.max(...rows.slice(1).map((r) => [...(r[j] ?? '')].length));
+  const colW = (j: number) => Math.max(...rows.slice(1).map((r) => textWidth(r[j] ?? '')));
   // A parameter's name heads its SRC and S_i columns: widen S_i (right-aligned) so the name never runs into the next parameter.
   order.forEach((p, a) => {
-    const need = [...p.id].length + 1 - (colW(3 + 2 * a) + 2);
-    if (need > colW(4 + 2 * a)) head2[4 + 2 * a] = 'S_i'.padStart(need);
+    const need = textWidth(p.id) + 1 - (colW(3 + 2 * a) + 2);
+    if (need > colW(4 + 2 * a)) head2[4 + 2 * a] = padStartTo('S_i', need);
   });
   const lead = [0, 1, 2].reduce((s, j) => s + colW(j) + 2, 0);
   const blocks: number[][] = [[]];
   let used = lead;
   order.forEach((p, a) => {
-    const w = Math.max(colW(3 + 2 * a) + colW(4 + 2 * a) + 4, [...p.id].length + 2);
+    const w = Math.max(colW(3 + 2 * a) + colW(4 + 2 * a) + 4, textWidth(p.id) + 2);
     if (blocks[blocks.length - 1]!.length > 0 && used + w > maxWidth) {
       blocks.push([]);
       used = lead;
@@ -434,12 +432,12 @@ export function formatSensitivity(result: SensitivityResult, options: FormatOpti
     const align: Align[] = pick.map((j) => (j === 0 ? 'l' : 'r'));
     // The parameter name heads its SRC column, left-aligned so it may run over S_i.
     const table = renderTable([head2, ...body].map((r) => pick.map((j) => r[j] ?? '')), align);
-    const widths = pick.map((j) => Math.max(...[head2, ...body].map((r) => [...(r[j] ?? '')].length)));
+    const widths = columnWidths([head2, ...body].map((r) => pick.map((j) => r[j] ?? '')));
     let header = '';
     let at = 0;
     pick.forEach((j, c) => {
       const name = head1[j] ?? '';
-      if (name !== '' && header.length <= at) header = header.padEnd(at) + name;
+      if (name !== '' && textWidth(header) <= at) header = padEndTo(header, at) + name;
       at += widths[c]! + 2;
     });
     lines.push(header.trimEnd(), ...table);

@@ -19,24 +19,12 @@
  */
 import type { Column } from './columns.js';
 import type { BatchMeta } from './meta.js';
+import { quantileAt } from './stats/quantile.js';
 import { wilson } from './stats/wilson.js';
 import type { BatchSummary, CellSummary, OutcomeSummary, Proportion } from './summary-types.js';
 import { ident, literal, type BatchTable, type SqlRow } from './table-types.js';
-
-/**
- * A batch that cannot answer the question asked (no sweep for a sensitivity
- * analysis, observations of outcomes the batch does not have): the message
- * names the problem and the fix; the CLI prints it without a stack trace.
- */
-export class BatchInputError extends Error {
-  override readonly name = 'BatchInputError';
-  constructor(
-    message: string,
-    readonly code: 'no-sweep' | 'observed-mismatch',
-  ) {
-    super(message);
-  }
-}
+import { formatInterval, formatNumber, formatPercent, formatPoints } from './text/numbers.js';
+import { renderTable, renderWide, type Align, type FormatOptions } from './text/table.js';
 
 /** The quantiles every number outcome reports. */
 export const SUMMARY_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
@@ -278,97 +266,22 @@ export async function summarizeBatch(table: BatchTable): Promise<BatchSummary> {
 }
 
 // ---------------------------------------------------------------------------
-// Plain-text tables (shared with sensitivity and score).
-
-export type Align = 'l' | 'r';
-
-/** Lays out rows as columns separated by two spaces; trailing spaces are trimmed. */
-export function renderTable(rows: readonly (readonly string[])[], align: readonly Align[]): string[] {
-  const widths: number[] = [];
-  for (const r of rows)
-    r.forEach((c, j) => {
-      widths[j] = Math.max(widths[j] ?? 0, width(c));
-    });
-  return rows.map((r) =>
-    r
-      .map((c, j) => {
-        const pad = ' '.repeat((widths[j] ?? 0) - width(c));
-        return (align[j] ?? 'l') === 'r' ? pad + c : c + pad;
-      })
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
-/** Display width: code points (the tables use no wide characters). */
-export function width(text: string): number {
-  return [...text].length;
-}
-
-/**
- * A wide table in blocks no wider than `maxWidth`, each repeating the leading
- * `keep` columns (as R prints a wide data frame). `header` rows are repeated too.
- */
-export function renderWide(rows: readonly (readonly string[])[], align: readonly Align[], keep: number, maxWidth: number): string[] {
-  if (rows.length === 0) return [];
-  const total = rows[0]!.length;
-  const colWidth = (j: number) => Math.max(...rows.map((r) => width(r[j] ?? '')));
-  const lead = Array.from({ length: keep }, (_, j) => colWidth(j) + 2).reduce((s, w) => s + w, 0);
-  const blocks: number[][] = [];
-  let current: number[] = [];
-  let used = lead;
-  for (let j = keep; j < total; j++) {
-    const w = colWidth(j) + 2;
-    if (current.length > 0 && used + w > maxWidth) {
-      blocks.push(current);
-      current = [];
-      used = lead;
-    }
-    current.push(j);
-    used += w;
-  }
-  if (current.length > 0 || blocks.length === 0) blocks.push(current);
-  const out: string[] = [];
-  blocks.forEach((cols, b) => {
-    if (b > 0) out.push('');
-    const pick = [...Array.from({ length: keep }, (_, j) => j), ...cols];
-    out.push(...renderTable(rows.map((r) => pick.map((j) => r[j] ?? '')), pick.map((j) => align[j] ?? 'l')));
-  });
-  return out;
-}
-
-/** A share as a percentage: one decimal, more digits only where one decimal would show a non-zero share as 0.0. */
-export function percent(p: number): string {
-  const x = p * 100;
-  if (x !== 0 && Math.abs(x) < 0.05) return `${Number(x.toPrecision(2))}%`;
-  return `${x.toFixed(1)}%`;
-}
-
-/** A number for a table: 4 significant digits, integers as they are up to 10^9, an exponent beyond. */
-export function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const ax = Math.abs(x);
-  if (ax >= 1e9 || ax < 1e-4) return x.toExponential(2).replace('e+', 'e');
-  if (ax >= 1e4) return Math.round(x).toString();
-  return String(Number(x.toPrecision(4)));
-}
+// The text.
 
 function intervalText(p: Proportion): string {
-  if (p.n === 0) return '';
-  return `[${(p.lo * 100).toFixed(1)}, ${(p.hi * 100).toFixed(1)}]`;
+  return p.n === 0 ? '' : formatInterval(p.lo, p.hi);
 }
 
 function outcomeRows(outcomes: readonly OutcomeSummary[]): string[][] {
   const rows: string[][] = [];
   for (const o of outcomes) {
-    if (o.type === 'boolean') rows.push([o.id, o.n === 0 ? '—' : percent(o.p), intervalText(o), `${o.count}/${o.n}`]);
+    if (o.type === 'boolean') rows.push([o.id, o.n === 0 ? '—' : formatPercent(o.p), intervalText(o), `${o.count}/${o.n}`]);
     else if (o.type === 'category') {
       rows.push([o.id, '', '', '']);
-      for (const v of o.values) rows.push([`  ${v.value}`, v.n === 0 ? '—' : percent(v.p), intervalText(v), `${v.count}/${v.n}`]);
+      for (const v of o.values) rows.push([`  ${v.value}`, v.n === 0 ? '—' : formatPercent(v.p), intervalText(v), `${v.count}/${v.n}`]);
     } else if (o.n === 0) rows.push([o.id, '—', '', 'n 0']);
     else {
-      const q = (p: number) => o.quantiles.find((x) => x.p === p)?.value ?? 0;
+      const q = (p: number) => quantileAt(o.quantiles, p);
       rows.push([o.id, formatNumber(q(0.5)), `[${formatNumber(q(0.05))} – ${formatNumber(q(0.95))}]`, `mean ${formatNumber(o.mean)}, sd ${formatNumber(o.sd)}, n ${o.n}`]);
     }
   }
@@ -379,11 +292,11 @@ function outcomeRows(outcomes: readonly OutcomeSummary[]): string[][] {
 function cellValues(outcomes: readonly OutcomeSummary[]): string[] {
   const out: string[] = [];
   for (const o of outcomes) {
-    if (o.type === 'boolean') out.push(o.n === 0 ? '—' : percent(o.p));
+    if (o.type === 'boolean') out.push(o.n === 0 ? '—' : formatPercent(o.p));
     else if (o.type === 'category') {
       out.push('');
-      for (const v of o.values) out.push(v.n === 0 ? '—' : percent(v.p));
-    } else out.push(o.n === 0 ? '—' : formatNumber(o.quantiles.find((x) => x.p === 0.5)?.value ?? 0));
+      for (const v of o.values) out.push(v.n === 0 ? '—' : formatPercent(v.p));
+    } else out.push(o.n === 0 ? '—' : formatNumber(quantileAt(o.quantiles, 0.5)));
   }
   return out;
 }
@@ -392,11 +305,6 @@ function cellValues(outcomes: readonly OutcomeSummary[]): string[] {
 function worstHalfWidth(n: number): number {
   const z2 = 1.959963984540054 ** 2;
   return (Math.sqrt(z2) * Math.sqrt(n / 4 + z2 / 4)) / (n + z2);
-}
-
-export interface FormatOptions {
-  /** Wrap wide tables at this many columns (default 100). */
-  width?: number;
 }
 
 /**
@@ -444,7 +352,7 @@ export function formatSummary(summary: BatchSummary, options: FormatOptions = {}
     const sizes = summary.cells.map((c) => c.runs).filter((n) => n > 0);
     if (sizes.length > 0) {
       const n = Math.min(...sizes);
-      lines.push('', `With ${n} runs a cell's shares are within ±${(worstHalfWidth(n) * 100).toFixed(1)} points at most (95% Wilson); --json has every interval.`);
+      lines.push('', `With ${n} runs a cell's shares are within ±${formatPoints(worstHalfWidth(n))} points at most (95% Wilson); --json has every interval.`);
     }
     const empty = summary.cells.filter((c) => c.runs === 0).length;
     if (empty > 0) lines.push(`${empty} cell${empty === 1 ? ' has' : 's have'} no runs in this file (interrupted, or in another shard).`);

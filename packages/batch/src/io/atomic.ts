@@ -5,6 +5,7 @@
  */
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { BatchUsageError } from '../errors.js';
 
 let sequence = 0;
 
@@ -163,7 +164,7 @@ export class BufferedFile {
   }
 
   #open(): number {
-    if (this.#fd === null) throw new Error(`${this.path} is closed`);
+    if (this.#fd === null) throw new BatchUsageError(`${this.path} is closed`, 'sink-closed');
     return this.#fd;
   }
 }

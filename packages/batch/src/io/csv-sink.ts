@@ -10,6 +10,7 @@ import type { Cell, Column } from '../columns.js';
 import { readFirstLine } from './atomic.js';
 import type { FormatWriter } from './sink.js';
 import { openLineWriter } from './text-sink.js';
+import { BatchOutputError } from '../errors.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -42,6 +43,6 @@ export function openCsvWriter(path: string, columns: readonly Column[]): FormatW
 export function checkCsvHeader(path: string, columns: readonly Column[]): void {
   const header = csvHeader(columns);
   const found = readFirstLine(path, Buffer.byteLength(header) + 1);
-  if (found === null) throw new Error('it is empty (a batch CSV starts with its header)');
-  if (`${found}\n` !== header) throw new Error(`its header differs from the batch's columns (expected ${JSON.stringify(header.trimEnd())})`);
+  if (found === null) throw new BatchOutputError('it is empty (a batch CSV starts with its header)', 'mismatched-output');
+  if (`${found}\n` !== header) throw new BatchOutputError(`its header differs from the batch's columns (expected ${JSON.stringify(header.trimEnd())})`, 'mismatched-output');
 }

@@ -8,6 +8,7 @@ import type { Cell, Column } from '../columns.js';
 import { readFirstLine } from './atomic.js';
 import type { FormatWriter } from './sink.js';
 import { openLineWriter } from './text-sink.js';
+import { BatchOutputError } from '../errors.js';
 
 /** One value, already checked against its column's type. */
 export function jsonValue(cell: Cell): string {
@@ -33,15 +34,15 @@ export function openJsonlWriter(path: string, columns: readonly Column[]): Forma
 export function checkJsonlKeys(path: string, columns: readonly Column[]): void {
   const first = readFirstLine(path);
   if (first === null) return;
-  let found: string[];
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(first);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    found = Object.keys(parsed);
+    parsed = JSON.parse(first);
   } catch {
-    throw new Error('its first line is not a JSON object');
+    parsed = undefined;
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BatchOutputError('its first line is not a JSON object', 'mismatched-output');
+  const found = Object.keys(parsed);
   const expected = columns.map((c) => c.name);
   if (found.join('\0') !== expected.join('\0'))
-    throw new Error(`its first line's keys differ from the batch's columns (expected ${expected.join(', ')}; found ${found.join(', ')})`);
+    throw new BatchOutputError(`its first line's keys differ from the batch's columns (expected ${expected.join(', ')}; found ${found.join(', ')})`, 'mismatched-output');
 }

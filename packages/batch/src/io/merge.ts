@@ -12,6 +12,7 @@ import { readMetaWith } from './read-meta.js';
 import { combineShards, runs } from './shards.js';
 import type { ShardInput } from './shards.js';
 import { columnsOf, createSink } from './sink.js';
+import { BatchOutputError } from '../errors.js';
 
 export type MergeResult = { ok: true; meta: BatchMeta } | { ok: false; message: string };
 
@@ -60,8 +61,9 @@ export async function mergeOutputs(inputs: string[], out: string, format?: Outpu
       const expected = shard.meta.completed;
       // The metadata promised these runs; a file that disagrees (a CSV whose sidecar belongs to another write) must not slip in.
       if (found.rows !== expected || (found.rows > 0 && found.first !== from))
-        throw new Error(
+        throw new BatchOutputError(
           `holds ${found.rows === 0 ? 'no runs' : runs(found.first!, found.last! + 1)}, but its metadata says ${expected === 0 ? 'no runs' : runs(from, from + expected)}; the data and its metadata do not belong together`,
+          'mismatched-output',
         );
     } catch (error) {
       await sink.abort();

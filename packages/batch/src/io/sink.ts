@@ -17,6 +17,7 @@ import { duckMessage, openDuck, readerSql } from './duck.js';
 import { checkJsonlKeys, openJsonlWriter } from './jsonl-sink.js';
 import { openParquetWriter, PARQUET_SINK_MEMORY } from './parquet-sink.js';
 import { readBatchMeta } from './read-meta.js';
+import { BatchOutputError, BatchUsageError } from '../errors.js';
 
 export { PARQUET_SINK_MEMORY };
 
@@ -95,11 +96,11 @@ export async function createSink(opts: SinkOptions): Promise<BatchSink> {
   const { path, format } = opts;
   const columns = columnsOf({ columns: opts.columns });
   const implied = formatOfPath(path);
-  if (implied !== undefined && implied !== format) throw new Error(`${path}: the extension says ${implied}, but the format asked for is ${format}`);
+  if (implied !== undefined && implied !== format) throw new BatchOutputError(`${path}: the extension says ${implied}, but the format asked for is ${format}`, 'format-mismatch');
   checkColumns(columns);
   const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${path}: cannot write there: directory ${dir} does not exist`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`${path}: is a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BatchOutputError(`${path}: cannot write there: directory ${dir} does not exist`, 'no-directory');
+  if (existsSync(path) && statSync(path).isDirectory()) throw new BatchOutputError(`${path}: is a directory`, 'is-directory');
 
   const writer =
     format === 'csv' ? openCsvWriter(path, columns) : format === 'jsonl' ? openJsonlWriter(path, columns) : await openParquetWriter(path, columns, opts.memoryMiB);
@@ -107,21 +108,22 @@ export async function createSink(opts: SinkOptions): Promise<BatchSink> {
   if (opts.resume) {
     const from = opts.resume.path;
     try {
-      if (!existsSync(from)) throw new Error('no such file');
+      if (!existsSync(from)) throw new BatchOutputError('no such file', 'cannot-resume');
       const resumedFormat = formatOfPath(from) ?? format;
-      if (resumedFormat !== format) throw new Error(`it is ${resumedFormat}, but the output is ${format}; resume into the same format`);
+      if (resumedFormat !== format) throw new BatchOutputError(`it is ${resumedFormat}, but the output is ${format}; resume into the same format`, 'cannot-resume');
       const found = await sink.appendOutput(from, format);
       // A torn replacement (see text-sink.ts) pairs data with another write's metadata: refuse to build on it.
       const read = await readBatchMeta(from);
-      if (!read.ok) throw new Error(read.message);
+      if (!read.ok) throw new BatchOutputError(read.message, 'cannot-resume');
       const { completed, shard } = read.meta;
       if (found.rows !== completed || (found.rows > 0 && found.first !== shard.from))
-        throw new Error(
+        throw new BatchOutputError(
           `it holds ${found.rows} rows from run ${found.first ?? shard.from}, but its metadata says ${completed} from run ${shard.from}; the data and its metadata do not belong together`,
+          'mismatched-output',
         );
     } catch (error) {
       await sink.abort();
-      throw new Error(`cannot resume from ${from}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new BatchOutputError(`cannot resume from ${from}: ${error instanceof Error ? error.message : String(error)}`, 'cannot-resume');
     }
     sink.markResumed();
   }
@@ -170,16 +172,16 @@ export class BatchSink implements RowSink {
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       if (!Array.isArray(row) || row.length !== this.columns.length)
-        throw new Error(`write: ${this.#where(row, r)} has ${Array.isArray(row) ? row.length : 'no'} cells; the batch has ${this.columns.length} columns`);
+        throw new BatchUsageError(`write: ${this.#where(row, r)} has ${Array.isArray(row) ? row.length : 'no'} cells; the batch has ${this.columns.length} columns`, 'bad-row');
       for (let i = 0; i < row.length; i++) {
         const problem = this.#checks[i]!(row[i]);
         if (problem !== undefined) {
           const c = this.columns[i]!;
-          throw new Error(`write: ${this.#where(row, r)}, column ${c.name} (${c.type}${c.nullable ? ', nullable' : ''}): ${problem}, got ${show(row[i])}`);
+          throw new BatchUsageError(`write: ${this.#where(row, r)}, column ${c.name} (${c.type}${c.nullable ? ', nullable' : ''}): ${problem}, got ${show(row[i])}`, 'bad-row');
         }
       }
       const run = row[this.#runIndex] as number;
-      if (next !== null && run !== next) throw new Error(`write: run ${run} follows run ${next - 1}; rows must come in run order, without gaps`);
+      if (next !== null && run !== next) throw new BatchUsageError(`write: run ${run} follows run ${next - 1}; rows must come in run order, without gaps`, 'bad-row');
       next = run + 1;
     }
     if (rows.length === 0) return;
@@ -210,7 +212,7 @@ export class BatchSink implements RowSink {
           try {
             chunk = await chunks.next();
           } catch (error) {
-            throw new Error(`cannot read it as ${format} with the batch's columns: ${duckMessage(error)}`);
+            throw new BatchOutputError(`cannot read it as ${format} with the batch's columns: ${duckMessage(error)}`, 'mismatched-output');
           }
           if (chunk.done) break;
           if (first === null && chunk.value.length > 0) first = chunk.value[0]![this.#runIndex] as number;
@@ -229,7 +231,7 @@ export class BatchSink implements RowSink {
     const runs = await scanRuns(path, format, this.columns);
     if (runs.rows > 0) {
       if (this.#next !== null && runs.first !== this.#next)
-        throw new Error(`its first run is ${runs.first}, but the rows before end with run ${this.#next - 1}; runs must be consecutive`);
+        throw new BatchOutputError(`its first run is ${runs.first}, but the rows before end with run ${this.#next - 1}; runs must be consecutive`, 'mismatched-output');
       this.#first ??= runs.first;
       this.#next = runs.last! + 1;
     }
@@ -241,15 +243,15 @@ export class BatchSink implements RowSink {
   async commit(meta: BatchMeta): Promise<void> {
     this.#assertOpen('commit');
     const parsed = BatchMetaSchema.safeParse(meta);
-    if (!parsed.success) throw new Error(`commit: invalid batch metadata:\n${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new BatchUsageError(`commit: invalid batch metadata:\n${z.prettifyError(parsed.error)}`, 'bad-meta');
     // Canonical key order (the schema's), so equal metadata always serialises to equal bytes.
     const canonical = parsed.data;
     const mismatch = columnsMismatch(this.columns, canonical.columns);
-    if (mismatch) throw new Error(`commit: meta.columns differ from the sink's columns: ${mismatch}`);
-    if (canonical.completed !== this.#written) throw new Error(`commit: meta.completed is ${canonical.completed}, but the file holds ${this.#written} rows`);
+    if (mismatch) throw new BatchUsageError(`commit: meta.columns differ from the sink's columns: ${mismatch}`, 'bad-meta');
+    if (canonical.completed !== this.#written) throw new BatchUsageError(`commit: meta.completed is ${canonical.completed}, but the file holds ${this.#written} rows`, 'bad-meta');
     const { from, to } = canonical.shard;
-    if (this.#first !== null && this.#first !== from) throw new Error(`commit: the rows start at run ${this.#first}, but meta.shard.from is ${from}`);
-    if (from + canonical.completed > to) throw new Error(`commit: ${canonical.completed} rows from run ${from} overrun meta.shard.to (${to})`);
+    if (this.#first !== null && this.#first !== from) throw new BatchUsageError(`commit: the rows start at run ${this.#first}, but meta.shard.from is ${from}`, 'bad-meta');
+    if (from + canonical.completed > to) throw new BatchUsageError(`commit: ${canonical.completed} rows from run ${from} overrun meta.shard.to (${to})`, 'bad-meta');
     try {
       const moves = await this.writer.finish(canonical);
       this.writer.close();
@@ -272,8 +274,8 @@ export class BatchSink implements RowSink {
   }
 
   #assertOpen(what: string): void {
-    if (this.#state !== 'open') throw new Error(`${what}: the sink for ${this.path} is already ${this.#state}`);
-    if (this.#broken !== null) throw new Error(`${what}: the sink for ${this.path} failed earlier (${this.#broken}); abort it`);
+    if (this.#state !== 'open') throw new BatchUsageError(`${what}: the sink for ${this.path} is already ${this.#state}`, 'sink-closed');
+    if (this.#broken !== null) throw new BatchUsageError(`${what}: the sink for ${this.path} failed earlier (${this.#broken}); abort it`, 'sink-closed');
   }
 
   /** Runs a writer step; if it fails part-way, the file holds part of the rows, so the sink takes no more. */
@@ -313,12 +315,12 @@ async function scanRuns(path: string, format: OutputFormat, columns: readonly Co
           `FROM ${readerSql(format, [path], columns)}`,
       );
     } catch (error) {
-      throw new Error(`cannot read it as ${format} with the batch's columns: ${duckMessage(error)}`);
+      throw new BatchOutputError(`cannot read it as ${format} with the batch's columns: ${duckMessage(error)}`, 'mismatched-output');
     }
     const { n, runs, distinct_runs, first, last } = stats as Record<string, number | null>;
-    if (runs !== n) throw new Error(`${n! - runs!} of its rows have no run index`);
+    if (runs !== n) throw new BatchOutputError(`${n! - runs!} of its rows have no run index`, 'mismatched-output');
     if (n! > 0 && (distinct_runs !== n || last! - first! + 1 !== n))
-      throw new Error(`its ${n} rows are not consecutive runs (runs ${first}–${last}, ${distinct_runs} distinct)`);
+      throw new BatchOutputError(`its ${n} rows are not consecutive runs (runs ${first}–${last}, ${distinct_runs} distinct)`, 'mismatched-output');
     return { rows: n!, first: first ?? null, last: last ?? null };
   } finally {
     duck.close();
@@ -333,11 +335,11 @@ export function columnsOf(meta: { columns: readonly Column[] | BatchMeta['column
 function checkColumns(columns: readonly Column[]): void {
   const seen = new Set<string>();
   for (const c of columns) {
-    if (seen.has(c.name)) throw new Error(`columns: ${c.name} appears twice`);
+    if (seen.has(c.name)) throw new BatchUsageError(`columns: ${c.name} appears twice`, 'bad-columns');
     seen.add(c.name);
   }
   const run = columns.find((c) => c.name === 'run');
-  if (run?.type !== 'INTEGER' || run.nullable) throw new Error('columns: a batch output needs a non-nullable INTEGER column named run');
+  if (run?.type !== 'INTEGER' || run.nullable) throw new BatchUsageError('columns: a batch output needs a non-nullable INTEGER column named run', 'bad-columns');
 }
 
 /** The first difference between two column lists that changes the file, or undefined. */

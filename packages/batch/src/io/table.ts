@@ -10,6 +10,7 @@ import { readMetaWith } from './read-meta.js';
 import { combineShards } from './shards.js';
 import type { ShardInput } from './shards.js';
 import { columnsOf } from './sink.js';
+import { BatchReadError } from '../errors.js';
 
 export type OpenResult = { ok: true; table: BatchTable } | { ok: false; message: string };
 
@@ -82,9 +83,4 @@ export async function openBatch(paths: string | string[]): Promise<OpenResult> {
 function close(duck: Duck, message: string): OpenResult {
   duck.close();
   return { ok: false, message };
-}
-
-/** A batch output that could not be read while querying it: the message names the file and what DuckDB found. */
-export class BatchReadError extends Error {
-  override readonly name = 'BatchReadError';
 }

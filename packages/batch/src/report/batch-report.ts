@@ -4,7 +4,9 @@
  * as a small document model, then written in either format, so both say the same.
  */
 import type { BatchSummary, CellSummary, OutcomeSummary, Proportion } from '../summary-types.js';
-import { formatNumber, percent, renderBatchCharts, type RenderedChart } from './charts.js';
+import { quantileAt } from '../stats/quantile.js';
+import { formatGroupedNumber as formatNumber, formatPercent as percent, formatPercentFixed, formatPoints } from '../text/numbers.js';
+import { renderBatchCharts, type RenderedChart } from './charts.js';
 
 export interface BatchReportOptions {
   format: 'md' | 'html';
@@ -190,7 +192,7 @@ function readingNotes(summary: BatchSummary, sweep: boolean): Inline[][] {
   return notes;
 }
 
-const interval = (lo: number, hi: number) => `${percent(lo).replace('%', '')}–${percent(hi)}`;
+const interval = (lo: number, hi: number) => `${formatPoints(lo)}–${formatPercentFixed(hi)}`;
 const counted = (count: number, n: number) => `${formatNumber(count)} / ${formatNumber(n)}`;
 // With no runs the Wilson interval is [0, 1] and p is 0 by convention: show that nothing is known.
 const share = (pr: Proportion) => (pr.n === 0 ? '—' : percent(pr.p));
@@ -212,10 +214,7 @@ function categoryTable(o: Category): Table {
   };
 }
 
-function quantileOf(o: NumberOutcome, p: number): number {
-  const q = o.quantiles.find((x) => Math.abs(x.p - p) < 1e-9);
-  return q === undefined ? NaN : q.value;
-}
+const quantileOf = (o: NumberOutcome, p: number) => quantileAt(o.quantiles, p);
 
 function numberTable(outcomes: NumberOutcome[]): Table {
   const row = (o: NumberOutcome): string[] => {

@@ -6,7 +6,9 @@
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
+import { quantileAt } from '../stats/quantile.js';
 import type { BatchSummary, CellSummary, OutcomeSummary, Proportion } from '../summary-types.js';
+import { formatGroupedNumber as formatNumber, formatPercent as percent, formatPercentFixed as percentEnd } from '../text/numbers.js';
 
 export type ChartKind = 'boolean' | 'category' | 'number' | 'sweep-boolean' | 'sweep-category' | 'sweep-number';
 
@@ -195,7 +197,7 @@ interface BarRow extends Proportion {
 }
 
 function describeBars(rows: BarRow[]): string {
-  return rows.map((r) => `${r.label}: ${percent(r.p)} (${percent(r.lo)} to ${percent(r.hi)})`).join('; ');
+  return rows.map((r) => `${r.label}: ${percent(r.p)} (${percentEnd(r.lo)} to ${percentEnd(r.hi)})`).join('; ');
 }
 
 /** Horizontal bars of proportions (0–100%) with their intervals and a printed value. */
@@ -207,7 +209,7 @@ function proportionBars(rows: BarRow[]): TopLevelSpec {
     p: r.p,
     lo: r.lo,
     hi: r.hi,
-    text: `${percent(r.p)}  [${percent(r.lo)}–${percent(r.hi)}]`,
+    text: `${percent(r.p)}  [${percentEnd(r.lo)}–${percentEnd(r.hi)}]`,
   }));
   const y = {
     field: 'label',
@@ -243,11 +245,7 @@ function proportionBars(rows: BarRow[]): TopLevelSpec {
   };
 }
 
-function quantile(o: NumberOutcome, p: number): number {
-  let best = o.quantiles[0]!;
-  for (const q of o.quantiles) if (Math.abs(q.p - p) < Math.abs(best.p - p)) best = q;
-  return best.value;
-}
+const quantile = (o: NumberOutcome, p: number) => quantileAt(o.quantiles, p);
 
 function boxRow(row: string, o: NumberOutcome): Row {
   return { row, q05: quantile(o, 0.05), q25: quantile(o, 0.25), q50: quantile(o, 0.5), q75: quantile(o, 0.75), q95: quantile(o, 0.95) };
@@ -496,7 +494,7 @@ function cycle<T>(items: T[], n: number): T[] {
   return Array.from({ length: Math.max(n, 1) }, (_, i) => items[i % items.length]!);
 }
 
-// ── shared helpers (also used by the report) ────────────────────────────────
+// ── labels ──────────────────────────────────────────────────────────────────
 
 /** Labels for a y axis: the outcome labels, with the id appended where two labels coincide. */
 function uniqueLabels(outcomes: { id: string; label: string }[]): string[] {
@@ -508,20 +506,4 @@ function uniqueLabels(outcomes: { id: string; label: string }[]): string[] {
 /** The swept parameters of a cell, e.g. `western_pressure = 50`. */
 function cellLabel(summary: BatchSummary, cell: CellSummary): string {
   return summary.swept.map((p) => `${p} = ${formatNumber(cell.params[p] ?? NaN)}`).join(', ') || `cell ${cell.cell}`;
-}
-
-/** A proportion as a percentage with one decimal: `42.5%`. */
-export function percent(p: number): string {
-  return Number.isFinite(p) ? `${(p * 100).toFixed(1)}%` : '—';
-}
-
-/** A number for people: thousands separated, about four significant digits, no locale. */
-export function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return '—';
-  const abs = Math.abs(x);
-  const digits = abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 1 ? 2 : abs === 0 ? 0 : 3;
-  const [int, frac] = x.toFixed(digits).split('.');
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const trimmed = frac?.replace(/0+$/, '');
-  return trimmed ? `${grouped}.${trimmed}` : grouped === '-0' ? '0' : grouped;
 }

@@ -66,3 +66,15 @@ export function variance(values: readonly number[]): number {
 export function sd(values: readonly number[]): number {
   return Math.sqrt(variance(values));
 }
+
+/**
+ * The value of the p-quantile in a list of precomputed quantiles (a summary's
+ * `quantiles`), matching p to within 1e-9; NaN when the list does not hold it.
+ *
+ * @example
+ * quantileAt([{ p: 0.5, value: 3 }], 0.5); // 3
+ */
+export function quantileAt(list: readonly { p: number; value: number }[], p: number): number {
+  const q = list.find((x) => Math.abs(x.p - p) < 1e-9);
+  return q === undefined ? NaN : q.value;
+}

@@ -3,9 +3,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   BatchInputError,
+  BatchOutputError,
   BatchReadError,
   formatOfPath,
   combineReliability,
+  formatCombinedReliability,
   formatScore,
   formatSensitivity,
   formatSummary,
@@ -24,6 +26,17 @@ import {
 import { formatIssue } from '@wargame/engine';
 import { err, out, UserError, writeFileAtomic } from '../io.js';
 
+/**
+ * The CLI's reading of the batch package's errors: a request the data cannot
+ * answer, an output that cannot be read, written or resumed are the user's to
+ * fix (the message alone, exit 1). Anything else (a BatchUsageError is a
+ * broken contract) stays an internal error.
+ */
+export function asUserError(e: unknown): unknown {
+  if (e instanceof BatchInputError || e instanceof BatchReadError || e instanceof BatchOutputError) return new UserError(e.message, 1);
+  return e;
+}
+
 /** Opens a batch output (or several shards of one) and always closes it. */
 export async function withBatch<T>(paths: string | string[], use: (table: BatchTable) => Promise<T>): Promise<T> {
   const opened = await openBatch(paths);
@@ -31,9 +44,7 @@ export async function withBatch<T>(paths: string | string[], use: (table: BatchT
   try {
     return await use(opened.table);
   } catch (e) {
-    // Requests the data cannot answer (no sweep to analyse, observed values that do not fit) are the user's to fix.
-    if (e instanceof BatchInputError || e instanceof BatchReadError) throw new UserError(e.message);
-    throw e;
+    throw asUserError(e);
   } finally {
     opened.table.close();
   }
@@ -84,14 +95,7 @@ export async function scoreCommand(paths: string[], o: { observed: string; json?
   if (o.json) out(JSON.stringify(results.length === 1 ? results[0] : { results, reliability: combineReliability(results) }, null, 2));
   else {
     out(results.map((r) => formatScore(r, { width: process.stdout.columns ?? 100 })).join('\n\n'));
-    if (results.length > 1) {
-      const bins = combineReliability(results).filter((b) => b.count > 0);
-      out(`\nReliability over all ${results.length} outputs (forecast bin → observed frequency, 95% interval):`);
-      for (const b of bins)
-        out(
-          `  ${(100 * b.lo).toFixed(0).padStart(3)}–${(100 * b.hi).toFixed(0).padEnd(3)}%  forecast ${(100 * b.meanForecast).toFixed(1).padStart(5)}%  observed ${(100 * b.frequency.p).toFixed(1).padStart(5)}% [${(100 * b.frequency.lo).toFixed(1)}, ${(100 * b.frequency.hi).toFixed(1)}]  (${b.hits}/${b.count})`,
-        );
-    }
+    if (results.length > 1) out(`\n${formatCombinedReliability(combineReliability(results), results.length)}`);
   }
   return 0;
 }

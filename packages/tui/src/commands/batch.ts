@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import {
+  BatchUsageError,
   BATCH_FORMAT,
   BATCH_VERSION,
   batchColumns,
@@ -142,9 +143,10 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
 
   // An empty slice (more shards than runs) still gets its file, so merge finds every shard.
   if (start < range.to || !o.resume) {
-    // A sink that cannot be opened (no such folder, no permission, a damaged file to resume) is the user's to fix.
+    // A sink that cannot be opened (no such folder, no permission, a damaged file to resume) is the user's to fix;
+    // a BatchUsageError (columns the sink refuses) is a bug here.
     const sink = await openSink({ path, format, columns: meta.columns, ...(o.resume ? { resume: { path } } : {}) }).catch((e: unknown) => {
-      throw new UserError((e as Error).message);
+      throw e instanceof BatchUsageError ? e : new UserError((e as Error).message);
     });
     const controller = new AbortController();
     let abandoned = false;
@@ -190,6 +192,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
       meta.completed = start - range.from + result.done;
       await sink.commit(meta).catch(async (e: unknown) => {
         await sink.abort();
+        if (e instanceof BatchUsageError) throw e;
         throw new UserError(`cannot write ${path}: ${(e as Error).message}; the previous file (if any) is unchanged`);
       });
       if (result.interrupted) {

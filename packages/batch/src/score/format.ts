@@ -1,0 +1,146 @@
+/**
+ * A score as text: the tables `wargame score` prints. The numbers come from
+ * `score.ts`; nothing here computes a score.
+ */
+import { formatInterval, formatNumber, formatPercent, formatPoints, formatSigned } from '../text/numbers.js';
+import { renderTable, renderWide, type Align, type FormatOptions } from '../text/table.js';
+import type { ObservedValue } from './observed.js';
+import type { MeanScore, ReliabilityBin, ScoreResult } from './score.js';
+
+function observedText(v: ObservedValue): string {
+  return typeof v === 'number' ? formatNumber(v) : String(v);
+}
+
+const skillText = (x: number) => formatSigned(x, 2);
+
+const CLIP = '‡';
+
+/**
+ * The score as plain text: for all runs, one row per observed outcome with the
+ * probability the batch gave to what happened, Brier and log scores next to the
+ * uniform baseline and the skill; number outcomes with CRPS and PIT; the mean
+ * row. For a sweep, then one column per cell (rows: p(observed) or CRPS per
+ * outcome, then the mean scores and skills). Last, the reliability table.
+ *
+ * @example
+ * process.stdout.write(formatScore(await scoreBatch(table, observed)));
+ */
+export function formatScore(result: ScoreResult, options: FormatOptions = {}): string {
+  const maxWidth = options.width ?? 100;
+  const lines: string[] = [];
+  const against = result.file === undefined ? '' : ` against ${result.file}`;
+  lines.push(`Score of ${result.scenario.title} (${result.scenario.id})${against}`);
+  const sweep = result.cells.length > 1;
+  lines.push(`${result.runs} runs · seed ${result.seed}${sweep ? ` · ${result.cells.length} cells (${result.design}: ${result.swept.join(', ')})` : ''}`);
+  lines.push('');
+  if (sweep) lines.push('All cells pooled (the mixture of the cells as one forecast):');
+
+  const o = result.overall;
+  const rows: string[][] = [['outcome', 'observed', 'p(obs)', 'Brier', 'base', 'skill', 'log', 'base', 'skill']];
+  const numbers: string[][] = [];
+  for (const s of o.outcomes) {
+    if (s.type === 'number') {
+      numbers.push([s.id, observedText(s.observed), `CRPS ${formatNumber(s.crps)} · PIT ${s.pit.toFixed(2)} · mean of runs ${formatNumber(s.mean)} · n ${s.n}`]);
+      continue;
+    }
+    rows.push([
+      s.id,
+      observedText(s.observed),
+      formatPercent(s.p),
+      s.brier.toFixed(3),
+      s.baseline.brier.toFixed(3),
+      skillText(s.skill.brier),
+      `${s.log.toFixed(2)}${s.clipped ? CLIP : ' '}`,
+      s.baseline.log.toFixed(2),
+      skillText(s.skill.log),
+    ]);
+  }
+  if (o.mean)
+    rows.push([
+      `mean of ${o.mean.outcomes}`,
+      '',
+      '',
+      o.mean.brier.toFixed(3),
+      o.mean.baseline.brier.toFixed(3),
+      skillText(o.mean.skill.brier),
+      `${o.mean.log.toFixed(2)} `,
+      o.mean.baseline.log.toFixed(2),
+      skillText(o.mean.skill.log),
+    ]);
+  if (rows.length > 1) lines.push(...renderTable(rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+  if (numbers.length > 0) {
+    if (rows.length > 1) lines.push('');
+    lines.push(...renderTable([['outcome', 'observed', 'ensemble score'], ...numbers], ['l', 'l', 'l']));
+  }
+  if (o.outcomes.length === 0) lines.push('No runs to score.');
+
+  lines.push('');
+  if (rows.length > 1) {
+    lines.push('p(obs): share of runs that produced what happened. Scores: lower is better; base: a uniform forecast');
+    lines.push('(½ for booleans, 1/K for K values); skill = 1 − score/base, above 0 beats it. Log: natural log.');
+  }
+  const clipped = [o, ...result.cells].some((c) => c.outcomes.some((s) => s.type !== 'number' && s.clipped));
+  if (clipped) lines.push(`${CLIP} the runs never produced the observed value: log score at p = 1/(2(n+1)) instead of infinity.`);
+  if (numbers.length > 0) lines.push('CRPS: in the outcome\'s units, no baseline; PIT: share of runs below the observed value.');
+
+  if (sweep) {
+    lines.push('', 'By cell:');
+    const swept = result.swept.length > 0 ? result.swept : Object.keys(result.cells[0]?.params ?? {});
+    const table: string[][] = [['cell', ...result.cells.map((c) => String(c.cell))]];
+    for (const p of swept) table.push([p, ...result.cells.map((c) => (c.params[p] === undefined ? '' : formatNumber(c.params[p])))]);
+    table.push(['runs', ...result.cells.map((c) => String(c.runs))]);
+    for (const obs of result.observed) {
+      const label = obs.type === 'number' ? `${obs.id} CRPS` : `${obs.id} p(obs)`;
+      table.push([
+        label,
+        ...result.cells.map((c) => {
+          const s = c.outcomes.find((x) => x.id === obs.id);
+          if (!s) return '—';
+          return s.type === 'number' ? formatNumber(s.crps) : `${formatPercent(s.p)}${s.clipped ? CLIP : ''}`;
+        }),
+      ]);
+    }
+    const meanRow = (label: string, f: (m: MeanScore) => string) => table.push([label, ...result.cells.map((c) => (c.mean ? f(c.mean) : '—'))]);
+    if (result.cells.some((c) => c.mean)) {
+      meanRow('mean Brier', (m) => m.brier.toFixed(3));
+      meanRow('Brier skill', (m) => skillText(m.skill.brier));
+      meanRow('mean log', (m) => m.log.toFixed(2));
+      meanRow('log skill', (m) => skillText(m.skill.log));
+    }
+    lines.push(...renderWide(table, ['l', ...result.cells.map((): Align => 'r')], 1, maxWidth));
+  }
+
+  if (result.reliability.length > 0) {
+    const events = result.reliability.reduce((s, b) => s + b.count, 0);
+    lines.push('', `Reliability (${events} forecasts: each ${sweep ? "cell's " : ''}boolean outcome and category value):`);
+    const rel: string[][] = [['forecast', 'events', 'mean forecast', 'happened', 'frequency', '95% CI (%)']];
+    for (const b of result.reliability)
+      rel.push([
+        `${Math.round(b.lo * 100)}–${Math.round(b.hi * 100)}%`,
+        String(b.count),
+        formatPercent(b.meanForecast),
+        String(b.hits),
+        formatPercent(b.frequency.p),
+        formatInterval(b.frequency.lo, b.frequency.hi),
+      ]);
+    lines.push(...renderTable(rel, ['l', 'r', 'r', 'r', 'r', 'l']));
+    lines.push('A calibrated batch has frequencies close to its mean forecasts.');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The reliability table pooled over several scored outputs
+ * ({@link combineReliability}), one line per forecast bin.
+ *
+ * @example
+ * process.stdout.write(formatCombinedReliability(combineReliability(results), results.length));
+ */
+export function formatCombinedReliability(bins: readonly ReliabilityBin[], outputs: number): string {
+  const lines = [`Reliability over all ${outputs} outputs (forecast bin → observed frequency, 95% interval):`];
+  for (const b of bins.filter((x) => x.count > 0))
+    lines.push(
+      `  ${(100 * b.lo).toFixed(0).padStart(3)}–${(100 * b.hi).toFixed(0).padEnd(3)}%  forecast ${formatPoints(b.meanForecast).padStart(5)}%  observed ${formatPoints(b.frequency.p).padStart(5)}% ${formatInterval(b.frequency.lo, b.frequency.hi)}  (${b.hits}/${b.count})`,
+    );
+  return `${lines.join('\n')}\n`;
+}
