@@ -46,7 +46,20 @@ export type { NumExpr, BoolExpr, Expr, CompareOp } from './expr/tree.js';
 export { emitNumber, emitCondition, generateFunction } from './expr/codegen.js';
 export { numberClosure, conditionClosure } from './expr/evaluate.js';
 export { seedStream, nextAlea, turnGenerator, drawAt, type AleaState } from './rng/streams.js';
-export { buildPartyMachine, partyMachines, nextTransition, type MachineDriver } from './actors/machines.js';
+export {
+  buildPartyMachine,
+  partyMachines,
+  nextTransition,
+  declareMachine,
+  describeGuard,
+  GuardConditions,
+  type MachineDriver,
+  type GuardRef,
+  type PartyEvent,
+  type PostureMeta,
+  type TransitionMeta,
+} from './actors/machines.js';
+export { deriveTable } from './actors/table.js';
 export {
   createInitialState,
   cloneState,

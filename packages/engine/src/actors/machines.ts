@@ -1,20 +1,22 @@
 /**
  * Each party's postures are an XState v5 machine, declared from the scenario's
  * `machine:` section with `setup({ guards, actions })` + `createMachine`: this
- * is where a party's behaviour is defined. Guards are referenced by name with
- * parameters, as data (`{ type: 'when', params: { when, transition } }` for an
- * inline condition, `{ type: <named guard>, params: { …, transition } }` for a
- * scenario guard); each transition carries a `fired` action naming it.
+ * is where a party's behaviour is defined. The machine holds everything about
+ * a transition as data: its target, its guard as a reference by name with
+ * params (`{ type: 'when', params: { when } }` for an inline condition,
+ * `{ type: <named guard>, params }` for a scenario guard), its reason
+ * (`description`) and citations (`meta`), and a `fired` action naming it.
+ * The guards' implementations evaluate the conditions the compiler built for
+ * those references (`GuardConditions`).
  *
- * The transition table the kernel steps is *derived from the machine*: its
- * state nodes and their event transitions, in XState's priority order (the
- * first enabled transition wins). Two drivers step a posture and must agree
- * (tested): XState's pure `transition()` on the machine, and the derived table.
+ * The transition table the kernel steps is derived from the machine
+ * (table.ts). Two drivers step a posture and must agree (tested): XState's
+ * pure `transition()` on the machine, and the derived table.
  */
 import { setup, transition, type AnyStateMachine } from 'xstate';
 import type { BoolFn, World } from '../expr/compile.js';
 import type { CompiledParty, CompiledScenario, CompiledTransition } from '../scenario/compiled.js';
-import type { Citation } from '../scenario/schema.js';
+import type { Citation, Party } from '../scenario/schema.js';
 
 export type MachineDriver = 'xstate' | 'table';
 
@@ -24,87 +26,135 @@ export interface PartyEvent {
   world: World;
 }
 
-/** A transition as the scenario declares it, with its guard compiled. */
-export interface DeclaredTransition {
-  /** The event it answers: `TURN`, or a message id. */
-  event: string;
-  from: string;
-  target: string;
-  /** A guard reference as data: `when` with its text, or a named scenario guard with its params; none: always. */
-  guard: { type: 'when'; when: string } | { type: string; params: Record<string, number> } | null;
-  /** The compiled condition (null: always). */
-  test: BoolFn | null;
-  guardText: string;
-  reason?: string;
+/** A guard as the machine references it: by name, with params (data, never a closure). */
+export type GuardRef = { type: 'when'; params: { when: string } } | { type: string; params: Record<string, number> };
+
+/** The `machine:` section of a party, as the scenario declares it. */
+export type MachineSection = Party['machine'];
+
+/** What a state node of a party's machine carries in `meta`. */
+export interface PostureMeta {
+  label: string;
+  cite?: Citation[];
+}
+
+/** What a transition of a party's machine carries in `meta`. */
+export interface TransitionMeta {
   cite: Citation[];
 }
 
-/** The machine of a party, declared with setup(): guards by name, a `fired` action that names the transition taken. */
-export function declareMachine(id: string, postures: readonly string[], initial: string, labels: readonly string[], declared: readonly DeclaredTransition[]): AnyStateMachine {
-  const byIndex = declared;
-  const check = ({ event }: { event: PartyEvent }, params: { transition: number }) => {
-    const t = byIndex[params.transition]!;
-    return t.test === null || t.test(event.world);
-  };
-  // One implementation per guard name: every guard is "look up the compiled condition of this transition".
-  const names = new Set<string>(['when']);
-  for (const t of declared) if (t.guard) names.add(t.guard.type);
-  const guards = Object.fromEntries([...names].map((n) => [n, check]));
-  const states = Object.fromEntries(
-    postures.map((name, i) => {
-      const on: Record<string, unknown[]> = {};
-      declared.forEach((t, k) => {
-        if (t.from !== name) return;
-        const guard =
-          t.guard === null ? undefined : t.guard.type === 'when' ? { type: 'when', params: { when: (t.guard as { when: string }).when, transition: k } } : { type: t.guard.type, params: { ...(t.guard as { params: Record<string, number> }).params, transition: k } };
-        on[t.event] ??= [];
-        on[t.event]!.push({
-          target: t.target,
-          ...(guard ? { guard } : {}),
-          actions: [{ type: 'fired', params: { transition: k } }],
-          ...(t.reason === undefined ? {} : { description: t.reason }),
-        });
-      });
-      return [name, { on, meta: { label: labels[i] ?? name } }];
-    }),
-  );
-  const declaredSetup = setup({
-    types: { events: {} as PartyEvent },
-    guards: guards as Record<string, (args: { event: PartyEvent }, params: { transition: number }) => boolean>,
-    actions: { fired: () => {} },
-  });
-  // The states are data built above; their shape is XState's config, checked by XState when the machine is made.
-  return declaredSetup.createMachine({ id, initial, states } as unknown as Parameters<typeof declaredSetup.createMachine>[0]);
+const never: BoolFn = () => false;
+
+function isInline(ref: GuardRef): ref is { type: 'when'; params: { when: string } } {
+  return ref.type === 'when' && typeof (ref.params as { when?: unknown }).when === 'string';
+}
+
+/** A guard reference as text, for explanations and diagrams: the condition as written, or `name(k=v, …)`; none: `always` (or `on <event>` for a message). */
+export function describeGuard(ref: GuardRef | undefined, event = 'TURN'): string {
+  if (ref === undefined) return event === 'TURN' ? 'always' : `on ${event}`;
+  if (isInline(ref)) return ref.params.when;
+  return `${ref.type}(${Object.entries(ref.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')})`;
+}
+
+function guardKey(ref: GuardRef): string {
+  if (isInline(ref)) return `when ${ref.params.when}`;
+  const params = ref.params as Record<string, number>;
+  return `${ref.type}(${Object.keys(params)
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join(',')})`;
 }
 
 /**
- * The table the kernel steps, read off the machine: for each posture, the
- * transitions on `event` in priority order. `declared` supplies what the
- * machine refers to by index (the compiled guard, the text, the citations).
+ * The compiled conditions behind a party's guard references: what the
+ * machine's guard implementations evaluate and what the derived table steps.
+ * The compiler adds one per reference it checked (an inline condition, or a
+ * named guard compiled with those params); a reference it could not compile
+ * (reported as an issue) never holds.
  */
-export function deriveTable(machine: AnyStateMachine, postures: readonly string[], declared: readonly DeclaredTransition[], event: string, startIndex = 0): CompiledTransition[][] {
-  let index = startIndex;
-  return postures.map((name, from) => {
-    const node = machine.root.states[name];
-    const defs = node?.transitions.get(event) ?? [];
-    return defs.map((def): CompiledTransition => {
-      const fired = def.actions.find((a) => (a as { type?: string }).type === 'fired') as { params?: { transition?: number } } | undefined;
-      const k = fired?.params?.transition;
-      if (k === undefined) throw new Error(`internal: a transition of ${machine.id}.${name} names no declared transition`);
-      const t = declared[k]!;
-      const target = def.target?.[0]?.key;
-      return {
-        index: index++,
-        declared: k,
-        from,
-        to: target === undefined ? from : postures.indexOf(target),
-        guard: t.test,
-        guardText: t.guardText,
-        ...(t.reason === undefined ? {} : { reason: t.reason }),
-        cite: t.cite,
-      };
-    });
+export class GuardConditions {
+  private readonly byKey = new Map<string, BoolFn>();
+  // The machine keeps the params objects it was declared with, so most look-ups skip building the key.
+  private readonly byParams = new WeakMap<object, BoolFn>();
+
+  add(ref: GuardRef, fn: BoolFn): void {
+    this.byKey.set(guardKey(ref), fn);
+  }
+
+  /** The condition a reference stands for. */
+  get(ref: GuardRef): BoolFn {
+    const hit = this.byParams.get(ref.params);
+    if (hit) return hit;
+    const fn = this.byKey.get(guardKey(ref)) ?? never;
+    this.byParams.set(ref.params, fn);
+    return fn;
+  }
+}
+
+/** The guard reference of a transition as the scenario writes it. */
+export function guardRefOf(guard: MachineSection['states'][string]['on']['TURN'][number]['guard']): GuardRef | undefined {
+  if (guard === undefined) return undefined;
+  if ('when' in guard) return { type: 'when', params: { when: guard.when } };
+  return { type: guard.type, params: { ...guard.params } };
+}
+
+/**
+ * Declares a party's machine from its `machine:` section. Unknown targets and
+ * an unknown initial state are the compiler's issues to report; here they
+ * become a transition that stays and the first state, so the machine can still
+ * be built.
+ *
+ * @example
+ * const guards = new GuardConditions();
+ * guards.add({ type: 'when', params: { when: 'tension >= 60' } }, compiled);
+ * const machine = declareMachine('armenia', doc.parties.armenia.machine, guards);
+ */
+export function declareMachine(id: string, section: MachineSection, conditions: GuardConditions, description?: string): AnyStateMachine {
+  const postures = Object.keys(section.states);
+  const names = new Set<string>(['when']);
+  const states = Object.fromEntries(
+    postures.map((name) => {
+      const state = section.states[name]!;
+      const on: Record<string, unknown[]> = {};
+      for (const [event, list] of Object.entries(state.on)) {
+        if (!list || list.length === 0) continue;
+        on[event] = list.map((t, order) => {
+          const guard = guardRefOf(t.guard);
+          if (guard) names.add(guard.type);
+          const meta: TransitionMeta = { cite: t.cite ? [...t.cite] : [] };
+          return {
+            ...(postures.includes(t.target) ? { target: t.target } : {}),
+            ...(guard ? { guard } : {}),
+            actions: [{ type: 'fired', params: { event, order } }],
+            ...(t.reason === undefined ? {} : { description: t.reason }),
+            meta,
+          };
+        });
+      }
+      const meta: PostureMeta = { label: state.label ?? name, ...(state.cite ? { cite: [...state.cite] } : {}) };
+      return [name, { ...(state.description === undefined ? {} : { description: state.description }), meta, on }];
+    }),
+  );
+  // One implementation per guard name: evaluate the condition compiled for this reference, on the event's world.
+  const guards = Object.fromEntries(
+    [...names].map((type) => [
+      type,
+      ({ event }: { event: PartyEvent }, params: GuardRef['params']) => conditions.get({ type, params } as GuardRef)(event.world),
+    ]),
+  );
+  const declaredSetup = setup({
+    types: { events: {} as PartyEvent },
+    guards: guards as Record<string, (args: { event: PartyEvent }, params: GuardRef['params']) => boolean>,
+    // Names the transition taken (its event and its place among that event's transitions); it has no effect.
+    actions: { fired: () => {} },
   });
+  const initial = postures.includes(section.initial) ? section.initial : postures[0]!;
+  // The states are built above as data; their shape is XState's config, checked by XState when the machine is made.
+  return declaredSetup.createMachine({ id, initial, ...(description === undefined ? {} : { description }), states } as unknown as Parameters<
+    typeof declaredSetup.createMachine
+  >[0]);
 }
 
 /** The XState machines of a scenario's parties (declared at compile time). */
@@ -112,7 +162,7 @@ export function partyMachines(scenario: CompiledScenario): AnyStateMachine[] {
   return scenario.parties.map((p) => p.machine);
 }
 
-/** Kept for callers that build a machine from a compiled party: it is the party's declared machine. */
+/** The machine of a compiled party: the one declared from its scenario. */
 export function buildPartyMachine(party: CompiledParty): AnyStateMachine {
   return party.machine;
 }
@@ -129,12 +179,10 @@ export function nextTransition(
     for (const t of party.transitions[posture]!) if (t.guard === null || t.guard(world)) return t;
     return null;
   }
-  const snapshot = party.machine.resolveState({ value: party.postures[posture]!, context: {} });
-  const [, actions] = transition(party.machine, snapshot, { type: 'TURN', world });
+  const [, actions] = transition(party.machine, party.machine.resolveState({ value: party.postures[posture]!, context: {} }), { type: 'TURN', world });
   for (const a of actions) {
-    const params = (a as { params?: { transition?: number } }).params;
-    if ((a.type as string) === 'fired' && params?.transition !== undefined) return party.transitions[posture]!.find((t) => t.declared === params.transition) ?? null;
+    const params = (a as { params?: { event?: string; order?: number } }).params;
+    if ((a.type as string) === 'fired' && params?.event === 'TURN' && params.order !== undefined) return party.transitions[posture]![params.order] ?? null;
   }
   return null;
 }
-

@@ -22,7 +22,8 @@ import type {
 } from './compiled.js';
 import type { IssueCode, ScenarioIssue } from './issues.js';
 import { linkActors } from './compile-actors.js';
-import { declareMachine, deriveTable, type DeclaredTransition } from '../actors/machines.js';
+import { declareMachine, GuardConditions } from '../actors/machines.js';
+import { deriveTable } from '../actors/table.js';
 import type { Citation, Effects, ScenarioDoc, Wants } from './schema.js';
 
 export interface PlacedIssue extends ScenarioIssue {
@@ -184,22 +185,19 @@ export class ScenarioCompiler {
     if (initial < 0)
       this.issue('unknown-state', [...path, 'machine', 'initial'], `unknown state "${doc.machine.initial}"${didYouMean(doc.machine.initial, postures)}; states are ${postures.join(', ')}`);
 
-    // The machine is declared from the scenario's states and transitions (guards compiled here, referenced by name there);
-    // the table the kernel steps is then read off the machine.
-    const declared: DeclaredTransition[] = [];
+    // The scenario's `machine:` section is declared as the party's XState machine; here its references are checked and
+    // each guard reference compiled (the machine names it, `guards` holds what it stands for). The table the kernel
+    // steps is then read off the machine.
+    const guards = new GuardConditions();
     postures.forEach((from) => {
       const state = doc.machine.states[from]!;
       state.on.TURN.forEach((t, k) => {
         const tp: Path = [...path, 'machine', 'states', from, 'on', 'TURN', k];
         const to = postures.indexOf(t.target);
         if (to < 0) this.issue('unknown-state', [...tp, 'target'], `unknown state "${t.target}"${didYouMean(t.target, postures)}; states are ${postures.join(', ')}`);
-        let test: BoolFn | null = null;
-        let guardText = 'always';
-        let guardRef: DeclaredTransition['guard'] = null;
         if (t.guard && 'when' in t.guard) {
-          test = this.condition(t.guard.when, [...tp, 'guard', 'when']);
-          guardText = t.guard.when;
-          guardRef = { type: 'when', when: t.guard.when };
+          const test = this.condition(t.guard.when, [...tp, 'guard', 'when']);
+          if (test) guards.add({ type: 'when', params: { when: t.guard.when } }, test);
         } else if (t.guard) {
           // Own keys only: a guard called "constructor" must not find Object.prototype's.
           const named = Object.hasOwn(this.doc.guards, t.guard.type) ? this.doc.guards[t.guard.type] : undefined;
@@ -218,11 +216,9 @@ export class ScenarioCompiler {
             if (missing.length === 0 && extra.length === 0) {
               // Each use is compiled with its own parameter values, once: the turn loop never substitutes.
               const r = compileCondition(named.when, { ...this.symbols, placeholders: t.guard.params });
-              if (r.ok) test = r.fn;
+              if (r.ok) guards.add({ type: t.guard.type, params: t.guard.params }, r.fn);
               else this.issue(r.error.code, ['guards', t.guard.type, 'when'], `${r.error.message} in "${named.when}"`, { exprOffset: r.error.at });
             }
-            guardText = `${t.guard.type}(${Object.entries(t.guard.params).map(([k, v]) => `${k}=${v}`).join(', ')})`;
-            guardRef = { type: t.guard.type, params: t.guard.params };
           }
         }
         if (t.guard === undefined && k < state.on.TURN.length - 1)
@@ -231,17 +227,7 @@ export class ScenarioCompiler {
             tp,
             `this transition has no guard, so it always fires and ${k === state.on.TURN.length - 2 ? 'the transition' : `the ${state.on.TURN.length - 1 - k} transitions`} after it never can`,
           );
-        declared.push({
-          event: 'TURN',
-          from,
-          // An unknown target is reported above; the machine gets a valid one so it can still be built.
-          target: to < 0 ? from : t.target,
-          guard: guardRef,
-          test,
-          guardText,
-          ...(t.reason === undefined ? {} : { reason: t.reason }),
-          cite: this.cites(t.cite, [...tp, 'cite']),
-        });
+        this.cites(t.cite, [...tp, 'cite']);
       });
       // Transitions on receiving a message: the other keys of `on` (each a message id, checked in compile-actors.ts).
       for (const [event, list] of Object.entries(state.on)) {
@@ -251,32 +237,20 @@ export class ScenarioCompiler {
           const to = postures.indexOf(t.target);
           if (to < 0) this.issue('unknown-state', [...tp, 'target'], `unknown state "${t.target}"${didYouMean(t.target, postures)}; states are ${postures.join(', ')}`);
           if (t.guard && !('when' in t.guard)) this.issue('guard-not-inline', [...tp, 'guard'], 'a transition on a message takes an inline guard ({ when: "…" })');
-          const when = t.guard && 'when' in t.guard ? t.guard.when : undefined;
-          declared.push({
-            event,
-            from,
-            target: to < 0 ? from : t.target,
-            guard: when === undefined ? null : { type: 'when', when },
-            test: when === undefined ? null : this.condition(when, [...tp, 'guard', 'when']),
-            guardText: when ?? `on ${event}`,
-            ...(t.reason === undefined ? {} : { reason: t.reason }),
-            cite: this.cites(t.cite, [...tp, 'cite']),
-          });
+          if (t.guard && 'when' in t.guard) {
+            const test = this.condition(t.guard.when, [...tp, 'guard', 'when']);
+            if (test) guards.add({ type: 'when', params: { when: t.guard.when } }, test);
+          }
+          this.cites(t.cite, [...tp, 'cite']);
         });
       }
       this.cites(state.cite, [...path, 'machine', 'states', from, 'cite']);
     });
-    const machine = declareMachine(
-      id,
-      postures,
-      initial >= 0 ? doc.machine.initial : postures[0]!,
-      postures.map((p) => doc.machine.states[p]!.label ?? p),
-      declared,
-    );
-    const transitions = deriveTable(machine, postures, declared, 'TURN');
+    const machine = declareMachine(id, doc.machine, guards, doc.description);
+    const transitions = deriveTable(machine, guards, 'TURN');
     const onMessage = postures.map(() => new Map<number, CompiledTransition[]>());
     (this.doc.messages ?? []).forEach((m, k) => {
-      deriveTable(machine, postures, declared, m.id).forEach((list, from) => {
+      deriveTable(machine, guards, m.id).forEach((list, from) => {
         if (list.length > 0) onMessage[from]!.set(k, list);
       });
     });

@@ -77,16 +77,17 @@ export interface CompiledInterest {
 }
 
 export interface CompiledTransition {
-  /** Index among all `TURN` transitions of the party, in table order. */
+  /** Index among the party's transitions on one event (`TURN`, or a message), in table order. */
   index: number;
-  /** Index of the transition as the scenario declares it (the machine's `fired` action names it). */
-  declared: number;
   from: number;
   to: number;
+  /** The condition the machine's guard reference stands for (null: unguarded). */
   guard: BoolFn | null;
-  /** The guard as written, for explanations. */
+  /** The guard as written, for explanations: the condition, `name(k=v, …)`, or `always`. */
   guardText: string;
+  /** The transition's `description` in the machine. */
   reason?: string;
+  /** The transition's `meta.cite` in the machine. */
   cite: Citation[];
 }
 
@@ -101,9 +102,9 @@ export interface CompiledParty {
   postures: string[];
   postureLabels: string[];
   initial: number;
-  /** The party's XState machine, declared from the scenario: the source of its postures and transitions. */
+  /** The party's XState machine, declared from the scenario's `machine:` section: the one description of its postures and transitions. */
   machine: AnyStateMachine;
-  /** Transitions on `TURN` by source posture, in priority order (the first whose guard holds fires), derived from the machine. */
+  /** Transitions on `TURN` by source posture, in priority order (the first whose guard holds fires), derived from `machine` (actors/table.ts). */
   transitions: CompiledTransition[][];
   allTransitions: CompiledTransition[];
   interests: CompiledInterest[];
