@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runGame, stateHash } from '@wargame/engine';
 import { runCli } from './helpers/cli.js';
-import { load } from './helpers/scenarios.js';
+import { load, shippedIds } from './helpers/scenarios.js';
 
 const fixture = 'test/fixtures/scenarios/two-party.yaml';
 const example = 'sochi-2021';
@@ -56,6 +56,17 @@ describe('determinism', () => {
       if (a.ok && b.ok) expect(b.run.turns, `seed ${seed} (replay: wargame run ${fixture} --seed ${seed})`).toEqual(a.run.turns);
     }
   });
+
+  for (const id of shippedIds())
+    it(`${id}: the XState driver (the declared machine) and the table derived from it give identical trajectories`, () => {
+      const s = load(`scenarios/${id}`);
+      for (let seed = 0; seed < 4; seed++) {
+        const a = runGame(s, { seed: String(seed), driver: 'xstate' });
+        const b = runGame(s, { seed: String(seed), driver: 'table' });
+        if (!a.ok || !b.ok) throw new Error(`seed ${seed} (replay: wargame run ${id} --seed ${seed})`);
+        expect(b.run.turns, `seed ${seed} (replay: wargame run ${id} --seed ${seed})`).toEqual(a.run.turns);
+      }
+    });
 
   it('a run never depends on anything but its inputs: a final state round-trips through JSON to the same hash', () => {
     const r = runGame(load(fixture), { seed: 'json' });

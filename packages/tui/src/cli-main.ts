@@ -99,8 +99,8 @@ export function buildProgram(): Command {
     .command('inspect')
     .description('summarise a scenario: parties, postures, interests, moves, indicators, events, outcomes, parameters, sources')
     .argument('<scenario>', 'a scenario file, folder or shipped id')
-    .option('--json', 'print the summary as JSON (with --machine: the XState machine JSON, which Stately\'s visualiser opens)')
-    .option('--machine <party>', 'print the party\'s machine as a Mermaid state diagram (its postures and transitions)')
+    .option('--json', 'print the summary as JSON (with --machine: the XState machine config, which createMachine takes back and Stately\'s visualiser opens)')
+    .option('--machine <party>', 'print the party\'s XState machine as a Mermaid state diagram (its postures with labels, transitions with guards)')
     .action((scenario: string, o: { json?: boolean; machine?: string }) => {
       process.exitCode = inspectCommand(scenario, o);
     });

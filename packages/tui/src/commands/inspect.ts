@@ -1,4 +1,4 @@
-import { closest, monthText, type Citation, type CompiledScenario } from '@wargame/engine';
+import { closest, describeGuard, monthText, type Citation, type CompiledScenario, type GuardRef, type PostureMeta } from '@wargame/engine';
 import { out, UserError } from '../io.js';
 import { loadOrFail } from './load.js';
 
@@ -52,19 +52,30 @@ function mermaidText(text: string): string {
     .replace(/[<>:;"#{}|]/g, (c) => entity[c]!);
 }
 
-/** A party's machine as a Mermaid state diagram (postures with their labels, transitions with their guards). */
+/**
+ * A party's machine as a Mermaid state diagram, read off the XState machine
+ * itself: its states with their labels (`meta.label`), the initial state, and
+ * each transition with its event and guard (`TURN` transitions show the guard
+ * alone, as the table and the explanations do).
+ */
 export function machineMermaid(s: CompiledScenario, partyIndex: number): string {
   const party = s.parties[partyIndex]!;
+  const machine = party.machine;
+  const states = Object.entries(machine.root.states);
   const lines = ['stateDiagram-v2', `  %% ${mermaidText(party.name)}: postures and transitions, as wargame declares them`];
-  party.postures.forEach((name, i) => {
-    lines.push(`  ${name} : ${mermaidText(party.postureLabels[i] ?? name)}`);
-  });
-  lines.push(`  [*] --> ${party.postures[party.initial]}`);
-  for (const t of party.allTransitions) lines.push(`  ${party.postures[t.from]} --> ${party.postures[t.to]} : ${mermaidText(t.guardText)}`);
-  party.onMessage.forEach((byMessage, from) => {
-    for (const [m, list] of byMessage) for (const t of list) lines.push(`  ${party.postures[from]} --> ${party.postures[t.to]} : on ${s.messages[m]!.id}${t.guard ? ` if ${mermaidText(t.guardText)}` : ''}`);
-  });
-  return lines.join('\n');
+  for (const [name, node] of states) lines.push(`  ${name} : ${mermaidText((node.meta as PostureMeta | undefined)?.label ?? name)}`);
+  lines.push(`  [*] --> ${String(machine.config.initial)}`);
+  const onMessages: string[] = [];
+  for (const [name, node] of states)
+    for (const [event, defs] of node.transitions)
+      for (const d of defs) {
+        const guard = d.guard as GuardRef | undefined;
+        const to = d.target?.[0]?.key ?? name;
+        const text = event === 'TURN' ? mermaidText(describeGuard(guard)) : `on ${event}${guard ? ` if ${mermaidText(describeGuard(guard, event))}` : ''}`;
+        // TURN transitions first, then those on messages, each in the machine's order.
+        (event === 'TURN' ? lines : onMessages).push(`  ${name} --> ${to} : ${text}`);
+      }
+  return [...lines, ...onMessages].join('\n');
 }
 
 export function inspectCommand(arg: string, opts: { json?: boolean; machine?: string }): number {
@@ -76,8 +87,9 @@ export function inspectCommand(arg: string, opts: { json?: boolean; machine?: st
       const near = closest(opts.machine, ids);
       throw new UserError(`--machine: unknown party "${opts.machine.slice(0, 40)}"${near ? ` (did you mean "${near}"?)` : ''}; parties are ${ids.join(', ')}`);
     }
-    // The XState machine's own JSON (what Stately's visualiser opens), or the Mermaid diagram.
-    if (opts.json) out(JSON.stringify(s.parties[p]!.machine.toJSON(), null, 2));
+    // With --json, the machine's config as declared: plain data that `createMachine(…)` takes back (paste it into
+    // Stately's visualiser as its argument), guards as references by name with params. Otherwise the Mermaid diagram.
+    if (opts.json) out(JSON.stringify(s.parties[p]!.machine.config, null, 2));
     else out(machineMermaid(s, p));
     return 0;
   }
