@@ -301,6 +301,19 @@ function cellValues(outcomes: readonly OutcomeSummary[]): string[] {
   return out;
 }
 
+/**
+ * The head of a table with one column per sweep cell: the cell number, the
+ * swept parameters' values (every parameter of the first cell if none is
+ * named as swept) and the runs. Shared with the score's table by cell.
+ */
+export function cellHeaderRows(cells: readonly { cell: number; params: Record<string, number>; runs: number }[], swept: readonly string[]): string[][] {
+  const names = swept.length > 0 ? swept : Object.keys(cells[0]?.params ?? {});
+  const rows: string[][] = [['cell', ...cells.map((c) => String(c.cell))]];
+  for (const p of names) rows.push([p, ...cells.map((c) => (c.params[p] === undefined ? '' : formatNumber(c.params[p])))]);
+  rows.push(['runs', ...cells.map((c) => String(c.runs))]);
+  return rows;
+}
+
 /** The largest half-width of a 95% Wilson interval at n runs (it peaks at p = ½): what a cell's shares can resolve. */
 function worstHalfWidth(n: number): number {
   const z2 = 1.959963984540054 ** 2;
@@ -340,10 +353,7 @@ export function formatSummary(summary: BatchSummary, options: FormatOptions = {}
 
   if (sweep) {
     lines.push('', 'By cell (% of runs; number outcomes: median):');
-    const swept = summary.swept.length > 0 ? summary.swept : Object.keys(summary.cells[0]?.params ?? {});
-    const header: string[][] = [['cell', ...summary.cells.map((c) => String(c.cell))]];
-    for (const p of swept) header.push([p, ...summary.cells.map((c) => (c.params[p] === undefined ? '' : formatNumber(c.params[p])))]);
-    header.push(['runs', ...summary.cells.map((c) => String(c.runs))]);
+    const header = cellHeaderRows(summary.cells, summary.swept);
     const labels = outcomeRows(summary.overall.outcomes).map((r) => r[0]!);
     const columns = summary.cells.map((c) => cellValues(c.outcomes));
     const body = labels.map((label, i) => [label, ...columns.map((col) => col[i] ?? '')]);

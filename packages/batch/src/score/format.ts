@@ -4,6 +4,7 @@
  */
 import { formatInterval, formatNumber, formatPercent, formatPoints, formatSigned } from '../text/numbers.js';
 import { renderTable, renderWide, type Align, type FormatOptions } from '../text/table.js';
+import { cellHeaderRows } from '../summary.js';
 import type { ObservedValue } from './observed.js';
 import type { MeanScore, ReliabilityBin, ScoreResult } from './score.js';
 
@@ -85,10 +86,7 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
 
   if (sweep) {
     lines.push('', 'By cell:');
-    const swept = result.swept.length > 0 ? result.swept : Object.keys(result.cells[0]?.params ?? {});
-    const table: string[][] = [['cell', ...result.cells.map((c) => String(c.cell))]];
-    for (const p of swept) table.push([p, ...result.cells.map((c) => (c.params[p] === undefined ? '' : formatNumber(c.params[p])))]);
-    table.push(['runs', ...result.cells.map((c) => String(c.runs))]);
+    const table = cellHeaderRows(result.cells, result.swept);
     for (const obs of result.observed) {
       const label = obs.type === 'number' ? `${obs.id} CRPS` : `${obs.id} p(obs)`;
       table.push([
