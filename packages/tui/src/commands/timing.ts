@@ -24,8 +24,10 @@ export const TIMING_TARGETS: Readonly<Record<string, readonly TimingTarget[]>> =
     { outcome: 'csto_frozen', label: 'Armenia freezes (or leaves) the CSTO', real: '2024-02' },
   ],
   'peace-tracks': [
-    { outcome: 'karabakh_fallen', label: 'Karabakh falls', real: '2023-09' },
-    { outcome: 'principles_agreed', label: 'The three principles are agreed', real: '2023-11' },
+    { outcome: 'prisoner_deal_agreed', label: 'The bilateral prisoner deal', real: '2023-12' },
+    { outcome: 'csto_frozen', label: 'Armenia freezes the CSTO', real: '2024-02' },
+    { outcome: 'peacekeepers_gone', label: "The peacekeepers' withdrawal", real: '2024-04' },
+    { outcome: 'delimitation_agreed', label: 'The Tavush delimitation', real: '2024-04' },
   ],
 };
 
