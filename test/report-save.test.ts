@@ -10,7 +10,7 @@ import { load } from './helpers/scenarios.js';
 const dir = mkdtempSync(join(tmpdir(), 'wargame-report-save-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A game of peace-tracks: history for 3 turns, then a player as Armenia taking the first move on offer, with a note. */
+/** A game of peace-tracks: history for 3 turns, then a player as Armenia taking the first move (and answer) on offer, with a note. */
 function playedSave(): string {
   const s = load('scenarios/peace-tracks');
   const created = Session.create(s, { seed: '5' });
@@ -19,7 +19,13 @@ function playedSave(): string {
   const armenia = s.parties.findIndex((p) => p.id === 'armenia');
   for (let t = 0; !session.state.ended; t++) {
     const inputs = t < 3 ? { history: true } : { choices: { armenia: availableMoves(s, armenia, session.state)[0]!.id }, ...(t === 5 ? { note: 'the class argues about Brussels' } : {}) };
-    const r = session.advance(inputs);
+    let r = session.advance(inputs);
+    if (!r.ok && r.error.code === 'reply/needed' && 'pending' in r.error) {
+      // Armenia answers what it is sent this turn with the first answer on offer.
+      const replies: Record<string, Record<string, string>> = {};
+      for (const p of r.error.pending) (replies[p.party] ??= {})[p.message] = p.options[0]!.reply;
+      r = session.advance({ ...inputs, replies });
+    }
     if (!r.ok) throw new Error(r.error.message);
   }
   const path = join(dir, 'game.save.json');
