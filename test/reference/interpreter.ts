@@ -220,6 +220,10 @@ export function referenceTurn(s: CompiledScenario, state: GameState, inputs: Ref
     w.lastMove[p] = c.move;
   });
 
+  // 4b. Reactions: nothing is sent here (the reference has no messages), but where a scenario declares
+  // messages every party's react stream still draws once a turn.
+  for (const party of s.parties) if (s.streams.includes(`react:${party.id}`)) aleaDraw(stream(`react:${party.id}`));
+
   // 5. Bookkeeping.
   for (const o of s.outcomes) if (o.type === 'boolean' && o.over === 'ever' && w.ever[o.everIndex]! < 0 && o.when(w)) w.ever[o.everIndex] = w.turn + 1;
   w.turn += 1;
