@@ -33,7 +33,9 @@ describe('the flagship record (south-caucasus, second edition)', () => {
     expect(steps('us', 'host_talks_washington')).toEqual(['2022-11', '2023-05', '2023-06']);
     // Armenia's ICJ request (December 2022), the prisoner deal (7 December 2023), Tavush (19 April 2024).
     expect(steps('armenia', 'seek_icj')).toEqual(['2022-12']);
-    expect(steps('azerbaijan', 'release_pows')).toEqual(['2021-11', '2023-12']);
+    expect(steps('azerbaijan', 'release_pows')).toEqual(['2021-11']);
+    expect(steps('azerbaijan', 'propose_prisoner_deal')).toEqual(['2023-12']);
+    expect(steps('azerbaijan', 'propose_delimitation')).toEqual(['2024-04']);
     expect(steps('armenia', 'press_demarcation')).toContain('2024-04');
     // The dissolution decree of 28 September 2023 is named in the note of the step (acted on the month after).
     const dissolve = s.history.find((h) => s.parties[h.party]!.moves[h.move]!.id === 'dissolve')!;
@@ -70,6 +72,20 @@ describe('the flagship record (south-caucasus, second edition)', () => {
     expect(fired('karabakh_shortages').length).toBeGreaterThanOrEqual(6);
     const crisis = (date: string) => r.turns.find((t) => t.date === date)!.indicators.humanitarian_crisis!;
     expect(crisis('2023-08')).toBeGreaterThan(crisis('2022-12'));
+  });
+
+  it('records the prisoner deal and the Tavush delimitation as proposals Armenia accepts, whatever the seed', () => {
+    for (const seed of ['1', '2', '3']) {
+      const r = followHistory(s, { seed, until: s.history.at(-1)!.month + 1 });
+      if (!r.ok) throw new Error(r.error.message);
+      for (const [date, message] of [
+        ['2023-12', 'prisoner_deal'],
+        ['2024-04', 'tavush_delimitation'],
+      ]) {
+        const m = r.turns.find((t) => t.date === date)!.messages.find((x) => x.message === message);
+        expect(m, `${date} ${message} (seed ${seed})`).toMatchObject({ from: 'azerbaijan', to: 'armenia', reply: 'accept' });
+      }
+    }
   });
 
   it('finds every historical move at least 5% likely, and reports the quiet months', () => {
@@ -122,7 +138,7 @@ describe('the flagship counterfactuals are reachable at their stated settings', 
   });
 
   it('no war at all is the likeliest outcome when the war leaves Moscow its bandwidth (russia_bandwidth=100)', () => {
-    expect(share({ russia_bandwidth: 100 }, 'no_war')).toBeGreaterThan(0.8);
+    expect(share({ russia_bandwidth: 100 }, 'no_war')).toBeGreaterThan(0.7);
     expect(share({}, 'no_war')).toBe(0);
   });
 });
