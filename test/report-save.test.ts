@@ -23,7 +23,7 @@ function playedSave(): string {
     if (!r.ok && r.error.code === 'reply/needed' && 'pending' in r.error) {
       // Armenia answers what it is sent this turn with the first answer on offer.
       const replies: Record<string, Record<string, string>> = {};
-      for (const p of r.error.pending) (replies[p.party] ??= {})[p.message] = p.options[0]!.reply;
+      for (const p of r.error.pending) replies[p.party] = { ...replies[p.party], [p.message]: p.options[0]!.reply };
       r = session.advance({ ...inputs, replies });
     }
     if (!r.ok) throw new Error(r.error.message);
