@@ -27,13 +27,11 @@ describe.each(shippedIds())('branching of %s', (id) => {
   const values = new Map<string, Set<string>>();
   const postureSets = s.parties.map(() => new Set<number>());
   const runsWithPostureChange = s.parties.map(() => 0);
-  const runs: number[] = [];
 
   // One pass over the seeds, shared by the assertions below.
   for (let i = 0; i < RUNS; i++) {
     const r = runGame(s, { seed: String(i), driver: 'table', hash: false });
     if (!r.ok) throw new Error(`${r.error.message} (replay: wargame run ${id} --seed ${i})`);
-    runs.push(i);
     for (const [k, o] of Object.entries(r.run.outcomes)) {
       const v = typeof o.value === 'number' ? o.value.toFixed(1) : String(o.value);
       if (!values.has(k)) values.set(k, new Set());

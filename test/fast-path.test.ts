@@ -22,7 +22,6 @@ describe('fast path ≡ XState path', () => {
       const s = load(`scenarios/${id}`);
       const plan = prepareFastRun(s);
       const paramSets = [{}, ...s.parameters.map((p) => ({ [p.id]: p.min })), ...s.parameters.map((p) => ({ [p.id]: p.max }))];
-      let compared = 0;
       for (let i = 0; i < 30; i++) {
         const params = paramSets[i % paramSets.length]!;
         const seed = `fast.${i}`;
@@ -32,9 +31,7 @@ describe('fast path ≡ XState path', () => {
         // On failure: replay with `wargame run ${id} --seed ${seed}` plus the parameters.
         expect({ seed, params, hash: stateHash(fast.state) }).toEqual({ seed, params, hash: stateHash(full.run.final) });
         expect(fast.state).toEqual(full.run.final);
-        compared++;
       }
-      expect(compared).toBe(30);
     });
   }
 
