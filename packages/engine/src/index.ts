@@ -92,7 +92,7 @@ export {
   type MessageLog,
 } from './sim/step-turn.js';
 export { softmax, pickIndex, type OptionValue } from './sim/policy.js';
-export { viewOf, logFor, type PartyView, type IndicatorView } from './sim/view.js';
+export { viewOf, logFor, PUBLIC, type PartyView, type IndicatorView } from './sim/view.js';
 export { planTurns, type TurnPlan } from './sim/plan.js';
 export { createRunContext, playTurn, MAX_REACTION_ROUNDS, type RunContext, type TurnObserver, type DecisionRecord, type Delivery, type ReplyOption } from './sim/kernel.js';
 export { evaluateOutcomes, type OutcomeResult, type OutcomeValue } from './sim/outcomes.js';

@@ -11,9 +11,11 @@ import {
   namedIndicators,
   namedPostures,
   namedRelations,
+  PUBLIC,
   stateDate,
   viewOf,
   type CompiledScenario,
+  type GameState,
   type OfferedEffect,
   type TurnLog,
 } from '@wargame/engine';
@@ -113,34 +115,10 @@ export function teamState(game: WorkshopGame, party: string): Record<string, unk
   };
 }
 
-/** The public record of a turn: what every party may know (for the projector). */
-function publicLog(sc: CompiledScenario, log: TurnLog): Omit<TurnLog, 'stateHash'> {
-  const hidden = hiddenFor(sc, null);
-  const parties = log.parties.map((entry, k) => {
-    const party = sc.parties[k]!;
-    const move = entry.move === null ? undefined : party.moves.find((m) => m.id === entry.move);
-    const secret = move?.visibleTo != null;
-    const posture = party.postureVisibleTo === null;
-    return {
-      ...entry,
-      previousPosture: posture ? entry.previousPosture : '?',
-      posture: posture ? entry.posture : '?',
-      transition: posture ? entry.transition : null,
-      move: secret ? null : entry.move,
-      moveLabel: secret ? 'a move kept secret' : entry.moveLabel,
-      effects: secret ? [] : visibleEffects(entry.effects, hidden),
-      reason: { summary: secret ? 'kept secret' : entry.reason.summary, cite: secret ? [] : entry.reason.cite },
-    };
-  });
-  const { stateHash: _h, messages: _m, breaches, ...rest } = log;
-  return {
-    ...rest,
-    events: log.events.map((e) => ({ ...e, effects: visibleEffects(e.effects, hidden) })),
-    parties,
-    indicators: Object.fromEntries(Object.entries(log.indicators).filter(([id]) => !hidden.has(id))),
-    changes: Object.fromEntries(Object.entries(log.changes).filter(([id]) => !hidden.has(id))),
-    ...(breaches ? { breaches: breaches.map((b) => ({ ...b, effects: visibleEffects(b.effects, hidden) })) } : {}),
-  };
+/** The public record of a turn: what every party may know (for the projector); the engine's `logFor` with PUBLIC. */
+function publicLog(sc: CompiledScenario, log: TurnLog, after: GameState): Omit<TurnLog, 'stateHash'> {
+  const { stateHash: _h, messages: _m, ...rest } = logFor(sc, log, PUBLIC, after);
+  return rest;
 }
 
 /** The projector: indicators every party may see, public postures, relations, the public news. */
@@ -155,7 +133,7 @@ export function spectatorState(game: WorkshopGame): Record<string, unknown> {
     indicators: Object.fromEntries(Object.entries(ind).filter(([id]) => !hidden.has(id))),
     relations: namedRelations(sc, s.state),
     postures: Object.fromEntries(sc.parties.map((q) => [q.id, q.postureVisibleTo === null ? post[q.id]! : null])),
-    news: s.head.log ? publicLog(sc, s.head.log) : null,
+    news: s.head.log ? publicLog(sc, s.head.log, s.state) : null,
   };
 }
 

@@ -30,14 +30,17 @@ export interface PartyView {
   relations: number[];
 }
 
+/** `p` is a party index, or PUBLIC for what every party may know (a projector, a spectator). */
+export const PUBLIC = -1;
+
 function canSeeIndicator(scenario: CompiledScenario, i: number, p: number): boolean {
   const v = scenario.indicators[i]!.visibleTo;
-  return v === null || v[p] === true;
+  return v === null || (p >= 0 && v[p] === true);
 }
 
 function canSeePosture(scenario: CompiledScenario, of: number, p: number): boolean {
   const v = scenario.parties[of]!.postureVisibleTo;
-  return of === p || v === null || v[p] === true;
+  return of === p || v === null || (p >= 0 && v[p] === true);
 }
 
 /** The world as party `p` sees it. */
@@ -58,10 +61,12 @@ export function viewOf(scenario: CompiledScenario, s: GameState, p: number): Par
 
 /**
  * A turn's log as party `p` was told it. `after` is the state after the turn
- * (its beliefs replace what the party cannot see).
+ * (its beliefs replace what the party cannot see). With `p` = PUBLIC, the
+ * public record: what every party may know — no hidden indicator at all, no
+ * secret move, no message.
  */
 export function logFor(scenario: CompiledScenario, log: TurnLog, p: number, after: GameState): TurnLog {
-  const me = scenario.parties[p]!.id;
+  const me = p >= 0 ? scenario.parties[p]!.id : null;
   const hidden = new Set(scenario.indicators.filter((_, i) => !canSeeIndicator(scenario, i, p)).map((i) => i.id));
   const nInd = scenario.indicators.length;
   const visible = (effects: AppliedEffect[]) => effects.filter((e) => !hidden.has(e.key));
@@ -70,7 +75,7 @@ export function logFor(scenario: CompiledScenario, log: TurnLog, p: number, afte
     if (entry.party === me) return { ...entry, effects: visible(entry.effects) };
     const party = scenario.parties[k]!;
     const move = entry.move === null ? undefined : party.moves.find((m) => m.id === entry.move);
-    const secret = move?.visibleTo != null && move.visibleTo[p] !== true;
+    const secret = move?.visibleTo != null && (p < 0 || move.visibleTo[p] !== true);
     const posture = canSeePosture(scenario, k, p);
     return {
       ...entry,
@@ -85,9 +90,11 @@ export function logFor(scenario: CompiledScenario, log: TurnLog, p: number, afte
     };
   });
   const indicators = Object.fromEntries(
-    Object.entries(log.indicators).map(([id, v]) => {
+    Object.entries(log.indicators).flatMap(([id, v]) => {
+      if (!hidden.has(id)) return [[id, v]];
+      // A party sees its belief; the public record shows nothing of it.
       const i = scenario.indicators.findIndex((x) => x.id === id);
-      return [id, hidden.has(id) ? (after.belief[p * nInd + i] ?? v) : v];
+      return p >= 0 ? [[id, after.belief[p * nInd + i] ?? v]] : [];
     }),
   );
   return {
@@ -96,7 +103,7 @@ export function logFor(scenario: CompiledScenario, log: TurnLog, p: number, afte
     parties,
     indicators,
     changes: Object.fromEntries(Object.entries(log.changes).filter(([id]) => !hidden.has(id))),
-    ...(log.messages ? { messages: log.messages.filter((m) => m.from === me || m.to === me).map((m) => ({ ...m, effects: visible(m.effects) })) } : {}),
+    ...(log.messages ? { messages: log.messages.filter((m) => me !== null && (m.from === me || m.to === me)).map((m) => ({ ...m, effects: visible(m.effects) })) } : {}),
     ...(log.breaches ? { breaches: log.breaches.map((b) => ({ ...b, effects: visible(b.effects) })) } : {}),
   };
 }
