@@ -1,5 +1,10 @@
 /** Shared set-up of the play screen tests: shipped scenarios, keys, and waiting for ink. */
-import type { CompiledScenario } from '@wargame/engine';
+import { join } from 'node:path';
+import { render } from 'ink-testing-library';
+import { monthIndex, type CompiledScenario } from '@wargame/engine';
+import { GameScreen, type QuitSummary } from '../src/app/GameScreen.js';
+import { createPlaySession } from '../src/app/play-setup.js';
+import { writeFileAtomic } from '../src/io.js';
 import { readScenario } from '../src/scenario-files.js';
 
 const cache = new Map<string, CompiledScenario>();
@@ -49,4 +54,43 @@ export async function waitFor(frame: () => string | undefined, ok: (f: string) =
     if (Date.now() > until) throw new Error(`timed out waiting; last frame:\n${f}`);
     await tick(25);
   }
+}
+
+export interface GameOptions {
+  /** Where saves go. */
+  dir: string;
+  party?: string;
+  seed?: string;
+  from?: string;
+  runs?: number;
+  onQuit?: (s: QuitSummary) => void;
+}
+
+let games = 0;
+
+/** The game screen of a shipped scenario at 80×24, as `wargame play` shows it. */
+export function renderGame(id: string, opts: GameOptions) {
+  const scenario = shipped(id);
+  const party = opts.party ?? 'armenia';
+  const seed = opts.seed ?? '1';
+  const partyIndex = scenario.parties.findIndex((p) => p.id === party);
+  const setup = createPlaySession(scenario, { seed, ...(opts.from ? { from: monthIndex(opts.from) } : {}) });
+  if (!setup.ok) throw new Error(setup.message);
+  const savePath = join(opts.dir, `g${++games}.json`);
+  const r = render(
+    <GameScreen
+      scenario={scenario}
+      session={setup.value.session}
+      partyIndex={partyIndex}
+      startTurn={setup.value.startTurn}
+      seed={seed}
+      savePath={savePath}
+      writeFile={writeFileAtomic}
+      backgroundRuns={opts.runs ?? 0}
+      replayCommand={`wargame play ${id} --as ${party} --seed ${seed}`}
+      size={{ columns: 80, rows: 24 }}
+      {...(opts.onQuit ? { onQuit: opts.onQuit } : {})}
+    />,
+  );
+  return { ...r, scenario, partyIndex, session: setup.value.session, savePath, frame: () => r.lastFrame() ?? '' };
 }

@@ -5,15 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { render, cleanup } from 'ink-testing-library';
+import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { beginTurn } from '@wargame/engine';
-import { GameScreen } from '../src/app/GameScreen.js';
 import { createPlaySession } from '../src/app/play-setup.js';
-import { writeFileAtomic } from '../src/io.js';
-import { KEY, press, shipped, waitFor } from './helpers.js';
+import { KEY, press, renderGame, shipped, waitFor } from './helpers.js';
 
-const SIZE = { columns: 80, rows: 24 };
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'wargame-offers-'));
@@ -22,25 +19,7 @@ beforeAll(() => {
 afterEach(() => cleanup());
 
 function game(id: string, party: string, seed: string) {
-  const scenario = shipped(id);
-  const partyIndex = scenario.parties.findIndex((p) => p.id === party);
-  const setup = createPlaySession(scenario, { seed });
-  if (!setup.ok) throw new Error(setup.message);
-  const r = render(
-    <GameScreen
-      scenario={scenario}
-      session={setup.value.session}
-      partyIndex={partyIndex}
-      startTurn={setup.value.startTurn}
-      seed={seed}
-      savePath={join(dir, `${id}-${party}-${seed}.json`)}
-      writeFile={writeFileAtomic}
-      backgroundRuns={0}
-      replayCommand={`wargame play ${id} --as ${party} --seed ${seed}`}
-      size={SIZE}
-    />,
-  );
-  return { ...r, scenario, session: setup.value.session, partyIndex, frame: () => r.lastFrame() ?? '' };
+  return renderGame(id, { dir, party, seed });
 }
 
 describe('play: the menu offers only what the engine accepts', () => {

@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render, cleanup } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadSession, monthIndex } from '@wargame/engine';
+import { loadSession } from '@wargame/engine';
 import { GameScreen, type QuitSummary } from '../src/app/GameScreen.js';
 import { PlayApp } from '../src/app/PlayApp.js';
 import { createPlaySession } from '../src/app/play-setup.js';
 import { writeFileAtomic } from '../src/io.js';
-import { KEY, press, shipped, tick, waitFor } from './helpers.js';
+import { KEY, press, renderGame, shipped, tick, waitFor, type GameOptions } from './helpers.js';
 
 const SIZE = { columns: 80, rows: 24 };
 let dir: string;
-let games = 0;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'wargame-play-'));
@@ -20,28 +19,8 @@ beforeAll(() => {
 });
 afterEach(() => cleanup());
 
-function game(id: string, opts: { party?: string; seed?: string; from?: string; runs?: number; onQuit?: (s: QuitSummary) => void } = {}) {
-  const scenario = shipped(id);
-  const partyIndex = scenario.parties.findIndex((p) => p.id === (opts.party ?? 'armenia'));
-  const setup = createPlaySession(scenario, { seed: opts.seed ?? '1', ...(opts.from ? { from: monthIndex(opts.from) } : {}) });
-  if (!setup.ok) throw new Error(setup.message);
-  const savePath = join(dir, `g${++games}.json`);
-  const r = render(
-    <GameScreen
-      scenario={scenario}
-      session={setup.value.session}
-      partyIndex={partyIndex}
-      startTurn={setup.value.startTurn}
-      seed={opts.seed ?? '1'}
-      savePath={savePath}
-      writeFile={writeFileAtomic}
-      backgroundRuns={opts.runs ?? 0}
-      replayCommand={`wargame play ${id} --as ${opts.party ?? 'armenia'} --seed ${opts.seed ?? '1'}`}
-      size={SIZE}
-      {...(opts.onQuit ? { onQuit: opts.onQuit } : {})}
-    />,
-  );
-  return { ...r, scenario, session: setup.value.session, savePath, frame: () => r.lastFrame() ?? '' };
+function game(id: string, opts: Omit<GameOptions, 'dir'> = {}) {
+  return renderGame(id, { ...opts, dir });
 }
 
 describe('play: picker', () => {
