@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Journal, WorkshopClient, WorkshopGame, type Frame, type Op } from '@wargame/server';
+import { Journal, type WorkshopClient, WorkshopGame, type Frame, type Op } from '@wargame/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliPath, runCli } from './helpers/cli.js';
+import { runCli } from './helpers/cli.js';
 import { load } from './helpers/scenarios.js';
-import { sochiPath } from './server-support.js';
+import { signIn, sochiPath, spawnServe } from './server-support.js';
 
 const TEAMS = ['armenia', 'azerbaijan', 'russia'] as const;
 const dir = mkdtempSync(join(tmpdir(), 'wargame-crash-'));
@@ -16,33 +16,6 @@ afterAll(() => {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  codes: Map<string, string>;
-}
-
-/** Starts `wargame serve` (built CLI) and reads its URL and codes from its output. */
-function serve(args: string[]): Promise<Started> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    started.push(child);
-    let text = '';
-    let errText = '';
-    const timer = setTimeout(() => reject(new Error(`wargame serve did not start: ${text}${errText}`)), 20_000);
-    child.stderr!.on('data', (d) => (errText += d));
-    child.stdout!.on('data', (d) => {
-      text += d;
-      if (!text.includes('Ctrl-C stops')) return;
-      clearTimeout(timer);
-      const url = /Open (\S+) in a browser/.exec(text)![1]!;
-      const codes = new Map([...text.matchAll(/^ {2}(\S+) +([0-9A-Z]{4}(?:-[0-9A-Z]{4}){5}) /gm)].map((m) => [m[1]!, m[2]!]));
-      resolve({ child, url, codes });
-    });
-    child.on('exit', (code) => reject(new Error(`wargame serve exited (${code}): ${text}${errText}`)));
-  });
-}
 
 /** A small seeded generator for the kill points. */
 function mulberry(seed: number): () => number {
@@ -104,15 +77,9 @@ describe('kill -9 and resume', () => {
     const random = mulberry(15);
     for (let trial = 0; trial < 4; trial++) {
       const db = join(dir, `trial-${trial}.db`);
-      const first = await serve(['sochi-2021', '--teams', TEAMS.join(','), '--db', db, '--seed', String(trial), '--port', '0']);
+      const first = await spawnServe(['sochi-2021', '--teams', TEAMS.join(','), '--db', db, '--seed', String(trial), '--port', '0'], started);
       const clients: WorkshopClient[] = [];
-      const join_ = async (role: string) => {
-        const c = new WorkshopClient(first.url, first.codes.get(role)!);
-        clients.push(c);
-        await c.connect();
-        await c.waitForState(() => true);
-        return c;
-      };
+      const join_ = (role: string) => signIn(first, role, clients);
       const fac = await join_('facilitator');
       const teams: Record<string, WorkshopClient> = {};
       for (const t of TEAMS) teams[t] = await join_(t);
@@ -125,7 +92,7 @@ describe('kill -9 and resume', () => {
       first.child.kill('SIGKILL');
       await new Promise((r) => first.child.once('exit', r));
 
-      const second = await serve(['--resume', '--db', db]);
+      const second = await spawnServe(['--resume', '--db', db], started);
       // Same URL, same codes: the clients come back by themselves.
       expect(second.url).toBe(first.url);
       expect(second.codes).toEqual(first.codes);

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkshopClient, type Frame } from '@wargame/server';
+import type { WorkshopClient, Frame } from '@wargame/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliPath } from './helpers/cli.js';
+import { signIn, spawnServe } from './server-support.js';
 
 const TEAMS = ['armenia', 'azerbaijan', 'russia'];
 const CLIENTS = 50;
@@ -17,21 +17,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function serve(args: string[]): Promise<{ child: ChildProcess; url: string; codes: Map<string, string> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    started.push(child);
-    let text = '';
-    child.stdout!.on('data', (d) => {
-      text += d;
-      if (!text.includes('Ctrl-C stops')) return;
-      const url = /Open (\S+) in a browser/.exec(text)![1]!;
-      resolve({ child, url, codes: new Map([...text.matchAll(/^ {2}(\S+) +([0-9A-Z]{4}(?:-[0-9A-Z]{4}){5}) /gm)].map((m) => [m[1]!, m[2]!])) });
-    });
-    child.on('exit', (code) => reject(new Error(`wargame serve exited (${code}): ${text}`)));
-  });
-}
-
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
@@ -39,16 +24,10 @@ function quantile(xs: number[], q: number): number {
 
 describe('load', () => {
   it(`${CLIENTS} clients (3 teams, a facilitator, spectators) on loopback for ${TURNS} turns`, async () => {
-    const server = await serve(['sochi-2021', '--teams', TEAMS.join(','), '--db', join(dir, 'load.db'), '--seed', '1', '--port', '0']);
+    const server = await spawnServe(['sochi-2021', '--teams', TEAMS.join(','), '--db', join(dir, 'load.db'), '--seed', '1', '--port', '0'], started);
     const clients: WorkshopClient[] = [];
     try {
-      const join_ = async (role: string) => {
-        const c = new WorkshopClient(server.url, server.codes.get(role)!);
-        clients.push(c);
-        await c.connect();
-        await c.waitForState(() => true);
-        return c;
-      };
+      const join_ = (role: string) => signIn(server, role, clients);
       const fac = await join_('facilitator');
       const teams: Record<string, WorkshopClient> = {};
       for (const t of TEAMS) teams[t] = await join_(t);
