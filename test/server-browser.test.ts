@@ -22,13 +22,28 @@ const shots = process.env['WARGAME_SCREENSHOTS'] ?? dir;
 class Tab {
   private next = 1;
   private readonly waiting = new Map<number, (r: { result?: unknown; error?: { message: string } }) => void>();
+  /** The page's last log lines (console and browser log), for a failure to say what the page saw. */
+  readonly log: string[] = [];
   constructor(
     private readonly ws: WebSocket,
     private readonly session: string,
   ) {
     ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as { id?: number; sessionId?: string; result?: unknown; error?: { message: string } };
-      if (m.id !== undefined && m.sessionId === session) this.waiting.get(m.id)?.(m);
+      const m = JSON.parse(d.toString()) as {
+        id?: number;
+        method?: string;
+        params?: { entry?: { text?: string }; args?: { value?: unknown }[] };
+        sessionId?: string;
+        result?: unknown;
+        error?: { message: string };
+      };
+      if (m.sessionId !== session) return;
+      if (m.id !== undefined) this.waiting.get(m.id)?.(m);
+      else if (m.method === 'Log.entryAdded' || m.method === 'Runtime.consoleAPICalled') {
+        const text = m.params?.entry?.text ?? (m.params?.args ?? []).map((a) => String(a.value)).join(' ');
+        this.log.push(`${new Date().toISOString().slice(11, 23)} ${text}`);
+        if (this.log.length > 20) this.log.shift();
+      }
     });
   }
   send<T = Record<string, unknown>>(method: string, params: Record<string, unknown> = {}): Promise<T> {
@@ -48,7 +63,12 @@ class Tab {
     for (;;) {
       const v = await this.eval<T>(expression);
       if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${expression}`);
+      if (Date.now() > end) {
+        const seen = await this.eval<string>(
+          'JSON.stringify({ status: document.getElementById("status").textContent, error: document.getElementById("lastError").textContent })',
+        );
+        throw new Error(`timed out after ${ms} ms waiting for ${expression}; the page shows ${seen}; its log:\n${this.log.join('\n')}`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -88,6 +108,8 @@ async function openTab(url: string): Promise<Tab> {
   const tab = new Tab(browser!, sessionId);
   await tab.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 1, mobile: false });
   await tab.send('Page.enable');
+  await tab.send('Log.enable');
+  await tab.send('Runtime.enable');
   await tab.send('Page.navigate', { url });
   await tab.until('document.readyState === "complete" && !!document.getElementById("code")');
   return tab;
@@ -231,10 +253,10 @@ describe.skipIf(!haveChromium)('the page in a real browser (chromium headless)',
     await tab.until('document.getElementById("status").textContent !== "connected"');
     run.server = await WorkshopServer.start({ scenario: run.scenario, scenarioRef: sochiPath, db: run.db, port });
     expect(run.server.game.session.head.hash).toBe(hash);
-    await tab.until('document.getElementById("status").textContent === "connected"', 15_000);
-    await projector.until('document.getElementById("status").textContent === "connected"', 15_000);
+    await tab.until('document.getElementById("status").textContent === "connected"', 30_000);
+    await projector.until('document.getElementById("status").textContent === "connected"', 30_000);
     await tab.until('document.querySelectorAll("#movesBody button.move").length > 0');
-  }, 60_000);
+  }, 120_000);
 });
 
 if (!haveChromium)

@@ -28,6 +28,7 @@ export const PAGE_HTML = `<!doctype html>
   button { font: inherit; padding: .4rem .8rem; margin: .2rem .3rem .2rem 0; border: 2px solid var(--accent); background: #fff; color: var(--accent); border-radius: 5px; cursor: pointer; text-align: left; }
   button[aria-pressed="true"] { background: var(--accent); color: #fff; }
   button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #f0a000; outline-offset: 2px; }
+  #app:focus { outline: none; }
   .move { display: block; width: 100%; }
   .effects { font-size: .85rem; color: var(--muted); }
   #status { font-weight: bold; }
@@ -54,7 +55,7 @@ export const PAGE_HTML = `<!doctype html>
   <p id="loginError" class="err" role="alert"></p>
   </section>
 </form>
-<main id="app" hidden>
+<main id="app" tabindex="-1" hidden>
   <section id="briefing" aria-labelledby="hBriefing"><h2 id="hBriefing">Briefing</h2><div id="briefingBody"></div></section>
   <section id="moves" aria-labelledby="hMoves"><h2 id="hMoves">Your moves</h2><div id="movesBody"></div></section>
   <section id="proposals" aria-labelledby="hProposals"><h2 id="hProposals">Messages to answer</h2><div id="proposalsBody"></div></section>
@@ -71,7 +72,7 @@ export const PAGE_HTML = `<!doctype html>
 
 export const PAGE_JS = `'use strict';
 (function () {
-  var ws = null, code = null, nextId = 1, welcome = null, state = null, retry = 250, closedForGood = false;
+  var ws = null, code = null, nextId = 1, welcome = null, state = null, retry = 250, retryTimer = null, closedForGood = false;
   var $ = function (id) { return document.getElementById(id); };
   function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined && text !== null) e.textContent = String(text); if (cls) e.className = cls; return e; }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
@@ -90,7 +91,12 @@ export const PAGE_JS = `'use strict';
     ws.onopen = function () { retry = 250; nextId = 1; send({ type: 'hello', code: code }); };
     ws.onmessage = function (ev) {
       var f; try { f = JSON.parse(ev.data); } catch (e) { return; }
-      if (f.type === 'welcome') { welcome = f; $('login').hidden = true; $('app').hidden = false; sessionStorage.setItem('wargame-code', code); renderWelcome(); }
+      if (f.type === 'welcome') {
+        var first = welcome === null; welcome = f; $('login').hidden = true; $('app').hidden = false; sessionStorage.setItem('wargame-code', code); renderWelcome();
+        // The code field is hidden now, but it keeps the focus until the browser next lays the page out, and
+        // keys typed into it (1–9 for a move) would be lost: move the focus to the page itself at once.
+        if (first && (document.activeElement === $('code') || document.activeElement === document.body)) $('app').focus({ preventScroll: true });
+      }
       else if (f.type === 'state') { state = f; render(); }
       else if (f.type === 'ack') { $('lastError').textContent = f.note || ''; if (f.code && f.role) $('lastError').textContent = 'new code for ' + f.role + ': ' + f.code; if (f.save) download(f.save); }
       else if (f.type === 'error') {
@@ -102,9 +108,18 @@ export const PAGE_JS = `'use strict';
       if (ev.code === 4001 || ev.code === 4003) { closedForGood = true; setStatus(ev.code === 4001 ? 'opened elsewhere' : 'code revoked', true); return; }
       if (closedForGood) { setStatus('not connected', true); return; }
       setStatus('reconnecting…', true);
-      setTimeout(connect, retry); retry = Math.min(retry * 2, 4000);
+      retryTimer = setTimeout(connect, retry); retry = Math.min(retry * 2, 4000);
     };
   }
+  // A tab in the background may have its timers slowed by the browser, and a laptop
+  // back on the network should not wait out the backoff: try again at once then.
+  function reconnectNow() {
+    if (!code || closedForGood || (ws && ws.readyState !== 3)) return;
+    clearTimeout(retryTimer); retry = 250; connect();
+  }
+  document.addEventListener('visibilitychange', function () { if (!document.hidden) reconnectNow(); });
+  window.addEventListener('online', reconnectNow);
+  window.addEventListener('focus', reconnectNow);
   function download(save) {
     var a = el('a'); a.href = 'data:application/json,' + encodeURIComponent(JSON.stringify(save, null, 2)); a.download = 'workshop.save.json'; document.body.appendChild(a); a.click(); a.remove();
   }
