@@ -103,7 +103,9 @@ async function openTab(url: string): Promise<Tab> {
       browser!.on('message', on);
       browser!.send(JSON.stringify({ id, method, params }));
     });
-  const { targetId } = await call<{ targetId: string }>('Target.createTarget', { url: 'about:blank' });
+  // Each page in a window of its own, as each team has its own screen: a background tab would have its
+  // timers slowed by the browser (its reconnect then waits on the browser, not on the page).
+  const { targetId } = await call<{ targetId: string }>('Target.createTarget', { url: 'about:blank', newWindow: true });
   const { sessionId } = await call<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
   const tab = new Tab(browser!, sessionId);
   await tab.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 1, mobile: false });
@@ -253,6 +255,7 @@ describe.skipIf(!haveChromium)('the page in a real browser (chromium headless)',
     await tab.until('document.getElementById("status").textContent !== "connected"');
     run.server = await WorkshopServer.start({ scenario: run.scenario, scenarioRef: sochiPath, db: run.db, port });
     expect(run.server.game.session.head.hash).toBe(hash);
+    expect([await tab.eval('document.visibilityState'), await projector.eval('document.visibilityState')]).toEqual(['visible', 'visible']);
     await tab.until('document.getElementById("status").textContent === "connected"', 30_000);
     await projector.until('document.getElementById("status").textContent === "connected"', 30_000);
     await tab.until('document.querySelectorAll("#movesBody button.move").length > 0');
