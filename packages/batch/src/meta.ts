@@ -4,6 +4,7 @@
  * (key `wargame.batch`); CSV and JSONL files in a sidecar `<file>.meta.json`.
  * Merge, resume, summary, sensitivity, score and report all start from it.
  */
+import { seedProblem } from '@wargame/engine';
 import { z } from 'zod';
 
 export const BATCH_FORMAT = 'wargame-batch';
@@ -44,7 +45,7 @@ export const BatchMetaSchema = z.object({
   version: z.literal(BATCH_VERSION),
   scenario: z.object({ id: z.string(), hash: z.string(), title: z.string() }),
   /** The batch seed S: run i (within its cell) plays with seed `${S}.${i}`. */
-  seed: z.string(),
+  seed: z.string().refine((s) => seedProblem(s) === null, { error: (i) => seedProblem(String(i.input)) ?? 'not a seed' }),
   runsPerCell: z.number().int().positive(),
   design: DesignSchema,
   /** cells × runsPerCell. */

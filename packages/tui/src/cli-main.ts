@@ -19,6 +19,7 @@ import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { err, UserError } from './io.js';
+import { seedProblem, terminalSafe } from '@wargame/engine';
 
 function positiveInt(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100000) throw new InvalidArgumentError('expected a whole number from 1 to 100000.');
@@ -26,7 +27,8 @@ function positiveInt(value: string): number {
 }
 
 function seedArg(value: string): string {
-  if (value.length === 0 || value.length > 200) throw new InvalidArgumentError('expected a seed of 1 to 200 characters.');
+  const problem = seedProblem(value);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
   return value;
 }
 
@@ -75,7 +77,7 @@ export function buildProgram(): Command {
     .description('Scenario war games: validate, inspect and run seeded, reproducible games.')
     .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(text) });
+    .configureOutput({ outputError: (text, write) => write(terminalSafe(text)) });
 
   program
     .command('validate')

@@ -1,5 +1,6 @@
 /** Terminal and file effects of the CLI, kept in one place. */
 import { writeFileAtomic as writeAtomic } from '@wargame/batch/atomic';
+import { terminalSafe } from '@wargame/engine';
 
 /** An error the user can act on: printed without a stack trace, with this exit code. */
 export class UserError extends Error {
@@ -24,10 +25,17 @@ export function writeFileAtomic(path: string, content: string): void {
   }
 }
 
+/**
+ * Every line the CLI prints goes through here: what it prints quotes scenario
+ * files, saves, observed files and flags written by strangers, so control
+ * characters are shown as escapes, never obeyed (the CLI styles nothing itself).
+ */
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 export function err(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }

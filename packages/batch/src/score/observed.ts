@@ -106,7 +106,7 @@ function bodySchema(outcomes: ReadonlyMap<string, OutcomeColumn>, error: string)
         if (outcomes.has(key)) continue;
         const hint = didYouMean(key, outcomes.keys());
         const list = hint === '' ? `; the batch's outcomes are ${[...outcomes.keys()].join(', ')}` : '';
-        ctx.addIssue({ code: 'custom', path: [key], message: `unknown outcome "${key}"${hint}${list}`, params: { at: 'key' } });
+        ctx.addIssue({ code: 'custom', path: [key], message: `unknown outcome ${JSON.stringify(key)}${hint}${list}`, params: { at: 'key' } });
       }
     },
     { when: () => true },
@@ -130,7 +130,7 @@ function wrappedSchema(meta: BatchMeta, outcomes: ReadonlyMap<string, OutcomeCol
         if (!isStructure(doc)) return;
         for (const key of Object.keys(doc)) {
           if (WRAPPER_KEYS.includes(key)) continue;
-          ctx.addIssue({ code: 'custom', path: [key], message: `unknown key "${key}"${didYouMean(key, WRAPPER_KEYS)}: next to observed only scenario and notes may be given`, params: { at: 'key' } });
+          ctx.addIssue({ code: 'custom', path: [key], message: `unknown key ${JSON.stringify(key)}${didYouMean(key, WRAPPER_KEYS)}: next to observed only scenario and notes may be given`, params: { at: 'key' } });
         }
         if (!Object.hasOwn(doc, 'observed')) ctx.addIssue({ code: 'custom', path: [], message: `expected observed: a mapping of outcome → observed value (${EXAMPLE})` });
       },

@@ -1,4 +1,5 @@
 import type { ExpressionErrorCode } from '../expr/parse.js';
+import { oneLine } from '../util/text.js';
 
 /**
  * Every kind of problem the loader reports, by its stable code, with what it
@@ -19,6 +20,7 @@ export const ISSUE_CODES = {
   'too-deep': 'a document or an expression is nested too deeply',
   'too-many-keys': 'a mapping has too many keys',
   'forbidden-key': 'the key `__proto__`',
+  'control-character': 'a control character (ESC, a carriage return, a direction override…) in a key or a text, or a line break outside prose',
   'duplicate-key': 'a key given twice in one mapping, or a top-level key set in two files',
   'empty-file': 'the file holds no scenario',
   'not-a-mapping': 'the top of the file is not a mapping',
@@ -120,7 +122,7 @@ export type CodedIssue = ScenarioIssue & { code: IssueCode };
 
 /** `scenarios/demo.yaml:41:9 ✖ message → at parties.azerbaijan.moves[2].effects`, as `z.prettifyError` prints. */
 export function formatIssue(issue: ScenarioIssue): string {
-  const where = issue.file === undefined ? '' : `${issue.file}${issue.line === undefined ? '' : `:${issue.line}:${issue.column ?? 1}`} `;
+  const where = issue.file === undefined ? '' : `${oneLine(issue.file)}${issue.line === undefined ? '' : `:${issue.line}:${issue.column ?? 1}`} `;
   const at = issue.path.length > 0 ? ` → at ${formatPath(issue.path)}` : '';
   return `${where}✖ ${issue.message}${at}`;
 }

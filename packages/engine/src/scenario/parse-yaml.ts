@@ -3,6 +3,7 @@
  * data, keeping where every value came from so later checks can report
  * file:line:column. Pure: it takes text, not paths.
  */
+import { unsafeChar } from '../util/text.js';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
 import { formatPath, type CodedIssue, type IssueCode, type ScenarioIssue } from './issues.js';
 
@@ -143,19 +144,30 @@ interface Inspection {
   duplicates: { node: YamlNode; key: string }[];
   /** A mapping with more keys than MAX_KEYS_PER_MAPPING. */
   crowded?: YamlNode;
+  /** Keys and texts carrying a character a terminal would obey (util/text.ts). */
+  controls: { node: YamlNode; code: string; index: number; multiline: boolean }[];
 }
+
+/** The keys whose text is prose and may span lines; every other key and text stays on one line. */
+const MULTILINE_KEYS = new Set(['description', 'text', 'quote', 'note', 'reason']);
 
 /** The most keys one mapping may have: the flagship's largest has under 100. docs/limits.md. */
 export const MAX_KEYS_PER_MAPPING = 10_000;
 
 function inspectNodes(doc: Document, limit: number): Inspection {
-  const out: Inspection = { proto: [], duplicates: [] };
+  const out: Inspection = { proto: [], duplicates: [], controls: [] };
   const root = doc.contents as YamlNode | null;
   if (!root) return out;
   const parent = new Map<unknown, unknown>();
-  const stack: [YamlNode, number][] = [[root, 0]];
+  // Each node with the key it is the value of (an item of a list inherits its list's), for the multi-line rule.
+  const stack: [YamlNode, number, string | undefined][] = [[root, 0, undefined]];
+  const control = (node: YamlNode, text: string, multiline: boolean) => {
+    const bad = unsafeChar(text, multiline);
+    if (bad) out.controls.push({ node, ...bad, multiline });
+  };
   while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, key] = stack.pop()!;
+    if (isScalar(node) && typeof node.value === 'string') control(node, node.value, key !== undefined && MULTILINE_KEYS.has(key));
     if (depth > limit) {
       out.deep ??= node;
       continue;
@@ -177,14 +189,19 @@ function inspectNodes(doc: Document, limit: number): Inspection {
         if (key === '__proto__') out.proto.push(pair.key as YamlNode);
         if (keys.has(key)) out.duplicates.push({ node: pair.key as YamlNode, key });
         keys.add(key);
+        control(pair.key as YamlNode, key, false);
       }
     }
-    const children: unknown[] = isMap(node) ? node.items.map((pair) => pair.value) : isSeq(node) ? node.items : [];
+    const children: [unknown, string | undefined][] = isMap(node)
+      ? node.items.map((pair) => [pair.value, isScalar(pair.key) ? String(pair.key.value) : undefined])
+      : isSeq(node)
+        ? node.items.map((item) => [item, key])
+        : [];
     for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i];
+      const [child, childKey] = children[i]!;
       if (!child || typeof child !== 'object') continue;
       parent.set(child, node);
-      stack.push([child as YamlNode, depth + 1]);
+      stack.push([child as YamlNode, depth + 1, childKey]);
     }
   }
   return out;
@@ -275,6 +292,15 @@ function parseOne(file: SourceFile, issues: CodedIssue[]): { data: unknown; lc: 
   }
   if (nodes.proto.length > 0) {
     for (const key of nodes.proto) issues.push({ ...at(key), code: 'forbidden-key', message: 'the key "__proto__" is not allowed in a scenario' });
+    return undefined;
+  }
+  if (nodes.controls.length > 0) {
+    for (const c of nodes.controls.slice(0, 20))
+      issues.push({
+        ...at(c.node),
+        code: 'control-character',
+        message: `this text holds the control character ${c.code} (character ${c.index + 1}), which a terminal would obey; ${c.multiline ? 'prose may hold line breaks and tabs, nothing else below a space' : 'an id, a label or a value stays on one line, with no control characters'}`,
+      });
     return undefined;
   }
   if (nodes.deep) {

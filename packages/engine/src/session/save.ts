@@ -10,6 +10,7 @@ import { TurnInputsSchema } from '../sim/inputs.js';
 import { createInitialState, stateHash, type GameState } from '../sim/state.js';
 import { stepTurn } from '../sim/step-turn.js';
 import { MAX_SESSION_NODES } from './limits.js';
+import { seedProblem, unsafeChar } from '../util/text.js';
 import { Session, type SessionNode } from './session.js';
 
 export const SAVE_FORMAT = 'wargame-session';
@@ -20,7 +21,7 @@ export const SaveSchema = z.strictObject({
   format: z.literal(SAVE_FORMAT),
   version: z.literal(SAVE_VERSION),
   scenario: z.strictObject({ id: z.string(), title: z.string(), hash: z.string() }),
-  seed: z.string().min(1).max(200),
+  seed: z.string().refine((s) => seedProblem(s) === null, { error: (i) => seedProblem(String(i.input)) ?? 'not a seed' }),
   params: z.record(z.string(), z.number()),
   driver: z.enum(['xstate', 'table']).default('xstate'),
   head: z.int().min(0),
@@ -66,6 +67,29 @@ export function saveSession(session: Session): SaveFile {
   };
 }
 
+/**
+ * The first key or text in a save that carries a character a terminal would
+ * obey (a save is shown on screens and in reports; notes may span lines).
+ * Iterative, as the JSON may be deep.
+ */
+function firstControl(value: unknown, path: (string | number)[]): { code: string; path: (string | number)[] } | null {
+  const stack: [unknown, (string | number)[]][] = [[value, path]];
+  while (stack.length > 0) {
+    const [v, p] = stack.pop()!;
+    if (typeof v === 'string') {
+      const bad = unsafeChar(v, true);
+      if (bad) return { code: bad.code, path: p };
+    } else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push([v[i], [...p, i]]);
+    else if (v && typeof v === 'object')
+      for (const [k, item] of Object.entries(v)) {
+        const bad = unsafeChar(k, false);
+        if (bad) return { code: bad.code, path: p };
+        stack.push([item, [...p, k]]);
+      }
+  }
+  return null;
+}
+
 /** Upgrades older save versions to the current one. Version 1 is the first; later versions add steps here. */
 function upgrade(raw: Record<string, unknown>): { ok: true; value: unknown } | { ok: false; error: SaveError } {
   const v = raw['version'];
@@ -96,6 +120,9 @@ export function loadSession(scenario: CompiledScenario, text: string): { ok: tru
     return { ok: false, error: { code: 'save/not-a-save', message: `not a wargame save file (expected "format": "${SAVE_FORMAT}")` } };
   const up = upgrade(raw as Record<string, unknown>);
   if (!up.ok) return up;
+  const control = firstControl(up.value, []);
+  if (control)
+    return { ok: false, error: { code: 'save/invalid', message: `the save is damaged: a text holds the control character ${control.code} at ${control.path.join('.') || 'the top'}` } };
   const parsed = SaveSchema.safeParse(up.value);
   if (!parsed.success)
     return {
