@@ -5,9 +5,9 @@
  * instead of filling memory; no progress bar and no extension downloads, so it
  * never prints and never touches the network (Parquet and JSON are linked in).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { DuckDBInstance, JSDuckDBValueConverter } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValueConverter, JS } from '@duckdb/node-api';
 import type { Column, Row } from '../columns.js';
@@ -32,9 +32,19 @@ export interface Duck {
   all(sql: string): Promise<SqlRow[]>;
   /** Streams a query's rows as plain JS arrays, one DuckDB chunk (≤ 2048 rows) at a time. */
   rows(sql: string): AsyncIterable<Row[]>;
+  /**
+   * A path DuckDB reads as it is written. Its readers expand glob characters
+   * (`*`, `?`, `[…]`, `{…}`), so `x[1].csv` would read `x1.csv`: such a path is
+   * reached through a symbolic link with a plain name in this database's private
+   * folder. Other paths are returned unchanged.
+   */
+  literalPath(path: string): string;
   /** Closes the database and removes its spill directory. Idempotent. */
   close(): void;
 }
+
+/** The characters DuckDB's file readers treat as a pattern. */
+const GLOB_CHARS = /[*?[\]{}]/;
 
 export const DEFAULT_MEMORY_LIMIT = '512MB';
 
@@ -80,8 +90,22 @@ export async function openDuck(opts: DuckOptions = {}): Promise<Duck> {
     throw error;
   }
   let closed = false;
+  let links = 0;
+  const linked = new Map<string, string>();
   return {
     connection,
+    literalPath(path) {
+      if (!GLOB_CHARS.test(path)) return path;
+      const target = resolve(path);
+      let link = linked.get(target);
+      if (link === undefined) {
+        if (GLOB_CHARS.test(spill)) throw new Error(`the temporary folder ${spill} has a glob character in its name; set TMPDIR to a plain folder`);
+        link = join(spill, `literal-${links++}${extname(target).replace(GLOB_CHARS, '')}`);
+        symlinkSync(target, link);
+        linked.set(target, link);
+      }
+      return link;
+    },
     async run(sql) {
       await connection.run(sql);
     },
@@ -135,9 +159,9 @@ export function columnsStruct(columns: readonly Column[]): string {
   return `{${columns.map((c) => `${literal(c.name)}: ${literal(c.type)}`).join(', ')}}`;
 }
 
-/** A SQL list of path literals. */
-function pathList(paths: readonly string[]): string {
-  return `[${paths.map(literal).join(', ')}]`;
+/** A SQL list of path literals, each read as written (no glob expansion). */
+function pathList(duck: Duck, paths: readonly string[]): string {
+  return `[${paths.map((p) => literal(duck.literalPath(p))).join(', ')}]`;
 }
 
 /**
@@ -145,8 +169,8 @@ function pathList(paths: readonly string[]): string {
  * names and types of `columns` in their order. CSV is read exactly as the CSV
  * sink writes it: an empty field is NULL, a quoted empty field (`""`) the empty string.
  */
-export function readerSql(format: OutputFormat, paths: readonly string[], columns: readonly Column[]): string {
-  const list = pathList(paths);
+export function readerSql(duck: Duck, format: OutputFormat, paths: readonly string[], columns: readonly Column[]): string {
+  const list = pathList(duck, paths);
   const select = columns.map((c) => ident(c.name)).join(', ');
   switch (format) {
     case 'parquet':

@@ -98,7 +98,7 @@ export async function openParquetWriter(path: string, columns: readonly Column[]
     async copyOutput(source, format) {
       appender!.flushSync(); // rows appended so far come first
       unflushed = 0;
-      await duck.run(`INSERT INTO ${TABLE} SELECT * FROM ${readerSql(format, [source], columns)}`);
+      await duck.run(`INSERT INTO ${TABLE} SELECT * FROM ${readerSql(duck, format, [source], columns)}`);
     },
     async finish(meta: BatchMeta) {
       closeAppender();

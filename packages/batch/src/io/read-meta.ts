@@ -120,7 +120,7 @@ function inconsistency(meta: BatchMeta): string | undefined {
 async function parquetMeta(duck: Duck, path: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
   let rows: Awaited<ReturnType<Duck['all']>>;
   try {
-    rows = await duck.all(`SELECT key, value FROM parquet_kv_metadata(${literal(path)})`);
+    rows = await duck.all(`SELECT key, value FROM parquet_kv_metadata(${literal(duck.literalPath(path))})`);
   } catch (error) {
     return { ok: false, message: `${path}: not a readable Parquet file (${duckMessage(error)})` };
   }

@@ -205,7 +205,7 @@ export class BatchSink implements RowSink {
       const before = this.#written;
       const duck = await openDuck();
       try {
-        const chunks = duck.rows(`SELECT * FROM ${readerSql(format, [path], this.columns)}`)[Symbol.asyncIterator]();
+        const chunks = duck.rows(`SELECT * FROM ${readerSql(duck, format, [path], this.columns)}`)[Symbol.asyncIterator]();
         let first: number | null = null;
         for (;;) {
           let chunk: IteratorResult<Row[]>;
@@ -312,7 +312,7 @@ async function scanRuns(path: string, format: OutputFormat, columns: readonly Co
     try {
       [stats] = await duck.all(
         `SELECT count(*) AS n, count(run) AS runs, count(DISTINCT run) AS distinct_runs, min(run) AS first, max(run) AS last ` +
-          `FROM ${readerSql(format, [path], columns)}`,
+          `FROM ${readerSql(duck, format, [path], columns)}`,
       );
     } catch (error) {
       throw new BatchOutputError(`cannot read it as ${format} with the batch's columns: ${duckMessage(error)}`, 'mismatched-output');

@@ -53,7 +53,7 @@ export async function openBatch(paths: string | string[]): Promise<OpenResult> {
       if (last && last.format === input.format) last.paths.push(input.path);
       else groups.push({ format: input.format, paths: [input.path] });
     }
-    const readers = groups.map((g) => readerSql(g.format, g.paths, columns));
+    const readers = groups.map((g) => readerSql(duck, g.format, g.paths, columns));
     for (const [i, reader] of readers.entries()) {
       // Binding reads headers and footers: a file that does not match its metadata fails here, not in the first query.
       try {
