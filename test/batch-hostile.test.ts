@@ -2,11 +2,13 @@
  * Batch outputs under hostile names and races (issue 13): paths are read as
  * written, never as patterns.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { claimPathFor } from '@wargame/batch';
+import { cliPath, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wargame-batch-hostile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,5 +37,38 @@ describe('paths with glob characters', () => {
     const star = runCli(['report', at(`*.${format}`)]);
     expect(star.code).toBe(1);
     expect(star.stderr).toMatch(/no such file/);
+  });
+});
+
+describe('one writer per output', () => {
+  it('a second batch on an output being written is refused; the first completes', async () => {
+    const out = at('race.csv');
+    const first = spawn(process.execPath, [cliPath, 'batch', 'south-caucasus', '--runs', '6000', '--seed', 'first', '--out', out, '--quiet', '--workers', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const done = new Promise<number>((r) => first.on('exit', (code) => r(code ?? -1)));
+    const lock = claimPathFor(out);
+    for (let i = 0; i < 600 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(lock), 'the first batch never claimed its output').toBe(true);
+    const second = runCli(['batch', 'sochi-2021', '--runs', '5', '--seed', 'second', '--out', out, '--force', '--quiet']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`another batch \\(process ${first.pid}\\) is writing it`));
+    expect(await done).toBe(0);
+    expect(readFileSync(`${out}.meta.json`, 'utf8')).toContain('"seed": "first"');
+    expect(existsSync(lock)).toBe(false);
+  }, 120_000);
+
+  it('a claim and temporaries left by a killed batch are taken over and removed', () => {
+    const out = at('stale.csv');
+    // A pid that certainly belongs to no process: one that has just exited.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(claimPathFor(out), `${gone}\n`);
+    const temp = join(dir, `.stale.csv.${gone}-1.tmp`);
+    writeFileSync(temp, 'half a batch');
+    const r = runCli(['batch', 'sochi-2021', '--runs', '5', '--seed', 'again', '--out', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(temp)).toBe(false);
+    expect(existsSync(claimPathFor(out))).toBe(false);
+    expect(existsSync(out)).toBe(true);
   });
 });

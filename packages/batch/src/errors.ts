@@ -49,6 +49,7 @@ export class BatchOutputError extends BatchError<
   | 'is-directory'
   | 'cannot-resume'
   | 'mismatched-output'
+  | 'output-busy'
 > {
   override readonly name = 'BatchOutputError';
 }

@@ -38,6 +38,7 @@ export {
   type ScoreResult,
 } from './score/score.js';
 export { formatScore, formatCombinedReliability } from './score/format.js';
+export { claimPathFor } from './io/claim.js';
 export { openSink, PARQUET_SINK_MEMORY, type RowSink, type SinkOptions } from './io/sink.js';
 export { readBatchMeta, type MetaResult } from './io/read-meta.js';
 export { openBatch, type OpenResult } from './io/table.js';

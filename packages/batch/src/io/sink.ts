@@ -12,6 +12,7 @@ import type { Column, Row } from '../columns.js';
 import { BatchMetaSchema, formatOfPath } from '../meta.js';
 import type { BatchMeta, OutputFormat } from '../meta.js';
 import { publish, removeFiles } from './atomic.js';
+import { claimOutput, type OutputClaim } from './claim.js';
 import { checkCsvHeader, openCsvWriter } from './csv-sink.js';
 import { duckMessage, openDuck, readerSql } from './duck.js';
 import { checkJsonlKeys, openJsonlWriter } from './jsonl-sink.js';
@@ -102,9 +103,17 @@ export async function createSink(opts: SinkOptions): Promise<BatchSink> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BatchOutputError(`${path}: cannot write there: directory ${dir} does not exist`, 'no-directory');
   if (existsSync(path) && statSync(path).isDirectory()) throw new BatchOutputError(`${path}: is a directory`, 'is-directory');
 
-  const writer =
-    format === 'csv' ? openCsvWriter(path, columns) : format === 'jsonl' ? openJsonlWriter(path, columns) : await openParquetWriter(path, columns, opts.memoryMiB);
-  const sink = new BatchSink(path, format, columns, writer);
+  // Before any temporary exists: a second batch on the same output stops here, and a killed one's leftovers go.
+  const claim = claimOutput(path);
+  let writer: FormatWriter;
+  try {
+    writer =
+      format === 'csv' ? openCsvWriter(path, columns) : format === 'jsonl' ? openJsonlWriter(path, columns) : await openParquetWriter(path, columns, opts.memoryMiB);
+  } catch (error) {
+    claim.release();
+    throw error;
+  }
+  const sink = new BatchSink(path, format, columns, writer, claim);
   if (opts.resume) {
     const from = opts.resume.path;
     try {
@@ -147,6 +156,7 @@ export class BatchSink implements RowSink {
     readonly format: OutputFormat,
     readonly columns: readonly Column[],
     private readonly writer: FormatWriter,
+    private readonly claim: OutputClaim,
   ) {
     this.#runIndex = columns.findIndex((c) => c.name === 'run');
     this.#checks = columns.map(cellCheck);
@@ -257,6 +267,7 @@ export class BatchSink implements RowSink {
       this.writer.close();
       publish(moves);
       this.#state = 'committed';
+      this.claim.release();
     } catch (error) {
       await this.abort();
       throw error;
@@ -270,6 +281,7 @@ export class BatchSink implements RowSink {
       this.writer.close();
     } finally {
       removeFiles(this.writer.temps);
+      this.claim.release();
     }
   }
 
