@@ -240,3 +240,16 @@ describe('batch report charts for other designs', () => {
     expect(count(html, /<svg[\s>]/g)).toBe(charts.length);
   });
 });
+
+describe('designs of many cells', () => {
+  it('a summary of 150,000 cells is formatted without overflowing the stack (no spread of a cell list into a call)', () => {
+    const cell = grid.cells[0]!;
+    const cells = Array.from({ length: 150_000 }, (_, i) => ({ ...cell, cell: i, params: { ...cell.params, western_pressure: i } }));
+    const big: BatchSummary = { ...grid, design: 'lhs', runs: cells.length * grid.runsPerCell, cells };
+    const text = formatSummary(big, { width: 100 });
+    expect(text).toContain('150000 cells');
+    // Summarised, not one column per cell: a line per outcome row, whatever the number of cells.
+    expect(text.split('\n').length).toBeLessThan(120);
+    expect(text).toMatch(/Across the 150000 cells/);
+  });
+});

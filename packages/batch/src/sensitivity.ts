@@ -34,6 +34,7 @@ import { finiteSql, num, outcomeColumns, tidy, type OutcomeColumn } from './summ
 import { ident, literal, type BatchTable } from './table-types.js';
 import { formatSigned } from './text/numbers.js';
 import { columnWidths, padEndTo, padStartTo, renderTable, textWidth, type Align, type FormatOptions } from './text/table.js';
+import { maxOf } from './util/arrays.js';
 
 /** A parameter with more distinct values than this is binned even on a grid. */
 export const MAX_EXACT_GROUPS = 20;
@@ -373,7 +374,7 @@ export function formatSensitivity(result: SensitivityResult, options: FormatOpti
     else groups.push({ key: o.outcome, rows: [o] });
   }
   const strength = (g: { rows: SensitivityOutcome[] }) =>
-    g.rows.every((r) => r.constant) ? -1 : Math.max(...g.rows.flatMap((r) => r.effects.map(importance)));
+    g.rows.every((r) => r.constant) ? -1 : maxOf(g.rows.flatMap((r) => r.effects.map(importance)));
   const sorted = groups.map((g, i) => ({ g, i, s: strength(g) })).sort((a, b) => b.s - a.s || a.i - b.i);
 
   const mark = (on: boolean) => (on ? '*' : ' ');
@@ -404,7 +405,7 @@ export function formatSensitivity(result: SensitivityResult, options: FormatOpti
 
   // Wrap by whole parameters (SRC and S_i stay together).
   const rows = [head1, head2, ...body];
-  const colW = (j: number) => Math.max(...rows.slice(1).map((r) => textWidth(r[j] ?? '')));
+  const colW = (j: number) => maxOf(rows.slice(1).map((r) => textWidth(r[j] ?? '')));
   // A parameter's name heads its SRC and S_i columns: widen S_i (right-aligned) so the name never runs into the next parameter.
   order.forEach((p, a) => {
     const need = textWidth(p.id) + 1 - (colW(3 + 2 * a) + 2);

@@ -19,12 +19,13 @@
  */
 import type { Column } from './columns.js';
 import type { BatchMeta } from './meta.js';
-import { quantileAt } from './stats/quantile.js';
+import { quantileAt, quantiles } from './stats/quantile.js';
 import { wilson } from './stats/wilson.js';
 import type { BatchSummary, CellSummary, OutcomeSummary, Proportion } from './summary-types.js';
 import { ident, literal, type BatchTable, type SqlRow } from './table-types.js';
 import { formatInterval, formatNumber, formatPercent, formatPoints } from './text/numbers.js';
 import { renderTable, renderWide, type Align, type FormatOptions } from './text/table.js';
+import { appendAll, minOf } from './util/arrays.js';
 
 /** The quantiles every number outcome reports. */
 export const SUMMARY_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
@@ -288,17 +289,73 @@ function outcomeRows(outcomes: readonly OutcomeSummary[]): string[][] {
   return rows;
 }
 
-/** The value of an outcome (or category value) in one cell's column: a percentage, or a number outcome's median. */
-function cellValues(outcomes: readonly OutcomeSummary[]): string[] {
-  const out: string[] = [];
+/**
+ * The value of each row of the outcome table in one cell: a share for a yes/no
+ * outcome or a category value, a number outcome's median; null for a
+ * category's heading row and for no runs. Aligned with outcomeRows.
+ */
+function cellNumbers(outcomes: readonly OutcomeSummary[]): (number | null)[] {
+  const out: (number | null)[] = [];
   for (const o of outcomes) {
-    if (o.type === 'boolean') out.push(o.n === 0 ? '—' : formatPercent(o.p));
+    if (o.type === 'boolean') out.push(o.n === 0 ? null : o.p);
     else if (o.type === 'category') {
-      out.push('');
-      for (const v of o.values) out.push(v.n === 0 ? '—' : formatPercent(v.p));
-    } else out.push(o.n === 0 ? '—' : formatNumber(quantileAt(o.quantiles, 0.5)));
+      out.push(null);
+      for (const v of o.values) out.push(v.n === 0 ? null : v.p);
+    } else out.push(o.n === 0 ? null : quantileAt(o.quantiles, 0.5));
   }
   return out;
+}
+
+/** Rows of the outcome table that hold numbers (not a category's heading), and whether each is a share. */
+function rowKinds(outcomes: readonly OutcomeSummary[]): ('share' | 'number' | 'heading')[] {
+  return outcomes.flatMap((o): ('share' | 'number' | 'heading')[] =>
+    o.type === 'boolean' ? ['share'] : o.type === 'category' ? ['heading', ...o.values.map((): 'share' => 'share')] : ['number'],
+  );
+}
+
+/** The value of an outcome (or category value) in one cell's column: a percentage, or a number outcome's median. */
+function cellValues(outcomes: readonly OutcomeSummary[]): string[] {
+  const kinds = rowKinds(outcomes);
+  return cellNumbers(outcomes).map((v, i) => (kinds[i] === 'heading' ? '' : v === null ? '—' : kinds[i] === 'share' ? formatPercent(v) : formatNumber(v)));
+}
+
+/** Past this many cells the summary describes the cells' spread instead of listing every cell. */
+export const MAX_CELL_COLUMNS = 24;
+
+/**
+ * For a large design: per outcome, how its value spreads over the cells (the
+ * lowest cell, the 10/50/90% quantiles over cells, the highest cell), so a
+ * 1,000-point design prints one line per outcome rather than a thousand columns.
+ */
+function cellSpreadRows(summary: BatchSummary): string[][] {
+  const labels = outcomeRows(summary.overall.outcomes).map((r) => r[0]!);
+  const kinds = rowKinds(summary.overall.outcomes);
+  const byCell = summary.cells.map((c) => ({ cell: c.cell, values: cellNumbers(c.outcomes) }));
+  const rows: string[][] = [['outcome', 'lowest cell', '10%', 'median', '90%', 'highest cell']];
+  labels.forEach((label, i) => {
+    if (kinds[i] === 'heading') {
+      rows.push([label, '', '', '', '', '']);
+      return;
+    }
+    const show = (v: number) => (kinds[i] === 'share' ? formatPercent(v) : formatNumber(v));
+    const present = byCell.flatMap((c) => (c.values[i] === null || c.values[i] === undefined ? [] : [{ cell: c.cell, v: c.values[i]! }]));
+    if (present.length === 0) {
+      rows.push([label, '—', '', '', '', '—']);
+      return;
+    }
+    let low = present[0]!;
+    let high = present[0]!;
+    for (const x of present) {
+      if (x.v < low.v) low = x;
+      if (x.v > high.v) high = x;
+    }
+    const q = quantiles(
+      present.map((x) => x.v),
+      [0.1, 0.5, 0.9],
+    );
+    rows.push([label, `${show(low.v)} (cell ${low.cell})`, show(q[0]!), show(q[1]!), show(q[2]!), `${show(high.v)} (cell ${high.cell})`]);
+  });
+  return rows;
 }
 
 /**
@@ -347,21 +404,27 @@ export function formatSummary(summary: BatchSummary, options: FormatOptions = {}
   lines.push(`${summary.runs} run${summary.runs === 1 ? '' : 's'} · seed ${summary.seed} · ${what}`);
   lines.push('');
   if (sweep) lines.push(`All cells pooled:`);
-  lines.push(...renderTable([['outcome', 'share', '95% CI (%)', 'runs'], ...outcomeRows(summary.overall.outcomes)], ['l', 'r', 'l', 'l']));
+  appendAll(lines, renderTable([['outcome', 'share', '95% CI (%)', 'runs'], ...outcomeRows(summary.overall.outcomes)], ['l', 'r', 'l', 'l']));
   if (summary.overall.outcomes.some((o) => o.type === 'number'))
     lines.push('', 'Number outcomes: median, [5% – 95%] of runs, mean, sd and n.');
 
-  if (sweep) {
+  if (sweep && summary.cells.length > MAX_CELL_COLUMNS) {
+    lines.push('', `Across the ${summary.cells.length} cells (each cell's % of runs; number outcomes: each cell's median):`);
+    appendAll(lines, renderTable(cellSpreadRows(summary), ['l', 'r', 'r', 'r', 'r', 'r']));
+    lines.push('', `Every cell's values are in --json; its parameters are in the output file (one row per run, with the cell's parameters).`);
+  } else if (sweep) {
     lines.push('', 'By cell (% of runs; number outcomes: median):');
     const header = cellHeaderRows(summary.cells, summary.swept);
     const labels = outcomeRows(summary.overall.outcomes).map((r) => r[0]!);
     const columns = summary.cells.map((c) => cellValues(c.outcomes));
     const body = labels.map((label, i) => [label, ...columns.map((col) => col[i] ?? '')]);
     const rows = [...header, ...body];
-    lines.push(...renderWide(rows, ['l', ...summary.cells.map((): Align => 'r')], 1, maxWidth));
+    appendAll(lines, renderWide(rows, ['l', ...summary.cells.map((): Align => 'r')], 1, maxWidth));
+  }
+  if (sweep) {
     const sizes = summary.cells.map((c) => c.runs).filter((n) => n > 0);
     if (sizes.length > 0) {
-      const n = Math.min(...sizes);
+      const n = minOf(sizes);
       lines.push('', `With ${n} runs a cell's shares are within ±${formatPoints(worstHalfWidth(n))} points at most (95% Wilson); --json has every interval.`);
     }
     const empty = summary.cells.filter((c) => c.runs === 0).length;

@@ -6,6 +6,7 @@
  */
 import type { BatchMeta, OutputFormat } from '../meta.js';
 import { columnsMismatch } from './sink.js';
+import { minOf, maxOf } from '../util/arrays.js';
 
 export interface ShardInput {
   path: string;
@@ -106,7 +107,7 @@ function describeGaps(gaps: ReadonlyArray<[number, number]>, inputs: readonly Sh
     const ks = inputs.map((input) => input.meta.shard.k);
     const present = new Set(ks);
     // A part of a batch (openBatch) misses only the shards between those given.
-    const [low, high] = complete ? [1, n] : [Math.min(...ks), Math.max(...ks)];
+    const [low, high] = complete ? [1, n] : [minOf(ks), maxOf(ks)];
     const groups: number[][] = [];
     for (let k = low; k <= high; k++) {
       if (present.has(k)) continue;

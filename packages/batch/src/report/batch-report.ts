@@ -7,6 +7,7 @@ import type { BatchSummary, CellSummary, OutcomeSummary, Proportion } from '../s
 import { quantileAt } from '../stats/quantile.js';
 import { formatGroupedNumber as formatNumber, formatPercent as percent, formatPercentFixed, formatPoints } from '../text/numbers.js';
 import { renderBatchCharts, type RenderedChart } from './charts.js';
+import { appendAll, minOf, maxOf } from '../util/arrays.js';
 
 export interface BatchReportOptions {
   format: 'md' | 'html';
@@ -161,7 +162,7 @@ function describeDesign(summary: BatchSummary): string {
   }
   const ranges = summary.swept.map((p) => {
     const v = values(p);
-    return `${p} from ${formatNumber(Math.min(...v))} to ${formatNumber(Math.max(...v))}`;
+    return `${p} from ${formatNumber(minOf(v))} to ${formatNumber(maxOf(v))}`;
   });
   return `Latin hypercube of ${summary.cells.length} samples: ${ranges.join('; ')}`;
 }
@@ -420,10 +421,10 @@ function toMarkdown(title: string, doc: Block[]): string {
         out.push(mdInlines(b.inlines), '');
         break;
       case 'list':
-        out.push(...b.items.map((i) => `- ${mdInlines(i)}`), '');
+        appendAll(out, b.items.map((i) => `- ${mdInlines(i)}`)).push('');
         break;
       case 'meta':
-        out.push(...b.items.map(([k, v]) => `- **${escapeMd(k)}:** ${mdInlines(v)}`), '');
+        appendAll(out, b.items.map(([k, v]) => `- **${escapeMd(k)}:** ${mdInlines(v)}`)).push('');
         break;
       case 'table': {
         const row = (cells: string[]) => `| ${cells.join(' | ')} |`;

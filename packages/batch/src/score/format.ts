@@ -7,6 +7,7 @@ import { renderTable, renderWide, type Align, type FormatOptions } from '../text
 import { cellHeaderRows } from '../summary.js';
 import type { ObservedValue } from './observed.js';
 import type { MeanScore, ReliabilityBin, ScoreResult } from './score.js';
+import { appendAll } from '../util/arrays.js';
 
 function observedText(v: ObservedValue): string {
   return typeof v === 'number' ? formatNumber(v) : String(v);
@@ -68,10 +69,10 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
       o.mean.baseline.log.toFixed(2),
       skillText(o.mean.skill.log),
     ]);
-  if (rows.length > 1) lines.push(...renderTable(rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+  if (rows.length > 1) appendAll(lines, renderTable(rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
   if (numbers.length > 0) {
     if (rows.length > 1) lines.push('');
-    lines.push(...renderTable([['outcome', 'observed', 'ensemble score'], ...numbers], ['l', 'l', 'l']));
+    appendAll(lines, renderTable([['outcome', 'observed', 'ensemble score'], ...numbers], ['l', 'l', 'l']));
   }
   if (o.outcomes.length === 0) lines.push('No runs to score.');
 
@@ -105,7 +106,7 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
       meanRow('mean log', (m) => m.log.toFixed(2));
       meanRow('log skill', (m) => skillText(m.skill.log));
     }
-    lines.push(...renderWide(table, ['l', ...result.cells.map((): Align => 'r')], 1, maxWidth));
+    appendAll(lines, renderWide(table, ['l', ...result.cells.map((): Align => 'r')], 1, maxWidth));
   }
 
   if (result.reliability.length > 0) {
@@ -121,7 +122,7 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
         formatPercent(b.frequency.p),
         formatInterval(b.frequency.lo, b.frequency.hi),
       ]);
-    lines.push(...renderTable(rel, ['l', 'r', 'r', 'r', 'r', 'l']));
+    appendAll(lines, renderTable(rel, ['l', 'r', 'r', 'r', 'r', 'l']));
     lines.push('A calibrated batch has frequencies close to its mean forecasts.');
   }
   return `${lines.join('\n')}\n`;

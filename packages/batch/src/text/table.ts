@@ -4,6 +4,7 @@
  * combining marks none), separated by two spaces, trailing spaces trimmed.
  */
 import stringWidth from 'string-width';
+import { appendAll } from '../util/arrays.js';
 
 export type Align = 'l' | 'r';
 
@@ -82,7 +83,7 @@ export function renderWide(rows: readonly (readonly string[])[], align: readonly
   blocks.forEach((cols, b) => {
     if (b > 0) out.push('');
     const pick = [...Array.from({ length: keep }, (_, j) => j), ...cols];
-    out.push(...renderTable(rows.map((r) => pick.map((j) => r[j] ?? '')), pick.map((j) => align[j] ?? 'l')));
+    appendAll(out, renderTable(rows.map((r) => pick.map((j) => r[j] ?? '')), pick.map((j) => align[j] ?? 'l')));
   });
   return out;
 }
