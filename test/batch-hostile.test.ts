@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { claimPathFor } from '@wargame/batch';
+import { claimPathFor, openBatch } from '@wargame/batch';
 import { cliPath, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wargame-batch-hostile-'));
@@ -70,5 +70,27 @@ describe('one writer per output', () => {
     expect(existsSync(temp)).toBe(false);
     expect(existsSync(claimPathFor(out))).toBe(false);
     expect(existsSync(out)).toBe(true);
+  });
+});
+
+describe('CSV for spreadsheets and data frames', () => {
+  it('text is quoted, formulas are neutralised in the file, and wargame reads the seeds back exactly', async () => {
+    for (const seed of ['=1+1', '-1', "'quoted", '@sum']) {
+      const out = at(`formula-${seed.charCodeAt(0)}.csv`);
+      batch(['sochi-2021', '--runs', '3', '--seed', seed, '--out', out]);
+      const lines = readFileSync(out, 'utf8').split('\n');
+      const cells = lines[1]!.split(',');
+      // No text cell of the file starts with a formula character (numbers such as -5 are numbers to a spreadsheet).
+      for (const line of lines.slice(1)) for (const cell of line.split(',')) if (cell.startsWith('"')) expect(cell.slice(1)).not.toMatch(/^[=+\-@]/);
+      expect(cells[3]).toBe(`"'${seed.replaceAll('"', '""')}.0"`);
+      const o = await openBatch(out);
+      if (!o.ok) throw new Error(o.message);
+      try {
+        const seeds = (await o.table.all(`SELECT seed FROM ${o.table.from} ORDER BY run`)).map((r) => r['seed']);
+        expect(seeds).toEqual([`${seed}.0`, `${seed}.1`, `${seed}.2`]);
+      } finally {
+        o.table.close();
+      }
+    }
   });
 });

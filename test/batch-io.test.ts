@@ -127,19 +127,19 @@ describe('batch output sinks', () => {
     expect(readdirSync(dir).sort()).toEqual(format === 'parquet' ? ['out.parquet'] : [`out.${format}`, `out.${format}.meta.json`]);
   });
 
-  it('CSV: header, quoting only where needed, empty field for null, "" for the empty string, shortest numbers', async () => {
+  it('CSV: header, every text field quoted, empty field for null, "" for the empty string, shortest numbers', async () => {
     const dir = freshDir();
     const path = join(dir, 'out.csv');
     await writeOutput(path, 'csv', rowsFor(0, 6), metaFor({ to: TOTAL, completed: 6 }));
     expect(readFileSync(path, 'utf8')).toMatchInlineSnapshot(`
       "run,cell,rep,seed,turns,param_pressure,outcome_war,outcome_end,outcome_score,turn_war,final_gdp
-      0,0,0,S.0,10,20,true,peace,0.1,0,0
-      1,0,1,S.1,11,20,false,"war, total",1e-7,,0.14285714285714285
-      2,0,2,S.2,12,20,false,"the ""deal""",1e+21,,0.2857142857142857
-      3,0,3,S.3,13,20,true,"",5e-324,3,0.42857142857142855
-      4,0,4,S.4,14,20,false,"line
+      0,0,0,"S.0",10,20,true,"peace",0.1,0,0
+      1,0,1,"S.1",11,20,false,"war, total",1e-7,,0.14285714285714285
+      2,0,2,"S.2",12,20,false,"the ""deal""",1e+21,,0.2857142857142857
+      3,0,3,"S.3",13,20,true,"",5e-324,3,0.42857142857142855
+      4,0,4,"S.4",14,20,false,"line
       break",1.7976931348623157e+308,,0.5714285714285714
-      5,0,5,S.5,15,20,false,café – 東京,-2.5,,0.7142857142857143
+      5,0,5,"S.5",15,20,false,"café – 東京",-2.5,,0.7142857142857143
       "
     `);
   });

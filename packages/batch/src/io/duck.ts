@@ -176,11 +176,16 @@ export function readerSql(duck: Duck, format: OutputFormat, paths: readonly stri
     case 'parquet':
       // Select by name so a file's physical column order can never reorder a row.
       return `(SELECT ${select} FROM read_parquet(${list}))`;
-    case 'csv':
+    case 'csv': {
+      // Text written with a leading ' against spreadsheet formulas (csv-sink.ts) gets exactly that one removed.
+      const decoded = columns
+        .map((c) => (c.type === 'VARCHAR' ? `CASE WHEN starts_with(${ident(c.name)}, '''') THEN substr(${ident(c.name)}, 2) ELSE ${ident(c.name)} END AS ${ident(c.name)}` : ident(c.name)))
+        .join(', ');
       return (
-        `read_csv(${list}, header = true, columns = ${columnsStruct(columns)}, auto_detect = false, ` +
-        `delim = ',', quote = '"', escape = '"', new_line = '\\n', nullstr = '', allow_quoted_nulls = false)`
+        `(SELECT ${decoded} FROM read_csv(${list}, header = true, columns = ${columnsStruct(columns)}, auto_detect = false, ` +
+        `delim = ',', quote = '"', escape = '"', new_line = '\\n', nullstr = '', allow_quoted_nulls = false))`
       );
+    }
     case 'jsonl':
       return `read_json(${list}, format = 'newline_delimited', columns = ${columnsStruct(columns)}, auto_detect = false)`;
   }
