@@ -100,6 +100,12 @@ describe('wargame batch', () => {
     expect(runCli(['merge', ...[1, 2, 3, 4].map((k) => at(`part${k}.csv`)), '--out', at('merged.csv'), '--quiet']).code).toBe(0);
     expect(readFileSync(at('merged.csv'), 'utf8')).toBe(readFileSync(at('whole.csv'), 'utf8'));
     expect(readFileSync(at('merged.csv.meta.json'), 'utf8')).toBe(readFileSync(at('whole.csv.meta.json'), 'utf8'));
+    // An existing output is replaced only with --force (issue 13, item 10).
+    const again = runCli(['merge', at('part1.csv'), at('part2.csv'), '--out', at('merged.csv'), '--quiet']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/merged\.csv exists: add --force/);
+    expect(readFileSync(at('merged.csv'), 'utf8')).toBe(readFileSync(at('whole.csv'), 'utf8'));
+    expect(runCli(['merge', ...[1, 2, 3, 4].map((k) => at(`part${k}.csv`)), '--out', at('merged.csv'), '--quiet', '--force']).code).toBe(0);
   });
 
   it('more shards than runs: empty shards still write their file, and the merge equals the batch', () => {

@@ -229,6 +229,7 @@ export function buildProgram(): Command {
     .description('combine the shards of a batch (--shard k/n outputs) into one output equal to the unsharded batch')
     .argument('<outputs...>', 'shard outputs, in any order')
     .requiredOption('--out <file>', 'the merged output')
+    .option('--force', 'replace --out if it exists')
     .addOption(new Option('--format <format>', 'output format (default: from --out)').choices(['parquet', 'csv', 'jsonl']))
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'print nothing but errors')

@@ -1,4 +1,5 @@
 /** Terminal and file effects of the CLI, kept in one place. */
+import { existsSync } from 'node:fs';
 import { writeFileAtomic as writeAtomic } from '@wargame/batch/atomic';
 import { terminalSafe } from '@wargame/engine';
 
@@ -38,4 +39,14 @@ export function out(text: string): void {
 export function err(text: string): void {
   const safe = terminalSafe(text);
   process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+}
+
+/**
+ * `<stem><suffix>`, or `<stem>-2<suffix>`, `-3`, … if taken: the default name
+ * of a new save, which must never replace an earlier game's or session's.
+ */
+export function firstFreePath(stem: string, suffix: string): string {
+  let path = `${stem}${suffix}`;
+  for (let n = 2; existsSync(path); n++) path = `${stem}-${n}${suffix}`;
+  return path;
 }

@@ -53,11 +53,14 @@ export async function withBatch<T>(paths: string | string[], use: (table: BatchT
 export interface MergeOptions {
   out: string;
   format?: OutputFormat;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
 
 export async function mergeCommand(inputs: string[], o: MergeOptions): Promise<number> {
+  // As batch: an existing output is only replaced when asked (it may be the merge of another study).
+  if (existsSync(o.out) && !o.force) throw new UserError(`${o.out} exists: add --force to replace it, or choose another --out`);
   const r = await mergeOutputs(inputs, o.out, o.format);
   if (!r.ok) throw new UserError(r.message);
   if (!o.quiet) err(`merged ${inputs.length} file${inputs.length === 1 ? '' : 's'} into ${o.out}: ${r.meta.completed} runs`);

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CompiledScenario, Session } from '@wargame/engine';
 import { resolveParty } from '../app/play-setup.js';
-import { err, out, UserError, writeFileAtomic } from '../io.js';
+import { err, firstFreePath, out, UserError, writeFileAtomic } from '../io.js';
 import { shippedCatalog, shippedScenarios } from '../scenario-files.js';
 import { formatTiming } from '../app/timing.js';
 import { loadForApp, loadOrFail } from './load.js';
@@ -105,9 +105,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
     savePath: (s) => {
       if (fixedSave !== undefined) return fixedSave;
       // Picked in the app: never overwrite an earlier session's save.
-      let path = defaultSave(s);
-      for (let n = 2; existsSync(path); n++) path = `${s.id}-facilitate-seed${seed}-${n}.save.json`;
-      return path;
+      return firstFreePath(`${s.id}-facilitate-seed${seed}`, '.save.json');
     },
     writeFile: writeFileAtomic,
     ...(notice ? { notice } : {}),

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { monthText, type CompiledScenario } from '@wargame/engine';
 import { parseStartMonth, resolveParty } from '../app/play-setup.js';
-import { err, out, UserError, writeFileAtomic } from '../io.js';
+import { err, firstFreePath, out, UserError, writeFileAtomic } from '../io.js';
 import { shippedCatalog, shippedScenarios } from '../scenario-files.js';
 import { formatTiming } from '../app/timing.js';
 import { loadForApp, loadOrFail } from './load.js';
@@ -50,7 +50,11 @@ export async function playCommand(arg: string | undefined, opts: PlayOptions): P
       from = f.value;
     }
   }
-  if (opts.save !== undefined && existsSync(opts.save) && statSync(opts.save).isDirectory()) throw new UserError(`--save ${opts.save} is a folder; give a file name`);
+  if (opts.save !== undefined && existsSync(opts.save)) {
+    if (statSync(opts.save).isDirectory()) throw new UserError(`--save ${opts.save} is a folder; give a file name`);
+    // A saved game is never replaced by a new one: it may be the only record of a class's game.
+    throw new UserError(`--save ${opts.save} exists (an earlier game): give another file name, or move that one away`);
+  }
   if (!process.stdin.isTTY) {
     err('wargame play is interactive and needs a terminal, but standard input is not one (a pipe or a file).');
     err('Run it in a terminal, or play a whole game without one: wargame run <scenario> --seed N');
@@ -70,7 +74,8 @@ export async function playCommand(arg: string | undefined, opts: PlayOptions): P
     ...(partyIndex === undefined ? {} : { partyIndex }),
     ...(from === undefined ? {} : { from }),
     seed,
-    savePath: (s, party) => opts.save ?? `${s.id}-${party}-seed${seed}.save.json`,
+    // Chosen once, when the game starts; the default never replaces an earlier game's save.
+    savePath: (s, party) => opts.save ?? firstFreePath(`${s.id}-${party}-seed${seed}`, '.save.json'),
     writeFile: writeFileAtomic,
     backgroundRuns: opts.runs,
     replayCommand: (s, party, start) => `wargame play ${scenarioName(s)} --as ${party} --seed ${seed}${start !== s.calendar.start ? ` --from ${monthText(start)}` : ''}`,
