@@ -3,7 +3,7 @@
  * written, never as patterns.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,10 @@ import { claimPathFor, openBatch } from '@wargame/batch';
 import { cliPath, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wargame-batch-hostile-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  if (tiny) spawnSync('umount', [tiny]);
+  rmSync(dir, { recursive: true, force: true });
+});
 const at = (name: string) => join(dir, name);
 
 function batch(args: string[]) {
@@ -94,3 +97,33 @@ describe('CSV for spreadsheets and data frames', () => {
     }
   });
 });
+
+/** A 1 MB tmpfs, where this machine allows mounting one (root on Linux); the test says so when it cannot. */
+function tinyDisk(): string | null {
+  if (process.platform !== 'linux') return null;
+  const mount = join(dir, 'tiny');
+  spawnSync('mkdir', ['-p', mount]);
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount], { encoding: 'utf8' });
+  return r.status === 0 ? mount : null;
+}
+const tiny = tinyDisk();
+
+describe.skipIf(!tiny)('a full disk (1 MB tmpfs)', () => {
+  it.each(['csv', 'jsonl', 'parquet'])('%s: a clear error, exit 1, no temporary left, the earlier file unchanged', (format) => {
+    const out = join(tiny!, `full.${format}`);
+    batch(['sochi-2021', '--runs', '3', '--seed', 'small', '--out', out]);
+    const before = readFileSync(out);
+    const r = runCli(['batch', 'south-caucasus', '--runs', '4000', '--seed', 'big', '--out', out, '--force', '--quiet', '--workers', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write .*full\.\w+: .*(disk is full|No space left)/);
+    expect(r.stderr).not.toMatch(/internal error|at \w+ \(/);
+    expect(readFileSync(out).equals(before)).toBe(true);
+    expect(readdirSync(tiny!).filter((f) => f.startsWith('.'))).toEqual([]);
+    rmSync(out, { force: true });
+    rmSync(`${out}.meta.json`, { force: true });
+  }, 120_000);
+});
+if (!tiny)
+  describe('a full disk', () => {
+    it.skip('skipped: cannot mount a tmpfs here (needs root on Linux)', () => {});
+  });

@@ -22,8 +22,24 @@ export function writeFileAtomic(path: string, content: string): void {
   try {
     writeAtomic(path, content);
   } catch (e) {
-    throw new UserError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`cannot write ${path}: ${fileErrorText(e)}`);
   }
+}
+
+/** What went wrong with a file, for a person: the usual system errors in words, with their code. */
+export function fileErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EROFS: 'the file system is read-only',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EIO: 'an input/output error of the device',
+    EFBIG: 'the file is too large for the file system',
+  };
+  if (code && words[code]) return `${words[code]} (${code})`;
+  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   type SweepAxis,
 } from '@wargame/batch';
 import { formatIssue } from '@wargame/engine';
-import { err, out, UserError } from '../io.js';
+import { err, fileErrorText, out, UserError } from '../io.js';
 import { createProgress } from '../progress.js';
 import { readScenario } from '../scenario-files.js';
 import { withBatch } from './analyse.js';
@@ -193,7 +193,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
       await sink.commit(meta).catch(async (e: unknown) => {
         await sink.abort();
         if (e instanceof BatchUsageError) throw e;
-        throw new UserError(`cannot write ${path}: ${(e as Error).message}; the previous file (if any) is unchanged`);
+        throw new UserError(`cannot write ${path}: ${fileErrorText(e)}; the previous file (if any) is unchanged`);
       });
       if (result.interrupted) {
         err(
@@ -201,6 +201,11 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
         );
         return 130;
       }
+    } catch (e) {
+      // A write that failed part-way (a full disk, a device gone): no temporary is left behind, the old file stays.
+      await sink.abort();
+      if (e instanceof UserError || e instanceof BatchUsageError) throw e;
+      throw new UserError(`cannot write ${path}: ${fileErrorText(e)}; nothing was written and the previous file (if any) is unchanged`);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
