@@ -145,6 +145,15 @@ describe('wargame batch', () => {
       expect(meta.meta.completed).toBeLessThan(2500);
     } else expect(code).toBe(0); // a very fast machine finished first: still a valid file
     expect((await rows(at('int.csv'))).map((r) => r['run'])).toEqual(Array.from({ length: meta.meta.completed }, (_, i) => i));
+    if (code === 130) {
+      // The interrupted file says so wherever it is read (issue 12): not summarised as if complete.
+      const report = runCli(['report', at('int.csv'), '--format', 'md', '--out', at('int.md')]);
+      expect(report.code, report.stderr).toBe(0);
+      expect(readFileSync(at('int.md'), 'utf8')).toContain(`PARTIAL: this file holds ${meta.meta.completed} of the 2500 runs`);
+      writeFileSync(at('int-observed.yaml'), 'karabakh_exodus: true\n');
+      const score = runCli(['score', at('int.csv'), '--observed', at('int-observed.yaml')]);
+      expect(score.stdout).toContain(`PARTIAL: this file holds ${meta.meta.completed} of the 2500 runs`);
+    }
 
     const resumed = runCli([...args, '--resume', '--quiet']);
     expect(resumed.code, resumed.stderr).toBe(0);

@@ -127,3 +127,20 @@ if (!tiny)
   describe('a full disk', () => {
     it.skip('skipped: cannot mount a tmpfs here (needs root on Linux)', () => {});
   });
+
+describe('data that does not match its metadata', () => {
+  it('a CSV overwritten with NULs, or cut short, beside a sidecar that says 100 rows, is refused', () => {
+    const out = at('claims.csv');
+    batch(['sochi-2021', '--runs', '100', '--seed', 'm', '--out', out]);
+    const whole = readFileSync(out, 'utf8');
+    writeFileSync(out, `${whole.split('\n').slice(0, 41).join('\n')}\n`);
+    const cut = runCli(['report', out, '--out', at('claims.html')]);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toMatch(/does not match its metadata: it holds 40 rows \(runs 0–39\), the metadata says 100/);
+    writeFileSync(out, Buffer.alloc(1 << 20));
+    const nul = runCli(['report', out, '--out', at('claims.html')]);
+    expect(nul.code).toBe(1);
+    expect(nul.stderr).toMatch(/claims\.csv/);
+    expect(existsSync(at('claims.html'))).toBe(false);
+  });
+});

@@ -379,6 +379,7 @@ describe('summarizeBatch', () => {
     expect(formatSummary(s)).toMatchInlineSnapshot(`
       "Toy scenario (toy)
       8 runs · seed S · 3 cells × 4 runs (grid: pressure)
+      PARTIAL: this file holds 8 of the 12 runs it was to hold (the batch was interrupted: --resume completes it); its cells have 0–4 runs each (1 with none). Every figure below describes only the runs it holds.
 
       All cells pooled:
       outcome   share  95% CI (%)    runs

@@ -35,6 +35,7 @@ import { ident, literal, type BatchTable } from './table-types.js';
 import { formatSigned } from './text/numbers.js';
 import { columnWidths, padEndTo, padStartTo, renderTable, textWidth, type Align, type FormatOptions } from './text/table.js';
 import { maxOf } from './util/arrays.js';
+import { partialNote } from './summary.js';
 
 /** A parameter with more distinct values than this is binned even on a grid. */
 export const MAX_EXACT_GROUPS = 20;
@@ -100,6 +101,8 @@ export interface SensitivityResult {
   scenario: { id: string; hash: string; title: string };
   design: 'single' | 'grid' | 'lhs';
   runs: number;
+  /** Runs the file(s) were to hold; more than `runs` when interrupted. */
+  planned: number;
   /** Swept or varying parameters, in column order (constant ones flagged, without effects). */
   parameters: SensitivityParameter[];
   /** Outcomes in column order, a category as one row per declared value. */
@@ -322,7 +325,7 @@ export async function sensitivity(table: BatchTable): Promise<SensitivityResult>
     return row;
   });
 
-  return { scenario: { ...meta.scenario }, design: meta.design.kind, runs, parameters, outcomes };
+  return { scenario: { ...meta.scenario }, design: meta.design.kind, runs, planned: meta.shard.to - meta.shard.from, parameters, outcomes };
 }
 
 /** The bin (0 … bins−1) of a parameter's value: the number of equal-count cut points below it. */
@@ -427,6 +430,8 @@ export function formatSensitivity(result: SensitivityResult, options: FormatOpti
   const lines: string[] = [];
   const params = varying.length === 1 ? '1 parameter' : `${varying.length} parameters`;
   lines.push(`Sensitivity of ${result.scenario.title} (${result.scenario.id}) to ${params} · ${result.design} · ${result.runs} runs`);
+  const partial = partialNote(result.runs, result.planned, []);
+  if (partial) lines.push(partial);
   for (const block of blocks) {
     lines.push('');
     const pick = [0, 1, 2, ...block.flatMap((a) => [3 + 2 * a, 4 + 2 * a])];

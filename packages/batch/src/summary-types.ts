@@ -36,6 +36,8 @@ export interface BatchSummary {
   scenario: { id: string; hash: string; title: string };
   seed: string;
   runs: number;
+  /** Runs the file was to hold (its batch, or its shard); more than `runs` when the batch was interrupted. */
+  planned: number;
   runsPerCell: number;
   design: 'single' | 'grid' | 'lhs';
   /** Parameters swept (empty for a single cell). */

@@ -25,7 +25,7 @@ import type { BatchSummary, CellSummary, OutcomeSummary, Proportion } from './su
 import { ident, literal, type BatchTable, type SqlRow } from './table-types.js';
 import { formatInterval, formatNumber, formatPercent, formatPoints } from './text/numbers.js';
 import { renderTable, renderWide, type Align, type FormatOptions } from './text/table.js';
-import { appendAll, minOf } from './util/arrays.js';
+import { appendAll, maxOf, minOf } from './util/arrays.js';
 
 /** The quantiles every number outcome reports. */
 export const SUMMARY_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
@@ -258,6 +258,7 @@ export async function summarizeBatch(table: BatchTable): Promise<BatchSummary> {
     scenario: { ...meta.scenario },
     seed: meta.seed,
     runs: overall.runs,
+    planned: meta.shard.to - meta.shard.from,
     runsPerCell: meta.runsPerCell,
     design: meta.design.kind,
     swept: meta.design.sweep.map((a) => a.parameter),
@@ -317,6 +318,18 @@ function rowKinds(outcomes: readonly OutcomeSummary[]): ('share' | 'number' | 'h
 function cellValues(outcomes: readonly OutcomeSummary[]): string[] {
   const kinds = rowKinds(outcomes);
   return cellNumbers(outcomes).map((v, i) => (kinds[i] === 'heading' ? '' : v === null ? '—' : kinds[i] === 'share' ? formatPercent(v) : formatNumber(v)));
+}
+
+/**
+ * The warning for a file that holds fewer runs than its batch (or shard) was to
+ * play, or null: its figures describe the runs it has, and cells past the
+ * interruption have fewer runs or none.
+ */
+export function partialNote(runs: number, planned: number | undefined, cells: readonly { runs: number }[]): string | null {
+  if (planned === undefined || runs >= planned) return null;
+  const sizes = cells.map((c) => c.runs);
+  const spread = cells.length > 1 ? `; its cells have ${minOf(sizes)}–${maxOf(sizes)} runs each (${sizes.filter((n) => n === 0).length} with none)` : '';
+  return `PARTIAL: this file holds ${runs} of the ${planned} runs it was to hold (the batch was interrupted: --resume completes it)${spread}. Every figure below describes only the runs it holds.`;
 }
 
 /** Past this many cells the summary describes the cells' spread instead of listing every cell. */
@@ -402,6 +415,8 @@ export function formatSummary(summary: BatchSummary, options: FormatOptions = {}
     : 'one cell';
   lines.push(`${summary.scenario.title} (${summary.scenario.id})`);
   lines.push(`${summary.runs} run${summary.runs === 1 ? '' : 's'} · seed ${summary.seed} · ${what}`);
+  const partial = partialNote(summary.runs, summary.planned, summary.cells);
+  if (partial) lines.push(partial);
   lines.push('');
   if (sweep) lines.push(`All cells pooled:`);
   appendAll(lines, renderTable([['outcome', 'share', '95% CI (%)', 'runs'], ...outcomeRows(summary.overall.outcomes)], ['l', 'r', 'l', 'l']));

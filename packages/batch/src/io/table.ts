@@ -63,6 +63,22 @@ export async function openBatch(paths: string | string[]): Promise<OpenResult> {
       }
     }
     const from = readers.length === 1 ? readers[0]! : `(${readers.map((r) => `SELECT * FROM ${r}`).join(' UNION ALL ')})`;
+    // The rows must be the ones the metadata describes: a file truncated, padded, overwritten (1 GB of NULs
+    // beside a sidecar that says 100 rows) or paired with another batch's sidecar is refused, not summarised.
+    const expected = combined.inputs.reduce((n, input) => n + input.meta.completed, 0);
+    const first = combined.inputs[0]?.meta.shard.from ?? 0;
+    let found: { n: number; low: number | null; high: number | null };
+    try {
+      const [row] = await duck.all(`SELECT count(*) AS n, min(run) AS low, max(run) AS high FROM ${from}`);
+      found = { n: Number(row?.['n'] ?? 0), low: row?.['low'] === null ? null : Number(row?.['low']), high: row?.['high'] === null ? null : Number(row?.['high']) };
+    } catch (error) {
+      return close(duck, `${list.join(', ')}: cannot read the batch output (is it damaged?): ${duckMessage(error)}`);
+    }
+    if (found.n !== expected || (expected > 0 && (found.low !== first || found.high !== first + expected - 1)))
+      return close(
+        duck,
+        `${list.join(', ')}: the data does not match its metadata: it holds ${found.n} row${found.n === 1 ? '' : 's'}${found.n > 0 ? ` (runs ${found.low}–${found.high})` : ''}, the metadata says ${expected}${expected > 0 ? ` (runs ${first}–${first + expected - 1})` : ''}; the file is damaged or belongs to another batch`,
+      );
     const table: BatchTable = {
       meta,
       paths: combined.inputs.map((input) => input.path),

@@ -8,6 +8,7 @@ import { quantileAt } from '../stats/quantile.js';
 import { formatGroupedNumber as formatNumber, formatPercent as percent, formatPercentFixed, formatPoints } from '../text/numbers.js';
 import { renderBatchCharts, type RenderedChart } from './charts.js';
 import { appendAll, minOf, maxOf } from '../util/arrays.js';
+import { partialNote } from '../summary.js';
 
 export interface BatchReportOptions {
   format: 'md' | 'html';
@@ -84,6 +85,8 @@ function buildDocument(summary: BatchSummary, charts: RenderedChart[], opts: Bat
   const numbers = outcomes.filter((o): o is NumberOutcome => o.type === 'number');
 
   doc.push({ kind: 'meta', items: metaItems(summary, opts) });
+  const partial = partialNote(summary.runs, summary.planned, summary.cells);
+  if (partial) doc.push({ kind: 'paragraph', inlines: [{ strong: partial }] });
   doc.push({ kind: 'heading', level: 2, text: 'How to read this' }, { kind: 'list', items: readingNotes(summary, sweep) });
 
   if (booleans.length > 0) {

@@ -4,7 +4,7 @@
  */
 import { formatInterval, formatNumber, formatPercent, formatPoints, formatSigned } from '../text/numbers.js';
 import { renderTable, renderWide, type Align, type FormatOptions } from '../text/table.js';
-import { cellHeaderRows } from '../summary.js';
+import { cellHeaderRows, partialNote } from '../summary.js';
 import type { ObservedValue } from './observed.js';
 import type { MeanScore, ReliabilityBin, ScoreResult } from './score.js';
 import { appendAll } from '../util/arrays.js';
@@ -34,6 +34,8 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
   lines.push(`Score of ${result.scenario.title} (${result.scenario.id})${against}`);
   const sweep = result.cells.length > 1;
   lines.push(`${result.runs} runs · seed ${result.seed}${sweep ? ` · ${result.cells.length} cells (${result.design}: ${result.swept.join(', ')})` : ''}`);
+  const partial = partialNote(result.runs, result.planned, result.cells);
+  if (partial) lines.push(partial);
   lines.push('');
   if (sweep) lines.push('All cells pooled (the mixture of the cells as one forecast):');
 

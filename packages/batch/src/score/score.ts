@@ -118,6 +118,8 @@ export interface ScoreResult {
   design: 'single' | 'grid' | 'lhs';
   swept: string[];
   runs: number;
+  /** Runs the file(s) were to hold; more than `runs` when interrupted. */
+  planned: number;
   /** The observed file, if named. */
   file?: string;
   observed: { id: string; type: 'boolean' | 'category' | 'number'; value: ObservedValue }[];
@@ -332,6 +334,7 @@ export async function scoreBatch(table: BatchTable, observed: Observed): Promise
     design: meta.design.kind,
     swept: meta.design.sweep.map((a) => a.parameter),
     runs: overall.runs,
+    planned: meta.shard.to - meta.shard.from,
     ...(observed.file === undefined ? {} : { file: observed.file }),
     observed: wanted.map((w) => ({ id: w.o.id, type: w.o.kind, value: w.value })),
     overall: scoreCell(overall),
