@@ -144,3 +144,19 @@ describe('data that does not match its metadata', () => {
     expect(existsSync(at('claims.html'))).toBe(false);
   });
 });
+
+describe('designs too large to build', () => {
+  it('a grid of four axes × 100 values is refused from the axis lengths, before any cell is built', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i).join(',');
+    const r = runCli(['batch', 'sochi-2021', '--runs', '1', '--out', at('huge.csv'), ...['a', 'b', 'c', 'd'].flatMap((p) => ['--sweep', `${p}=${values}`])]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the design has 100,000,000 cells; the limit is 100,000/);
+    expect(existsSync(at('huge.csv'))).toBe(false);
+  });
+
+  it('cells × runs beyond 10^8 is refused with both numbers', () => {
+    const r = runCli(['batch', 'sochi-2021', '--runs', '20000000', '--out', at('many.csv'), '--sweep', 'western_pressure=10,20,30,40,50,60,70,80,90,100']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/10 cells × 20,000,000 runs is 200,000,000 runs; the limit is 100,000,000/);
+  });
+});

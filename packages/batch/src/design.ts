@@ -46,10 +46,29 @@ function unknownParameter(scenario: CompiledScenario, name: string, flag: string
  * last --sweep varying fastest; a Latin hypercube draws `lhs` cells from the
  * ranges, seeded by the batch seed so the design is part of the reproducible run.
  */
+/** The most runs one batch may hold (cells × runs per cell): beyond it, shard across machines. docs/limits.md. */
+export const MAX_BATCH_RUNS = 100_000_000;
+
+/**
+ * The most cells one design may have. Every output's metadata lists each
+ * cell's parameters (about 170 bytes a cell), so 100,000 cells keep it under
+ * 20 MB; a study of 10^6 runs at 10 seeds a cell fits.
+ */
+export const MAX_DESIGN_CELLS = 100_000;
+
 export function buildDesign(
   scenario: CompiledScenario,
-  opts: { fixed: Record<string, number>; sweep: SweepAxis[]; lhs?: number; seed: string },
+  opts: { fixed: Record<string, number>; sweep: SweepAxis[]; lhs?: number; seed: string; runsPerCell?: number },
 ): Result<BatchDesign> {
+  // Sized from the axes before a single cell is built: a grid of four axes × 100 values is 10^8 cells.
+  const planned = opts.lhs ?? opts.sweep.reduce((n, a) => n * (a.values?.length ?? 1), 1);
+  if (planned > MAX_DESIGN_CELLS)
+    return { ok: false, message: `the design has ${planned.toLocaleString('en')} cells; the limit is ${MAX_DESIGN_CELLS.toLocaleString('en')} (fewer values per --sweep, a smaller --lhs, or an --lhs sample instead of a grid)` };
+  if (opts.runsPerCell !== undefined && planned * opts.runsPerCell > MAX_BATCH_RUNS)
+    return {
+      ok: false,
+      message: `${planned.toLocaleString('en')} cells × ${opts.runsPerCell.toLocaleString('en')} runs is ${(planned * opts.runsPerCell).toLocaleString('en')} runs; the limit is ${MAX_BATCH_RUNS.toLocaleString('en')} per batch (use fewer runs per cell, or several batches)`,
+    };
   const ids = new Set(scenario.parameters.map((p) => p.id));
   for (const [name, value] of Object.entries(opts.fixed)) {
     if (!ids.has(name)) return { ok: false, message: unknownParameter(scenario, name, '--set') };

@@ -3,7 +3,7 @@ export * from './columns.js';
 export * from './meta.js';
 export * from './summary-types.js';
 export * from './table-types.js';
-export { buildDesign, parseSweep, parseShard, shardRange, runSeed, type Result } from './design.js';
+export { buildDesign, MAX_BATCH_RUNS, MAX_DESIGN_CELLS, parseSweep, parseShard, shardRange, runSeed, type Result } from './design.js';
 export { playRow, prepareBatchContext, type RowContext, type RowResult } from './run-row.js';
 export { createRowContext, playChunk, type WorkerSetup, type ChunkTask, type ChunkResult } from './worker.js';
 export { executeBatch, type BatchExecution, type ExecutionResult } from './runner.js';

@@ -83,7 +83,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     if (!r.ok) throw new UserError(r.message);
     sweep.push(r.value);
   }
-  const design = buildDesign(scenario, { fixed: o.set, sweep, seed, ...(o.lhs === undefined ? {} : { lhs: o.lhs }) });
+  const design = buildDesign(scenario, { fixed: o.set, sweep, seed, runsPerCell: o.runs, ...(o.lhs === undefined ? {} : { lhs: o.lhs }) });
   if (!design.ok) throw new UserError(design.message);
   const shard = o.shard === undefined ? { k: 1, n: 1 } : (() => {
     const r = parseShard(o.shard);
@@ -102,7 +102,6 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
 
   const cells = design.value.cells.length;
   const total = cells * o.runs;
-  if (total > 100_000_000) throw new UserError(`${cells} cells × ${o.runs} runs is ${total.toLocaleString('en')} runs; the limit is 100,000,000 per batch (use shards across machines)`);
   const range = shardRange(total, shard.k, shard.n);
   const command = batchCommand(arg, { runs: o.runs, seed, set: o.set, sweep, ...(o.lhs === undefined ? {} : { lhs: o.lhs }), shard });
   const meta: BatchMeta = {
