@@ -160,3 +160,23 @@ describe('designs too large to build', () => {
     expect(r.stderr).toMatch(/10 cells × 20,000,000 runs is 200,000,000 runs; the limit is 100,000,000/);
   });
 });
+
+describe('a reader that goes away', () => {
+  it('batch … 2>&1 | head -1: the batch still writes its whole file and exits 0; its stored command is shell-quoted', () => {
+    const out = at("it's here.csv");
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath}" batch sochi-2021 --runs 400 --seed 'my seed' --workers 1 --out "${out}" 2>&1 | head -1; exit \${PIPESTATUS[0]}`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    const meta = JSON.parse(readFileSync(`${out}.meta.json`, 'utf8')) as { completed: number; command: string };
+    expect(meta.completed).toBe(400);
+    expect(meta.command).toBe("wargame batch sochi-2021 --runs 400 --seed 'my seed'");
+    // The stored command runs again as printed, through a shell, to the same bytes.
+    const again = spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath}" ${meta.command.replace(/^wargame /, '')} --workers 1 --quiet --out "${at('again.csv')}"`], { encoding: 'utf8', timeout: 60_000 });
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(at('again.csv'), 'utf8')).toBe(readFileSync(out, 'utf8'));
+    expect(readdirSync(dir).filter((f) => f.startsWith(".it's here.csv."))).toEqual([]);
+  });
+});

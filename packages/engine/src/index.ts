@@ -110,4 +110,4 @@ export { emptyReads, readsOf, type WorldReads } from './expr/reads.js';
 export { calibrate, historyLogLikelihood, type CalibrationTarget, type CalibrationResult, type CalibrationOptions } from './sim/calibrate.js';
 export { nelderMead, type MinimizeResult } from './util/nelder-mead.js';
 export { forecastMoves, type MoveForecast } from './sim/forecast.js';
-export { MAX_SEED_LENGTH, oneLine, seedProblem, terminalSafe, unsafeChar } from './util/text.js';
+export { MAX_SEED_LENGTH, oneLine, seedProblem, shellWord, terminalSafe, unsafeChar } from './util/text.js';

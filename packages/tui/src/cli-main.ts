@@ -18,7 +18,7 @@ import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
-import { err, UserError } from './io.js';
+import { err, tolerateClosedPipes, UserError } from './io.js';
 import { seedProblem, terminalSafe } from '@wargame/engine';
 
 function positiveInt(value: string): number {
@@ -322,10 +322,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // `wargame run … | head` closes the pipe early: that is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-  });
+  tolerateClosedPipes();
   try {
     await buildProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -48,13 +48,38 @@ export function fileErrorText(error: unknown): string {
  * characters are shown as escapes, never obeyed (the CLI styles nothing itself).
  */
 export function out(text: string): void {
+  if (closed.stdout) return;
   const safe = terminalSafe(text);
   process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 export function err(text: string): void {
+  if (closed.stderr) return;
   const safe = terminalSafe(text);
   process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+}
+
+/** Output streams whose reader has gone (`| head`): nothing more is written to them. */
+const closed = { stdout: false, stderr: false };
+
+/**
+ * `wargame batch … 2>&1 | head -1` closes the pipe after one line. That is
+ * the reader's choice, not a failure of the work: from then on the stream is
+ * left alone and the command goes on, so a batch still writes its file and
+ * exits as it would have.
+ */
+export function tolerateClosedPipes(): void {
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') closed[name] = true;
+      else throw e;
+    });
+  }
+}
+
+/** Whether standard error can still be written (the progress display checks before each line). */
+export function stderrOpen(): boolean {
+  return !closed.stderr;
 }
 
 /**

@@ -4,6 +4,7 @@
  * (CI logs, files), at most one every few seconds.
  */
 import { SingleBar } from 'cli-progress';
+import { stderrOpen } from './io.js';
 
 export interface Progress {
   update(done: number): void;
@@ -58,7 +59,7 @@ export function createProgress(total: number, opts: { tty: boolean; quiet: boole
       if (done < total && t - last < 5000) return;
       last = t;
       const r = rate(done);
-      process.stderr.write(`${opts.label}: ${done}/${total} runs (${((100 * done) / total).toFixed(1)}%), ${Math.round(r)} runs/s, ${duration((total - done) / r)} left\n`);
+      if (stderrOpen()) process.stderr.write(`${opts.label}: ${done}/${total} runs (${((100 * done) / total).toFixed(1)}%), ${Math.round(r)} runs/s, ${duration((total - done) / r)} left\n`);
     },
     stop() {},
   };

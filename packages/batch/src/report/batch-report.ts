@@ -8,6 +8,7 @@ import { quantileAt } from '../stats/quantile.js';
 import { formatGroupedNumber as formatNumber, formatPercent as percent, formatPercentFixed, formatPoints } from '../text/numbers.js';
 import { renderBatchCharts, type RenderedChart } from './charts.js';
 import { appendAll, minOf, maxOf } from '../util/arrays.js';
+import { shellWord } from '@wargame/engine';
 import { partialNote } from '../summary.js';
 
 export interface BatchReportOptions {
@@ -183,7 +184,7 @@ function readingNotes(summary: BatchSummary, sweep: boolean): Inline[][] {
     [
       { strong: 'Runs are seeded.' },
       ` Run i of a cell plays with seed ${summary.seed}.i and replays exactly: `,
-      { code: `wargame run ${id} --seed ${summary.seed}.0${set}` },
+      { code: `wargame run ${shellWord(id)} --seed ${shellWord(`${summary.seed}.0`)}${set}` },
       sweep ? ' replays the first run of the first cell (use the parameters of the cell you want).' : ' replays the first run.',
     ],
     ['These are frequencies in a model: they show what the scenario’s assumptions imply, not what will happen.'],

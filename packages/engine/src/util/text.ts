@@ -75,3 +75,16 @@ export function seedProblem(seed: string): string | null {
   if (/[/\\]/.test(seed)) return 'a seed holds no / or \\ (it becomes part of file names)';
   return null;
 }
+
+/**
+ * A word as a POSIX shell reads it back unchanged: left bare when it is made of
+ * characters no shell treats specially, else in single quotes. For the commands
+ * the program prints and stores to be pasted again (replay, resume), whose
+ * paths and seeds may hold spaces, quotes or `$`.
+ *
+ * @example
+ * shellWord("my runs/it's.csv") // → 'my runs/it'\''s.csv'
+ */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}

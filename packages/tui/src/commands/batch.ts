@@ -21,7 +21,7 @@ import {
   type OutputFormat,
   type SweepAxis,
 } from '@wargame/batch';
-import { formatIssue } from '@wargame/engine';
+import { formatIssue, shellWord } from '@wargame/engine';
 import { err, fileErrorText, out, UserError } from '../io.js';
 import { createProgress } from '../progress.js';
 import { readScenario } from '../scenario-files.js';
@@ -51,7 +51,7 @@ function drawSeed(): string {
 
 /** The command that makes this output (without --out, --format and --workers, which do not change the rows). */
 export function batchCommand(arg: string, o: { runs: number; seed: string; set: Record<string, number>; sweep: SweepAxis[]; lhs?: number; shard?: { k: number; n: number } }): string {
-  const parts = [`wargame batch ${arg} --runs ${o.runs} --seed ${o.seed}`];
+  const parts = [`wargame batch ${shellWord(arg)} --runs ${o.runs} --seed ${shellWord(o.seed)}`];
   for (const [k, v] of Object.entries(o.set)) parts.push(`--set ${k}=${v}`);
   for (const a of o.sweep) parts.push(`--sweep ${a.parameter}=${a.values ? a.values.join(',') : a.range!.join(':')}`);
   if (o.lhs !== undefined) parts.push(`--lhs ${o.lhs}`);
@@ -185,7 +185,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
           .map(([k, v]) => ` --set ${k}=${v}`)
           .join('');
         throw new UserError(
-          `run ${result.run} failed: ${result.message}${result.seed ? `\nreplay it: wargame run ${arg} --seed ${result.seed}${sets}` : ''}\n${path} was not changed.`,
+          `run ${result.run} failed: ${result.message}${result.seed ? `\nreplay it: wargame run ${shellWord(arg)} --seed ${shellWord(result.seed)}${sets}` : ''}\n${path} was not changed.`,
         );
       }
       meta.completed = start - range.from + result.done;
@@ -196,7 +196,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
       });
       if (result.interrupted) {
         err(
-          `Stopped: ${path} holds ${meta.completed} of ${range.to - range.from} runs (a valid file).\nResume with: ${command}${o.out ? ` --out ${o.out}` : ''}${o.format ? ` --format ${o.format}` : ''} --resume`,
+          `Stopped: ${path} holds ${meta.completed} of ${range.to - range.from} runs (a valid file).\nResume with: ${command}${o.out ? ` --out ${shellWord(o.out)}` : ''}${o.format ? ` --format ${o.format}` : ''} --resume`,
         );
         return 130;
       }

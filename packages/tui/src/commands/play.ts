@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { monthText, type CompiledScenario } from '@wargame/engine';
+import { monthText, shellWord, type CompiledScenario } from '@wargame/engine';
 import { parseStartMonth, resolveParty } from '../app/play-setup.js';
 import { err, firstFreePath, out, UserError, writeFileAtomic } from '../io.js';
 import { shippedCatalog, shippedScenarios } from '../scenario-files.js';
@@ -78,7 +78,7 @@ export async function playCommand(arg: string | undefined, opts: PlayOptions): P
     savePath: (s, party) => opts.save ?? firstFreePath(`${s.id}-${party}-seed${seed}`, '.save.json'),
     writeFile: writeFileAtomic,
     backgroundRuns: opts.runs,
-    replayCommand: (s, party, start) => `wargame play ${scenarioName(s)} --as ${party} --seed ${seed}${start !== s.calendar.start ? ` --from ${monthText(start)}` : ''}`,
+    replayCommand: (s, party, start) => `wargame play ${shellWord(scenarioName(s))} --as ${party} --seed ${shellWord(seed)}${start !== s.calendar.start ? ` --from ${monthText(start)}` : ''}`,
   });
   if (summary?.saved) out(`Saved game: ${display(summary.savePath)} (turn ${summary.turn}). Report: wargame report ${display(summary.savePath)} --format html · check it replays: wargame replay ${display(summary.savePath)}`);
   if (process.env['WARGAME_TIMING']) err(formatTiming(timing));

@@ -1,4 +1,4 @@
-import { applyOverrides, compileScenarioDoc, monthIndex, monthText, runGame, saveSession, Session, type CompiledScenario, type GameRun, type TurnInputs, type TurnLog } from '@wargame/engine';
+import { applyOverrides, shellWord, compileScenarioDoc, monthIndex, monthText, runGame, saveSession, Session, type CompiledScenario, type GameRun, type TurnInputs, type TurnLog } from '@wargame/engine';
 import { out, UserError, writeFileAtomic } from '../io.js';
 import { loadOrFail } from './load.js';
 import { readSetFile } from './set-file.js';
@@ -20,9 +20,9 @@ function drawSeed(): string {
 
 /** The command that replays a run exactly. */
 export function replayCommand(arg: string, seed: string, opts: Pick<RunOptions, 'set' | 'turns' | 'followHistoryUntil' | 'setFile'>): string {
-  const sets = (opts.setFile ? ` --set-file ${opts.setFile}` : '') + Object.entries(opts.set).map(([k, v]) => ` --set ${k}=${v}`).join('');
+  const sets = (opts.setFile ? ` --set-file ${shellWord(opts.setFile)}` : '') + Object.entries(opts.set).map(([k, v]) => ` --set ${k}=${v}`).join('');
   const follow = opts.followHistoryUntil ? ` --follow-history-until ${opts.followHistoryUntil}` : '';
-  return `wargame run ${arg} --seed ${seed}${sets}${follow}${opts.turns !== undefined ? ` --turns ${opts.turns}` : ''}`;
+  return `wargame run ${shellWord(arg)} --seed ${shellWord(seed)}${sets}${follow}${opts.turns !== undefined ? ` --turns ${opts.turns}` : ''}`;
 }
 
 function signed(x: number): string {
