@@ -180,3 +180,24 @@ describe('a reader that goes away', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith(".it's here.csv."))).toEqual([]);
   });
 });
+
+describe('the engine that played the runs', () => {
+  it('is recorded by content, and resume and merge refuse runs of another engine', () => {
+    const out = at('engine.csv');
+    batch(['sochi-2021', '--runs', '10', '--seed', 'e', '--out', out]);
+    const sidecar = `${out}.meta.json`;
+    const meta = JSON.parse(readFileSync(sidecar, 'utf8')) as { engine: { version: string; build?: string } };
+    expect(meta.engine.build).toMatch(/^[0-9a-f]{12,}$/);
+    writeFileSync(sidecar, JSON.stringify({ ...meta, engine: { ...meta.engine, build: 'another0build' } }, null, 2));
+    const resumed = runCli(['batch', 'sochi-2021', '--runs', '10', '--seed', 'e', '--out', out, '--resume']);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toMatch(/played by another engine \(0\.1\.0 \(build another0buil\)/);
+
+    for (const k of [1, 2]) batch(['sochi-2021', '--runs', '10', '--seed', 'e', '--shard', `${k}/2`, '--out', at(`engine-${k}.csv`)]);
+    const shard = JSON.parse(readFileSync(at('engine-2.csv.meta.json'), 'utf8')) as typeof meta;
+    writeFileSync(at('engine-2.csv.meta.json'), JSON.stringify({ ...shard, engine: { ...shard.engine, build: 'another0build' } }, null, 2));
+    const merged = runCli(['merge', at('engine-1.csv'), at('engine-2.csv'), '--out', at('engine-merged.csv')]);
+    expect(merged.code).toBe(1);
+    expect(merged.stderr).toMatch(/different engines/);
+  });
+});

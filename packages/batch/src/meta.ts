@@ -57,7 +57,8 @@ export const BatchMetaSchema = z.object({
   columns: z.array(ColumnSchema),
   /** The command that makes this file, for the record. */
   command: z.string(),
-  engine: z.object({ version: z.string() }),
+  /** The program's version, and the content hash of the engine that played the runs (absent when run unbundled). */
+  engine: z.object({ version: z.string(), build: z.string().optional() }),
 });
 
 export type BatchMeta = z.infer<typeof BatchMetaSchema>;
@@ -76,4 +77,9 @@ export function formatOfPath(path: string): OutputFormat | undefined {
 /** Where CSV and JSONL outputs keep their metadata. */
 export function sidecarPath(path: string): string {
   return `${path}.meta.json`;
+}
+
+/** An engine as people compare them: `0.1.0 (build 3f2a…)`. */
+export function engineName(engine: BatchMeta['engine']): string {
+  return engine.build === undefined ? engine.version : `${engine.version} (build ${engine.build.slice(0, 12)})`;
 }

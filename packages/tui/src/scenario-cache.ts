@@ -15,8 +15,7 @@ import { writeFileAtomic } from '@wargame/batch/atomic';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Compiled into the bundle by scripts/bundle.mjs: a hash of the engine's source and its yaml and zod. */
-declare const __WARGAME_BUILD_ID__: string | undefined;
+import { BUILD_ID } from './version.js';
 
 /** Changes when the layout of an entry changes. */
 export const CACHE_FORMAT = 'wargame-scenario-cache/1';
@@ -37,11 +36,11 @@ export interface ScenarioCache {
  * or tsc's output), where no build id says which engine validated an entry.
  */
 export function defaultScenarioCache(installRoot: string): ScenarioCache | undefined {
-  if (typeof __WARGAME_BUILD_ID__ !== 'string') return undefined;
+  if (BUILD_ID === undefined) return undefined;
   const env = process.env;
   if (env['WARGAME_NO_CACHE'] && env['WARGAME_NO_CACHE'] !== '0') return undefined;
   const dir = env['WARGAME_CACHE_DIR'] || (env['XDG_CACHE_HOME'] ? join(env['XDG_CACHE_HOME'], 'wargame') : join(installRoot, 'node_modules', '.cache', 'wargame'));
-  return { dir, buildId: __WARGAME_BUILD_ID__ };
+  return { dir, buildId: BUILD_ID };
 }
 
 /** The key of a scenario: its files' names (relative to the scenario) and raw bytes, in load order, and the build. */

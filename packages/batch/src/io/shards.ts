@@ -4,7 +4,7 @@
  * must leave no runs out. Shared by merge (which needs every run) and
  * openBatch (which also takes a contiguous part, e.g. the shards done so far).
  */
-import type { BatchMeta, OutputFormat } from '../meta.js';
+import { engineName, type BatchMeta, type OutputFormat } from '../meta.js';
 import { columnsMismatch } from './sink.js';
 import { minOf, maxOf } from '../util/arrays.js';
 
@@ -93,8 +93,8 @@ function batchDifference(a: BatchMeta, b: BatchMeta): string | undefined {
   if (a.total !== b.total) return `the totals differ (${a.total} vs ${b.total} runs)`;
   const columns = columnsMismatch(a.columns, b.columns);
   if (columns) return `the columns differ (${columns})`;
-  if (a.engine.version !== b.engine.version)
-    return `they were run by different engine versions (${a.engine.version} vs ${b.engine.version}), which may play the same seed differently`;
+  if (a.engine.version !== b.engine.version || a.engine.build !== b.engine.build)
+    return `they were run by different engines (${engineName(a.engine)} vs ${engineName(b.engine)}), which may play the same seed differently`;
   return undefined;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import {
   BatchUsageError,
+  engineName,
   BATCH_FORMAT,
   BATCH_VERSION,
   batchColumns,
@@ -26,7 +27,7 @@ import { err, fileErrorText, out, UserError } from '../io.js';
 import { createProgress } from '../progress.js';
 import { readScenario } from '../scenario-files.js';
 import { withBatch } from './analyse.js';
-import { VERSION } from '../version.js';
+import { BUILD_ID, VERSION } from '../version.js';
 
 export interface BatchOptions {
   runs: number;
@@ -62,6 +63,8 @@ export function batchCommand(arg: string, o: { runs: number; seed: string; set: 
 function sameBatch(a: BatchMeta, b: BatchMeta): string | null {
   if (a.scenario.hash !== b.scenario.hash) return `it was made from another version of the scenario (hash ${a.scenario.hash.slice(0, 12)}…, now ${b.scenario.hash.slice(0, 12)}…)`;
   if (a.seed !== b.seed) return `it has seed ${a.seed}, not ${b.seed}`;
+  if (a.engine.version !== b.engine.version || a.engine.build !== b.engine.build)
+    return `it was played by another engine (${engineName(a.engine)}, this is ${engineName(b.engine)}), which may play the same seed differently`;
   if (a.runsPerCell !== b.runsPerCell) return `it has ${a.runsPerCell} runs per cell, not ${b.runsPerCell}`;
   if (JSON.stringify(a.design) !== JSON.stringify(b.design)) return 'its parameters or sweep differ';
   if (a.shard.k !== b.shard.k || a.shard.n !== b.shard.n) return `it is shard ${a.shard.k}/${a.shard.n}, not ${b.shard.k}/${b.shard.n}`;
@@ -116,7 +119,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     completed: 0,
     columns: batchColumns(scenario),
     command,
-    engine: { version: VERSION },
+    engine: { version: VERSION, ...(BUILD_ID === undefined ? {} : { build: BUILD_ID }) },
   };
 
   let start = range.from;
