@@ -201,3 +201,18 @@ describe('the engine that played the runs', () => {
     expect(merged.stderr).toMatch(/different engines/);
   });
 });
+
+describe('score of shards', () => {
+  it('scores the shards of one batch as that batch, equal to scoring the whole', () => {
+    writeFileSync(at('seen.yaml'), 'csto_discredited: true\n');
+    batch(['sochi-2021', '--runs', '24', '--seed', 'sh', '--out', at('sh-whole.csv')]);
+    for (const k of [1, 2]) batch(['sochi-2021', '--runs', '24', '--seed', 'sh', '--shard', `${k}/2`, '--out', at(`sh-${k}.csv`)]);
+    const whole = runCli(['score', at('sh-whole.csv'), '--observed', at('seen.yaml'), '--json']);
+    const parts = runCli(['score', at('sh-1.csv'), at('sh-2.csv'), '--observed', at('seen.yaml'), '--json']);
+    expect(parts.code, parts.stderr).toBe(0);
+    const a = JSON.parse(whole.stdout) as { runs: number; overall: unknown; file: string };
+    const b = JSON.parse(parts.stdout) as { runs: number; overall: unknown; file: string };
+    expect(b.runs).toBe(24);
+    expect(b.overall).toEqual(a.overall);
+  });
+});

@@ -15,6 +15,7 @@ import {
   mergeOutputs,
   openBatch,
   parseObserved,
+  readBatchMeta,
   renderBatchReport,
   scoreBatch,
   sensitivity,
@@ -76,6 +77,21 @@ export async function sensitivityCommand(paths: string[], o: { json?: boolean })
   return 0;
 }
 
+/** The paths grouped by the batch they belong to (a shard's batch: everything in its metadata but the slice), in order. */
+async function batchesOf(paths: readonly string[]): Promise<string[][]> {
+  const groups = new Map<string, string[]>();
+  for (const path of paths) {
+    const read = await readBatchMeta(path);
+    if (!read.ok) throw new UserError(read.message);
+    const { scenario, seed, runsPerCell, total, design, engine } = read.meta;
+    const key = JSON.stringify([scenario.hash, seed, runsPerCell, total, design, engine]);
+    const group = groups.get(key);
+    if (group) group.push(path);
+    else groups.set(key, [path]);
+  }
+  return [...groups.values()];
+}
+
 function readObserved(path: string): { name: string; text: string } {
   if (!existsSync(path)) throw new UserError(`--observed: ${path} does not exist`);
   const size = statSync(path).size;
@@ -86,13 +102,14 @@ function readObserved(path: string): { name: string; text: string } {
 export async function scoreCommand(paths: string[], o: { observed: string; json?: boolean }): Promise<number> {
   const file = readObserved(o.observed);
   const results: ScoreResult[] = [];
-  // Each output is scored on its own (several outputs: several scenarios or batches), then reliability is pooled.
-  for (const path of paths)
+  // Shards of one batch are scored as that one batch (as sensitivity reads them); different batches
+  // (several scenarios, seeds or designs) each on their own, then reliability is pooled.
+  for (const group of await batchesOf(paths))
     results.push(
-      await withBatch(path, async (table) => {
+      await withBatch(group, async (table) => {
         const parsed = parseObserved(file, table.meta);
         if (!parsed.ok) throw new UserError(parsed.issues.map(formatIssue).join('\n'));
-        return { ...(await scoreBatch(table, parsed.observed)), file: path };
+        return { ...(await scoreBatch(table, parsed.observed)), file: group.join(' + ') };
       }),
     );
   if (o.json) out(JSON.stringify(results.length === 1 ? results[0] : { results, reliability: combineReliability(results) }, null, 2));
