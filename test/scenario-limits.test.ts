@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SCENARIO_LIMITS } from '@wargame/engine';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { root } from './helpers/scenarios.js';
@@ -84,5 +85,32 @@ describe('effects and chances that cannot mean what they say', () => {
     const issues = r.ok ? [] : r.issues.map(formatIssue);
     expect(issues.some((i) => /two-party\.yaml:\d+:\d+ ✖ "rel\(b,a\)" and "rel\(a,b\)" name the same relation/.test(i)), issues.join('\n')).toBe(true);
     expect(issues.filter((i) => i.includes('a chance is a probability between 0 and 1')).length, issues.join('\n')).toBe(2);
+  });
+});
+
+describe('how many of each thing a scenario may have', () => {
+  /** A scenario of n parties with m moves each (in memory; nothing is cited, as the counts are checked first). */
+  function crowd(n: number, m: number): string {
+    const parties = Array.from({ length: n }, (_, i) => {
+      const moves = Array.from({ length: m }, (_, k) => `      - { id: m${k}, label: M${k}, cite: [{ source: a.txt, quote: "calm and quiet" }] }`).join('\n');
+      return `  p${i}:\n    name: P${i}\n    seat: S${i}\n    interests: []\n    machine: { initial: a, states: { a: {} } }\n    moves:\n${moves}`;
+    });
+    return `id: crowd\ntitle: Crowd\ndescription: many\nsources: [{ file: a.txt }]\ncalendar: { start: 2022-01, turns: 2 }\nindicators: {}\nparties:\n${parties.join('\n')}\n`;
+  }
+
+  it(`refuses more than ${SCENARIO_LIMITS.parties} parties at the parties key, before validating them`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wargame-crowd-'));
+    writeFileSync(join(dir, 'crowd.yaml'), crowd(SCENARIO_LIMITS.parties + 1, 1));
+    const r = runCli(['validate', join(dir, 'crowd.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(new RegExp(`crowd\\.yaml:7:1 ✖ ${SCENARIO_LIMITS.parties + 1} parties; a scenario has at most ${SCENARIO_LIMITS.parties}`));
+  });
+
+  it(`refuses more than ${SCENARIO_LIMITS.movesPerParty} moves for one party, naming the party`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wargame-crowd-'));
+    writeFileSync(join(dir, 'crowd.yaml'), crowd(2, SCENARIO_LIMITS.movesPerParty + 1));
+    const r = runCli(['validate', join(dir, 'crowd.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(new RegExp(`${SCENARIO_LIMITS.movesPerParty + 1} moves for one party; a scenario has at most ${SCENARIO_LIMITS.movesPerParty} \\(docs/limits\\.md\\) → at parties\\.p0\\.moves`));
   });
 });

@@ -5,7 +5,7 @@
 export { ScenarioSchema, scenarioJsonSchema, CitationSchema, EffectsSchema, IdSchema, MonthSchema } from './scenario/schema.js';
 export { MAX_HORIZON } from './scenario/schema.js';
 export type { Message, Citation, ScenarioDoc, ScenarioInput, Party, Move, Interest, Outcome, ScenarioEvent, Effects, Wants, Parameter, Indicator } from './scenario/schema.js';
-export { loadScenario, type LoadResult } from './scenario/load.js';
+export { loadScenario, SCENARIO_LIMITS, type LoadResult } from './scenario/load.js';
 export { parseScenarioYaml, MAX_SCENARIO_BYTES, MAX_KEYS_PER_MAPPING, type SourceFile } from './scenario/parse-yaml.js';
 export { formatIssue, formatPath, sortIssues, ISSUE_CODES, type ScenarioIssue, type CodedIssue, type IssueCode } from './scenario/issues.js';
 export { compileScenarioDoc, compileEffects } from './scenario/compile.js';

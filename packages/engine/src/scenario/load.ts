@@ -172,6 +172,9 @@ export function loadScenario(files: readonly SourceFile[], opts: LoadOptions = {
   if (files.length === 0) return { ok: false, issues: [{ code: 'no-files', path: [], message: 'no scenario files given' }] };
   const parsed = parseScenarioYaml(files);
   if (parsed.issues.length > 0) return { ok: false, issues: sortIssues(parsed.issues) };
+  // Counted before the schema and the compiler see the document: 6,000 parties took 2 GB to validate.
+  const crowded = sizeIssues(parsed.data).map((issue) => parsed.positions.place(issue, { preferKey: true }));
+  if (crowded.length > 0) return { ok: false, issues: sortIssues(crowded) };
   const result = ScenarioSchema.safeParse(parsed.data);
   if (!result.success) {
     const issues = result.error.issues.flatMap((i) => fromZod(i, parsed.positions, parsed.data));
@@ -186,6 +189,48 @@ export function loadScenario(files: readonly SourceFile[], opts: LoadOptions = {
     return { ok: false, issues: sortIssues(dedupe(placed)) };
   }
   return { ok: true, scenario };
+}
+
+/**
+ * How many of each thing a scenario may have. The cost of a turn grows with
+ * parties × moves and with parties² (relations), so these bound a turn's time
+ * and memory; each is several times what the flagship uses (10 parties, 42
+ * indicators, 32 moves for one party). docs/limits.md.
+ */
+export const SCENARIO_LIMITS = {
+  parties: 64,
+  indicators: 1_000,
+  parameters: 200,
+  events: 1_000,
+  outcomes: 500,
+  messages: 500,
+  movesPerParty: 500,
+  interestsPerParty: 200,
+} as const;
+
+function sizeIssues(data: unknown): CodedIssue[] {
+  const issues: CodedIssue[] = [];
+  if (!data || typeof data !== 'object') return issues;
+  const doc = data as Record<string, unknown>;
+  const count = (v: unknown) => (Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0);
+  const check = (path: (string | number)[], n: number, limit: number, what: string) => {
+    if (n > limit) issues.push({ code: 'too-big', path, message: `${n} ${what}; a scenario has at most ${limit} (docs/limits.md)` });
+  };
+  check(['parties'], count(doc['parties']), SCENARIO_LIMITS.parties, 'parties');
+  check(['indicators'], count(doc['indicators']), SCENARIO_LIMITS.indicators, 'indicators');
+  check(['parameters'], count(doc['parameters']), SCENARIO_LIMITS.parameters, 'parameters');
+  check(['events'], count(doc['events']), SCENARIO_LIMITS.events, 'events');
+  check(['outcomes'], count(doc['outcomes']), SCENARIO_LIMITS.outcomes, 'outcomes');
+  check(['messages'], count(doc['messages']), SCENARIO_LIMITS.messages, 'messages');
+  const parties = doc['parties'];
+  if (issues.length === 0 && parties && typeof parties === 'object' && !Array.isArray(parties))
+    for (const [id, party] of Object.entries(parties)) {
+      if (!party || typeof party !== 'object') continue;
+      const p = party as Record<string, unknown>;
+      check(['parties', id, 'moves'], count(p['moves']), SCENARIO_LIMITS.movesPerParty, 'moves for one party');
+      check(['parties', id, 'interests'], count(p['interests']), SCENARIO_LIMITS.interestsPerParty, 'interests for one party');
+    }
+  return issues;
 }
 
 function dedupe(issues: CodedIssue[]): CodedIssue[] {
