@@ -167,3 +167,29 @@ describe('common random numbers', () => {
     expect(stateHash(trade.state)).not.toBe(stateHash(hold.state));
   });
 });
+
+describe('an injected scheduled event', () => {
+  it('is consumed: injected before its date, it does not fire again at its date (issue 14, bug 1)', () => {
+    const made = Session.create(scenario, { seed: '3' });
+    if (!made.ok) throw new Error(made.error.message);
+    const s = made.session;
+    const fired: { turn: number; kind: string }[] = [];
+    const note = (r: ReturnType<Session['advance']>) => {
+      if (!r.ok) throw new Error(r.error.message);
+      for (const e of r.log.events) if (e.id === 'shock') fired.push({ turn: r.log.turn, kind: e.kind });
+    };
+    note(s.advance({ inject: [{ event: 'shock' }] })); // 2021-11
+    for (let t = 0; t < 4; t++) note(s.advance()); // through 2022-02, the shock's date
+    expect(fired).toEqual([{ turn: 1, kind: 'injected' }]);
+    // Not injected, it fires at its date as scheduled.
+    const plain = Session.create(scenario, { seed: '3' });
+    if (!plain.ok) throw new Error(plain.error.message);
+    const dates: string[] = [];
+    for (let t = 0; t < 5; t++) {
+      const r = plain.session.advance();
+      if (!r.ok) throw new Error(r.error.message);
+      if (r.log.events.some((e) => e.id === 'shock' && e.kind === 'scheduled')) dates.push(r.log.date);
+    }
+    expect(dates).toEqual(['2022-02']);
+  });
+});

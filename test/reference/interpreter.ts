@@ -112,7 +112,8 @@ export function referenceTurn(s: CompiledScenario, state: GameState, inputs: Ref
   };
   for (const e of s.events) {
     if (e.at !== null) {
-      if (e.at === w.month && (e.when === null || e.when(w))) fire(e.effects, e.index);
+      // Once injected before its date, a scheduled event has happened: it does not fire again.
+      if (e.at === w.month && w.eventCount[e.index] === 0 && (e.when === null || e.when(w))) fire(e.effects, e.index);
     } else if (e.recurring) {
       if (e.when === null || e.when(w)) fire(e.effects, e.index);
     } else if (e.chance !== null) {

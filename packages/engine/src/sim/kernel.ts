@@ -261,8 +261,9 @@ export function playEvents(ctx: RunContext, s: GameState, history: boolean, inje
   ctx.draws.start(nextAlea(s.rng[plan.eventsStream]!));
   for (const e of plan.scenario.events) {
     if (e.at !== null) {
-      // A scheduled event may still depend on the world: it fires at its date only if its condition holds.
-      if (e.at === s.month && (e.when === null || e.when(s))) fire(ctx, s, 'scheduled', e.id, e.label, e.effects, e.cite, e.index, obs);
+      // A scheduled event may still depend on the world: it fires at its date only if its condition holds,
+      // and not at all if a facilitator already injected it earlier (the invasion does not happen twice).
+      if (e.at === s.month && s.eventCount[e.index] === 0 && (e.when === null || e.when(s))) fire(ctx, s, 'scheduled', e.id, e.label, e.effects, e.cite, e.index, obs);
     } else if (e.recurring) {
       if (e.when === null || e.when(s)) fire(ctx, s, 'recurring', e.id, e.label, e.effects, e.cite, e.index, obs);
     } else if (e.chance !== null) {
