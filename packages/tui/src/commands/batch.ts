@@ -206,7 +206,8 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     } catch (e) {
       // A write that failed part-way (a full disk, a device gone): no temporary is left behind, the old file stays.
       await sink.abort();
-      if (e instanceof UserError || e instanceof BatchUsageError) throw e;
+      // Only the system's file errors are the user's to fix; anything else stays a bug, reported as one.
+      if (typeof (e as NodeJS.ErrnoException).code !== 'string' || e instanceof UserError || e instanceof BatchUsageError) throw e;
       throw new UserError(`cannot write ${path}: ${fileErrorText(e)}; nothing was written and the previous file (if any) is unchanged`);
     } finally {
       process.off('SIGINT', onSignal);

@@ -81,7 +81,8 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
   const fixedSave = opts.save ?? opts.resume;
   if (fixedSave !== undefined && existsSync(fixedSave) && statSync(fixedSave).isDirectory()) throw new UserError(`--save ${fixedSave} is a folder; give a file name`);
   // A new session never overwrites an earlier one's save: that one may be a session to resume.
-  const defaultSave = (s: CompiledScenario) => `${s.id}-facilitate-seed${seed}.save.json`;
+  const saveStem = (s: CompiledScenario) => `${s.id}-facilitate-seed${seed}`;
+  const defaultSave = (s: CompiledScenario) => `${saveStem(s)}.save.json`;
   if (opts.resume === undefined && scenario) {
     const target = opts.save ?? defaultSave(scenario);
     if (existsSync(target)) throw new UserError(`${target} exists: resume that session with wargame facilitate --resume ${target}, or give another file with --save`);
@@ -105,7 +106,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
     savePath: (s) => {
       if (fixedSave !== undefined) return fixedSave;
       // Picked in the app: never overwrite an earlier session's save.
-      return firstFreePath(`${s.id}-facilitate-seed${seed}`, '.save.json');
+      return firstFreePath(saveStem(s), '.save.json');
     },
     writeFile: writeFileAtomic,
     ...(notice ? { notice } : {}),
