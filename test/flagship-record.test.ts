@@ -106,10 +106,10 @@ describe('the flagship timing over 1,000 free runs (seeds 42.0…42.999)', () =>
     for (const t of targets) expect(row(t.outcome).outsideCentral80, `${t.outcome}: real ${t.real}, 10–90% ${row(t.outcome).q10}…${row(t.outcome).q90}`).toBe(false);
   });
 
-  it('keeps the offensive, the end of the peacekeepers and the CSTO freeze below 95% of runs', () => {
-    // Not yet met for the attack on Armenia and the Lachin blockade (100% of runs): see docs/scenarios/south-caucasus.md.
-    for (const id of ['karabakh_offensive', 'peacekeepers_gone', 'csto_frozen']) expect(row(id).share, id).toBeLessThanOrEqual(0.95);
-    expect(row('attack_on_armenia').share).toBeGreaterThan(0.95);
+  it('keeps every major event below 95% of runs (no source calls any of them inevitable)', () => {
+    for (const t of targets) expect(row(t.outcome).share, `${t.outcome} happens in ${(row(t.outcome).share * 100).toFixed(1)}% of runs`).toBeLessThanOrEqual(0.95);
+    // …and each still happens in most runs: the record is the model's likeliest course, not a rarity.
+    for (const t of targets) expect(row(t.outcome).share, t.outcome).toBeGreaterThan(0.3);
   });
 
   it('reaches a Kremlin-led text at the default settings', () => {
@@ -129,16 +129,20 @@ describe('the flagship counterfactuals are reachable at their stated settings', 
     return n / runs;
   };
 
-  it('Moscow defends Armenia and reinforces its peacekeepers at moscow_commitment=100, russia_bandwidth=70', () => {
-    const set = { moscow_commitment: 100, russia_bandwidth: 70 };
+  it('Moscow defends Armenia and reinforces its peacekeepers at moscow_commitment=100, russia_bandwidth=50', () => {
+    const set = { moscow_commitment: 100, russia_bandwidth: 50 };
     expect(share(set, 'moscow_defends_armenia')).toBeGreaterThan(0);
     expect(share(set, 'moscow_reinforces_peacekeepers')).toBeGreaterThan(0.5);
-    // The record's setting never has Moscow defend Armenia.
-    expect(share({}, 'moscow_defends_armenia')).toBe(0);
+    // At the record's setting Moscow all but never defends Armenia (the guarantees proved hollow).
+    expect(share({}, 'moscow_defends_armenia')).toBeLessThan(0.01);
   });
 
   it('no war at all is the likeliest outcome when the war leaves Moscow its bandwidth (russia_bandwidth=100)', () => {
-    expect(share({ russia_bandwidth: 100 }, 'no_war')).toBeGreaterThan(0.7);
-    expect(share({}, 'no_war')).toBe(0);
+    const atFull = share({ russia_bandwidth: 100 }, 'no_war');
+    expect(atFull).toBeGreaterThan(0.7);
+    // At the defaults peace comes only where the talks outrun the window: a minority of runs.
+    const atDefault = share({}, 'no_war');
+    expect(atDefault).toBeGreaterThan(0);
+    expect(atDefault).toBeLessThan(atFull / 2);
   });
 });

@@ -17,8 +17,18 @@ describe('wargame timing', () => {
       const row = lines.find((l) => l.startsWith(`${id} `));
       expect(row, id).toMatch(new RegExp(`^${id}\\s+${real}\\s+\\d+\\.\\d%\\s+(\\d{4}-\\d{2}|—)\\s+(\\d{4}-\\d{2}|—)\\s+(\\d{4}-\\d{2}|—)`));
     }
-    // The attack on Armenia still happens in every run: flagged, and the exit code says so.
-    expect(lines.find((l) => l.startsWith('attack_on_armenia'))).toContain('✖ in more than 95% of runs');
+    // At the defaults every event is on target, and the exit code says so.
+    expect(lines.find((l) => l.startsWith('attack_on_armenia'))).toMatch(/✔$/);
+    expect(r.code).toBe(0);
+  });
+
+  it('flags an event that comes too early or too surely, and exits 1', () => {
+    // With no bandwidth left to Moscow, Baku strikes at once and in every run.
+    const r = runCli(['timing', 'south-caucasus', '--runs', '50', '--set', 'russia_bandwidth=0']);
+    const attack = r.stdout.split('\n').find((l) => l.startsWith('attack_on_armenia'));
+    expect(attack).toContain('✖ real date outside the central 80%');
+    expect(attack).toContain('✖ in more than 95% of runs');
+    expect(r.stdout).toMatch(/✖ \d of 5 events off target/);
     expect(r.code).toBe(1);
   });
 

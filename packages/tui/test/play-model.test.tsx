@@ -3,6 +3,7 @@ import { beginTurn, monthText, monthIndex } from '@wargame/engine';
 import { buildBriefing } from '../src/app/briefing-model.js';
 import { buildDebrief, frequencySentence, tallyOutcomes } from '../src/app/debrief-model.js';
 import { explainMove } from '../src/app/explain-model.js';
+import { explainLines } from '../src/app/lines.js';
 import { formatChange, meterBar, sparkline, wrapText } from '../src/app/format.js';
 import { playLayout } from '../src/app/layout.js';
 import { createPlaySession, parseStartMonth, resolveParty, startDates } from '../src/app/play-setup.js';
@@ -152,5 +153,19 @@ describe('play: debrief model', () => {
     const columns = { [line.id]: [true, false, false, true] };
     const f = tallyOutcomes(s, columns, { [line.id]: line.result });
     expect(frequencySentence(line, f[line.id])).toMatch(new RegExp(`^${line.label.replace(/[()]/g, '.')}: in 50% of 4 runs; you (got it|did not)`));
+  });
+
+  it('shows what kind of evidence each quote is: the record step of the flagship, as fact, analysis, recommendation or allegation', () => {
+    const s = shipped('south-caucasus');
+    // Following the record to 2022-10: the month after the September 2022 attack's turn.
+    const r = createPlaySession(s, { seed: '1', from: monthIndex('2022-10') });
+    if (!r.ok) throw new Error(r.message);
+    const e = explainMove(s, r.value.session, 'azerbaijan')!;
+    expect(e.record, 'the attack of 2022-09 is a recorded step').toBeDefined();
+    const step = s.history.find((h) => h.date === '2022-09' && s.parties[h.party]!.id === 'azerbaijan')!;
+    expect(e.record!.quotes.map((q) => q.kind)).toEqual(step.cite.slice(0, 2).map((c) => c.kind));
+    expect(e.record!.quotes.some((q) => q.kind)).toBe(true);
+    const text = explainLines(e, 200, 0, 'Azerbaijan').map((l) => l.map((x) => x.text).join('')).join('\n');
+    for (const q of e.record!.quotes) expect(text).toContain(`${q.text}” — ${q.source}${q.kind ? ` (${q.kind})` : ''}`);
   });
 });

@@ -34,6 +34,8 @@ export interface RelationRow {
 export interface Quote {
   text: string;
   source: string;
+  /** What the passage is: a fact the text reports, the author's analysis, a recommendation or an allegation. */
+  kind?: Citation['kind'];
 }
 
 export interface NewsItem {
@@ -82,13 +84,18 @@ export function sourceLabel(scenario: CompiledScenario, file: string): string {
   return s.written ? `${who}, ${s.written}` : who;
 }
 
+/** A quote as people read it: the words, who wrote them, and what kind of passage it is. */
+export function quoteText(q: Quote): string {
+  return `“${q.text}” — ${q.source}${q.kind ? ` (${q.kind})` : ''}`;
+}
+
 export function quotesOf(scenario: CompiledScenario, cite: readonly Citation[] | undefined, max = 2): Quote[] {
   const seen = new Set<string>();
   const out: Quote[] = [];
   for (const c of cite ?? []) {
     if (seen.has(c.quote)) continue;
     seen.add(c.quote);
-    out.push({ text: c.quote, source: sourceLabel(scenario, c.source) });
+    out.push({ text: c.quote, source: sourceLabel(scenario, c.source), ...(c.kind ? { kind: c.kind } : {}) });
     if (out.length >= max) break;
   }
   return out;

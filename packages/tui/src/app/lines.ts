@@ -5,6 +5,7 @@
  * the characters carry the meaning.
  */
 import type { Briefing, IndicatorRow, MoveOption, Quote } from './briefing-model.js';
+import { quoteText } from './briefing-model.js';
 import type { Debrief, OutcomeFrequency } from './debrief-model.js';
 import { frequencySentence } from './debrief-model.js';
 import type { Explanation } from './explain-model.js';
@@ -28,7 +29,7 @@ function wrapped(text: string, width: number, indent: string, style: Omit<Segmen
 }
 
 export function quoteLines(quotes: readonly Quote[], width: number, indent = '    '): Line[] {
-  return quotes.flatMap((q) => wrapped(`“${q.text}” — ${q.source}`, width, indent, { dim: true, italic: true }));
+  return quotes.flatMap((q) => wrapped(quoteText(q), width, indent, { dim: true, italic: true }));
 }
 
 const changeColor = (d: number) => (Math.round(d * 10) === 0 ? 'gray' : d > 0 ? 'green' : 'red');

@@ -6,7 +6,8 @@
  * effects it can expect), what it knows (its own view: beliefs where it cannot
  * see) and where it stands with the others. One file per team.
  */
-import { beginTurn, createInitialState, followHistory, monthIndex, monthText, viewOf, type CompiledScenario, type GameState } from '@wargame/engine';
+import { beginTurn, createInitialState, followHistory, monthIndex, monthText, viewOf, type Citation, type CompiledScenario, type GameState } from '@wargame/engine';
+import { quotesOf, quoteText } from '../app/briefing-model.js';
 import { renderDocument, type Block, type Inline } from '@wargame/batch';
 import { out, UserError, writeFileAtomic } from '../io.js';
 import { loadOrFail } from './load.js';
@@ -24,11 +25,8 @@ function signed(x: number): string {
   return r > 0 ? `+${r}` : `${r}`;
 }
 
-function quoteLines(s: CompiledScenario, cite: readonly { source: string; quote: string; kind?: string | undefined }[], max = 2): Inline[][] {
-  return cite.slice(0, max).map((c) => {
-    const src = s.doc.sources.find((x) => x.file === c.source);
-    return [`“${c.quote}” — ${src?.author ?? src?.title ?? c.source}${c.kind ? ` (${c.kind})` : ''}`];
-  });
+function quoteLines(s: CompiledScenario, cite: readonly Citation[], max = 2): Inline[][] {
+  return quotesOf(s, cite, max).map((q) => [quoteText(q)]);
 }
 
 /** An effect's target for people: the indicator's label, or the relation with the other party. */
