@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { beginTurn, loadSession, saveSession, Session } from '@wargame/engine';
+import { beginTurn, loadSession, saveSession, Session, type TurnInputs } from '@wargame/engine';
 import { FacilitateApp } from '../src/app/facilitate/FacilitateApp.js';
 import { FacilitateScreen, type FacilitateSummary } from '../src/app/facilitate/FacilitateScreen.js';
 import { chosenCount, stagedCount, type ConsoleState } from '../src/app/facilitate/console-state.js';
@@ -22,7 +22,7 @@ beforeAll(() => {
 });
 afterEach(() => cleanup());
 
-function facilitate(opts: { teams?: string[]; seed?: string; scenario?: string; session?: Session; size?: { columns: number; rows: number }; onQuit?: (s: FacilitateSummary) => void } = {}) {
+function facilitate(opts: { teams?: string[]; seed?: string; scenario?: string; session?: Session; pending?: TurnInputs; savePath?: string; size?: { columns: number; rows: number }; onQuit?: (s: FacilitateSummary) => void } = {}) {
   const scenario = shipped(opts.scenario ?? 'peace-tracks');
   let session = opts.session;
   if (!session) {
@@ -31,7 +31,7 @@ function facilitate(opts: { teams?: string[]; seed?: string; scenario?: string; 
     session = r.session;
   }
   const teams = (opts.teams ?? []).map((id) => scenario.parties.findIndex((p) => p.id === id));
-  const savePath = join(dir, `f${++runs}.save.json`);
+  const savePath = opts.savePath ?? join(dir, `f${++runs}.save.json`);
   let state: ConsoleState | undefined;
   const r = render(
     <FacilitateScreen
@@ -42,6 +42,7 @@ function facilitate(opts: { teams?: string[]; seed?: string; scenario?: string; 
       writeFile={writeFileAtomic}
       size={opts.size ?? SIZE}
       onState={(s) => (state = s)}
+      {...(opts.pending ? { pending: opts.pending } : {})}
       {...(opts.onQuit ? { onQuit: opts.onQuit } : {})}
     />,
   );
@@ -375,6 +376,50 @@ describe('facilitate: autosave and resume', () => {
     const g = facilitate({ scenario: 'sochi-2021', session: resumed.session, teams: ['armenia'] });
     expect(g.frame()).toContain('turn 3 of');
     expect(saveSession(g.session)).toEqual(saveSession(f.session));
+  });
+
+  it('saves a round as it is entered: after a crash mid-round, the resumed round keeps the staged inject and the choices made, and plays the same turn', async () => {
+    // The uninterrupted round: an inject staged, Armenia then Azerbaijan choose.
+    const whole = facilitate({ seed: '5', teams: ['armenia', 'azerbaijan'] });
+    await press(whole.stdin, 'i', 'e', KEY.down, KEY.down, KEY.down, KEY.enter);
+    await press(whole.stdin, KEY.enter, KEY.enter, KEY.down, KEY.enter, KEY.enter, KEY.enter);
+    await waitFor(whole.frame, (x) => x.includes('Turn 1 (2023-10) resolved'));
+    const expected = whole.session.head;
+    cleanup();
+
+    // The same round, cut off after Armenia has chosen: the save already holds it.
+    const f = facilitate({ seed: '5', teams: ['armenia', 'azerbaijan'] });
+    await press(f.stdin, 'i', 'e', KEY.down, KEY.down, KEY.down, KEY.enter);
+    let saved = JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: TurnInputs };
+    expect(saved.pending, 'the staged inject is saved as soon as it is staged').toEqual({ inject: [{ event: 'border_incident' }] });
+    await press(f.stdin, KEY.enter, KEY.enter, KEY.down, KEY.enter);
+    expect(f.frame()).toContain('Pass the keyboard to Azerbaijan');
+    saved = JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: TurnInputs };
+    expect(saved.pending).toEqual({ choices: { armenia: expected.inputs!.choices!['armenia'] }, inject: [{ event: 'border_incident' }] });
+    expect(f.session.head.turn).toBe(0);
+    cleanup(); // the crash: nothing else is written
+
+    const loaded = loadSession(f.scenario, readFileSync(f.savePath, 'utf8'));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(loaded.pending).toEqual(saved.pending);
+    const g = facilitate({ session: loaded.session, pending: loaded.pending!, savePath: f.savePath, teams: ['armenia', 'azerbaijan'] });
+    expect(g.frame()).toContain('Pass the keyboard to Azerbaijan');
+    expect(chosenCount(g.console())).toBe(1);
+    expect(stagedCount(g.console())).toBe(1);
+    await press(g.stdin, KEY.enter, KEY.enter);
+    await waitFor(g.frame, (x) => x.includes('Turn 1 (2023-10) resolved'));
+    expect(g.session.head.inputs).toEqual(expected.inputs);
+    expect(g.session.head.hash).toBe(expected.hash);
+    // Once played, the save holds no round in progress.
+    expect((JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: unknown }).pending).toBeUndefined();
+  });
+
+  it('refuses a save whose round in progress the turn would not accept, saying which', async () => {
+    const s = Session.create(shipped('peace-tracks'), { seed: '5' });
+    if (!s.ok) throw new Error('setup');
+    const bad = join(dir, 'bad-round.save.json');
+    writeFileSync(bad, JSON.stringify(saveSession(s.session, { pending: { choices: { armenia: 'no_such_move' } } })));
+    await expect(facilitateCommand(undefined, { resume: bad })).rejects.toThrowError(/the round in progress after turn 0 is refused: .*no_such_move/);
   });
 
   it('refuses a broken or foreign save with a precise message (exit 1)', async () => {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { CompiledScenario } from '../scenario/compiled.js';
-import { TurnInputsSchema } from '../sim/inputs.js';
+import { TurnInputsSchema, type TurnInputs } from '../sim/inputs.js';
 import { createInitialState, stateHash, type GameState } from '../sim/state.js';
 import { stepTurn } from '../sim/step-turn.js';
 import { MAX_SESSION_NODES } from './limits.js';
@@ -38,6 +38,12 @@ export const SaveSchema = z.strictObject({
     )
     .min(1)
     .max(MAX_SESSION_NODES, { error: `a save holds at most ${MAX_SESSION_NODES} turns (over all branches)` }),
+  /**
+   * Inputs entered for the turn after `head` and not played yet: a facilitated
+   * round in progress (staged injects and rulings, the choices and answers of
+   * the teams that have had the keyboard). Checked on load, never replayed.
+   */
+  pending: TurnInputsSchema.optional(),
 });
 export type SaveFile = z.infer<typeof SaveSchema>;
 
@@ -46,8 +52,17 @@ export interface SaveError {
   message: string;
 }
 
-/** The save of a session (plain JSON data; the caller writes it). */
-export function saveSession(session: Session): SaveFile {
+/** True when inputs hold nothing: no choice, answer, inject or ruling. */
+function emptyInputs(inputs: TurnInputs): boolean {
+  return Object.values(inputs).every((v) => v === undefined || (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && v !== null && Object.keys(v).length === 0));
+}
+
+/**
+ * The save of a session (plain JSON data; the caller writes it), with the
+ * inputs entered so far for the next turn when a round is in progress.
+ */
+export function saveSession(session: Session, opts: { pending?: TurnInputs } = {}): SaveFile {
+  const pending = opts.pending && !emptyInputs(opts.pending) ? opts.pending : undefined;
   return {
     format: SAVE_FORMAT,
     version: SAVE_VERSION,
@@ -64,6 +79,7 @@ export function saveSession(session: Session): SaveFile {
       hash: n.hash,
       ...(n.note === undefined ? {} : { note: n.note }),
     })),
+    ...(pending ? { pending } : {}),
   };
 }
 
@@ -109,7 +125,7 @@ function upgrade(raw: Record<string, unknown>): { ok: true; value: unknown } | {
  * const r = loadSession(scenario, fs.readFileSync('game.json', 'utf8'));
  * if (!r.ok) console.error(r.error.message);
  */
-export function loadSession(scenario: CompiledScenario, text: string): { ok: true; session: Session } | { ok: false; error: SaveError } {
+export function loadSession(scenario: CompiledScenario, text: string): LoadedSave | { ok: false; error: SaveError } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -143,8 +159,16 @@ export function loadSession(scenario: CompiledScenario, text: string): { ok: tru
   return replaySave(scenario, save);
 }
 
-/** Replays a parsed save, verifying every node's hash. */
-export function replaySave(scenario: CompiledScenario, save: SaveFile): { ok: true; session: Session } | { ok: false; error: SaveError } {
+/** A save read back: the session at its head, and the round that was in progress there, if any. */
+export interface LoadedSave {
+  ok: true;
+  session: Session;
+  /** The inputs entered for the next turn before the save was written (checked: the turn plays with them). */
+  pending?: TurnInputs;
+}
+
+/** Replays a parsed save, verifying every node's hash, and checks the round in progress against the head's world. */
+export function replaySave(scenario: CompiledScenario, save: SaveFile): LoadedSave | { ok: false; error: SaveError } {
   const bad = (message: string): { ok: false; error: SaveError } => ({ ok: false, error: { code: 'save/replay', message } });
   const created = Session.create(scenario, { seed: save.seed, params: save.params, driver: save.driver });
   if (!created.ok) return bad(`the save's start cannot be set up: ${created.error.message}`);
@@ -173,6 +197,13 @@ export function replaySave(scenario: CompiledScenario, save: SaveFile): { ok: tr
     nodes.push({ id: i, parent: n.parent, turn: n.turn, inputs: n.inputs, hash: n.hash, log: r.log, ...(n.note === undefined ? {} : { note: n.note }) });
   }
   if (save.head >= nodes.length) return bad(`head ${save.head} is not a node of the save`);
+  if (save.pending) {
+    // A round in progress must be one the head's turn accepts: partial choices are
+    // fine (the others are not chosen yet), and so is a message still to answer.
+    if (states[save.head]!.ended) return bad(`a round in progress is saved after turn ${nodes[save.head]!.turn}, but the game ended there`);
+    const r = stepTurn(scenario, states[save.head]!, save.pending, { driver: save.driver });
+    if (!r.ok && r.error.code !== 'reply/needed') return bad(`the round in progress after turn ${nodes[save.head]!.turn} is refused: ${r.error.message}`);
+  }
   Session.restore(created.session, nodes, states, save.head);
-  return { ok: true, session: created.session };
+  return { ok: true, session: created.session, ...(save.pending ? { pending: save.pending } : {}) };
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { CompiledScenario, Session } from '@wargame/engine';
+import type { CompiledScenario, Session, TurnInputs } from '@wargame/engine';
 import { resolveParty } from '../app/play-setup.js';
 import { err, firstFreePath, out, UserError, writeFileAtomic } from '../io.js';
 import { shippedCatalog, shippedScenarios } from '../scenario-files.js';
@@ -56,8 +56,20 @@ export function teamsOfSession(session: Session): number[] {
 }
 
 /** Loads and verifies a save to resume (every turn replayed, every hash checked). */
-export function resumeSession(file: string, scenarioArg: string | undefined): Session {
-  return readSave(file, scenarioArg, `give it: wargame facilitate <scenario> --resume ${file}`).session;
+export function resumeSession(file: string, scenarioArg: string | undefined): { session: Session; pending?: TurnInputs } {
+  return readSave(file, scenarioArg, `give it: wargame facilitate <scenario> --resume ${file}`);
+}
+
+/** What a resumed save holds of the round in progress, for the opening notice ("" when none). */
+function roundNotice(pending: TurnInputs | undefined): string {
+  if (!pending) return '';
+  const staged = (pending.inject?.length ?? 0) + Object.keys(pending.adjudicate ?? {}).length;
+  const chosen = Object.keys(pending.choices ?? {}).length;
+  const parts = [
+    ...(staged > 0 ? [`${staged} staged change${staged === 1 ? '' : 's'}`] : []),
+    ...(chosen > 0 ? [`${chosen} team${chosen === 1 ? '' : 's'}' choice${chosen === 1 ? '' : 's'}`] : []),
+  ];
+  return parts.length > 0 ? ` The round in progress is restored: ${parts.join(' and ')}.` : '';
 }
 
 export async function facilitateCommand(arg: string | undefined, opts: FacilitateOptions): Promise<number> {
@@ -65,12 +77,15 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
   let session: Session | undefined;
   let teams: number[] | undefined;
   let notice: string | undefined;
+  let pending: TurnInputs | undefined;
   if (opts.resume !== undefined) {
     if (opts.seed !== undefined) throw new UserError(`--seed cannot be given with --resume: the session goes on with the seed in ${opts.resume}`);
-    session = resumeSession(opts.resume, arg);
+    const resumed = resumeSession(opts.resume, arg);
+    session = resumed.session;
+    pending = resumed.pending;
     scenario = session.scenario;
     teams = opts.teams !== undefined ? parseTeams(scenario, opts.teams) : teamsOfSession(session);
-    notice = `Resumed ${display(opts.resume)} at turn ${session.head.turn} (${session.nodes.length - 1} turns on ${session.branches().length} branch${session.branches().length === 1 ? '' : 'es'}, every hash verified).`;
+    notice = `Resumed ${display(opts.resume)} at turn ${session.head.turn} (${session.nodes.length - 1} turns on ${session.branches().length} branch${session.branches().length === 1 ? '' : 'es'}, every hash verified).${roundNotice(pending)}`;
   } else if (arg !== undefined) {
     scenario = loadOrFail(arg);
     if (opts.teams !== undefined) teams = parseTeams(scenario, opts.teams);
@@ -101,6 +116,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
     loadScenario: loadForApp,
     ...(scenario ? { scenario } : {}),
     ...(session ? { session } : {}),
+    ...(pending ? { pending } : {}),
     ...(teams ? { teams } : {}),
     seed,
     savePath: (s) => {

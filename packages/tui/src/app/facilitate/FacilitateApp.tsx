@@ -2,7 +2,7 @@
  * `wargame facilitate`: picks what the command line left open (the scenario,
  * then the teams at the keyboard), then runs the facilitator's console.
  */
-import { Session, type CompiledScenario } from '@wargame/engine';
+import { Session, type CompiledScenario, type TurnInputs } from '@wargame/engine';
 import { SetupPicker, type CatalogEntry } from '../SetupPicker.js';
 import type { TerminalSize } from '../use-terminal-size.js';
 import { FacilitateScreen, type FacilitateSummary } from './FacilitateScreen.js';
@@ -13,6 +13,8 @@ export interface FacilitateAppProps {
   scenario?: CompiledScenario;
   /** A session to go on with (resumed from a save). */
   session?: Session;
+  /** The round that was in progress in that save. */
+  pending?: TurnInputs;
   /** Party indices played by teams; asked for when not given. */
   teams?: readonly number[];
   seed: string;
@@ -49,6 +51,7 @@ export function FacilitateApp(props: FacilitateAppProps) {
           savePath={savePath}
           writeFile={props.writeFile}
           {...(props.notice ? { notice: props.notice } : {})}
+          {...(props.session && props.pending ? { pending: props.pending } : {})}
           {...(props.size ? { size: props.size } : {})}
           {...(props.onQuit ? { onQuit: props.onQuit } : {})}
         />

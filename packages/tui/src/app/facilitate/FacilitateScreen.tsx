@@ -7,7 +7,7 @@
  */
 import { Box, Text, useApp, useInput } from 'ink';
 import { useMemo } from 'react';
-import type { CompiledScenario, Session } from '@wargame/engine';
+import type { CompiledScenario, Session, TurnInputs } from '@wargame/engine';
 import { buildBriefing } from '../briefing-model.js';
 import { Briefing } from '../GameScreen.js';
 import { Footer, Header } from '../Header.js';
@@ -49,6 +49,8 @@ export interface FacilitateScreenProps {
   writeFile: (path: string, text: string) => void;
   /** A line shown once at the start (e.g. "Resumed from …"). */
   notice?: string;
+  /** The round in progress in the resumed save. */
+  pending?: TurnInputs;
   size?: TerminalSize;
   onQuit?: (summary: FacilitateSummary) => void;
   /** For tests: told every new console state, to look at what the screen cannot show. */
@@ -69,6 +71,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
     savePath: props.savePath,
     writeSave: props.writeFile,
     ...(props.notice === undefined ? {} : { notice: props.notice }),
+    ...(props.pending === undefined ? {} : { pending: props.pending }),
     page: Math.max(1, bodyRows - 4),
     onQuit: (saved) => {
       props.onQuit?.({ savePath: props.savePath, turn: session.head.turn, hash: session.head.hash, saved });

@@ -131,13 +131,18 @@ export type PlayOutcome =
 
 export type ConsoleEvent =
   | { type: 'key'; input: string; key: FacKey }
-  /** `begin`'s outcome: the turn stopped at the decision point, or why it cannot start. */
-  | { type: 'begun'; result: BeginResult }
+  /**
+   * `begin`'s outcome: the turn stopped at the decision point, or why it cannot start.
+   * `carry`: the choices and answers of a round resumed from a save, kept for the teams that had made them.
+   */
+  | { type: 'begun'; result: BeginResult; carry?: Pick<TurnInputs, 'choices' | 'replies'> }
   | { type: 'played'; outcome: PlayOutcome }
   | { type: 'rewound'; turn: number; fork: boolean; outcome: { ok: true; save: SaveResult } | { ok: false; message: string } }
   | { type: 'switched'; branch: number; turns: number; save: SaveResult }
   | { type: 'annotated'; note: string; turn: number; save: SaveResult }
-  | { type: 'saved'; save: SaveResult };
+  | { type: 'saved'; save: SaveResult }
+  /** The save written as the round changed (a staged change, a team's choice): only a failure is news. */
+  | { type: 'autosaved'; save: SaveResult };
 
 export type ConsoleResult = { state: ConsoleState; effect?: ConsoleEffect };
 
@@ -149,14 +154,14 @@ const NOTHING_STAGED: Staged = { inject: [], adjudicate: {} };
  * @example
  * const state = initialConsole({ ok: true }, 'Resumed workshop.save.json at turn 2.', 'workshop.save.json');
  */
-export function initialConsole(save: SaveResult, notice: string | undefined, savePath: string): ConsoleState {
+export function initialConsole(save: SaveResult, notice: string | undefined, savePath: string, staged: Staged = NOTHING_STAGED): ConsoleState {
   return {
     mode: { kind: 'console' },
     back: { kind: 'console' },
     paused: false,
     projector: false,
     status: save.ok ? (notice ?? `Autosaving to ${savePath}. Enter plays the first turn; ? shows every key.`) : saveFailure(savePath, save.message),
-    staged: NOTHING_STAGED,
+    staged,
     round: null,
     teamUi: initialUi(),
     whatIf: null,
@@ -257,8 +262,8 @@ function amountsOf(effects: Effects | undefined): Record<string, string> {
 
 const toConsole = (state: ConsoleState, status: string | null): ConsoleResult => ({ state: { ...state, mode: { kind: 'console' }, status } });
 
-/** The inputs the next turn is played with: the round's choices and what is staged. */
-function turnInputs(state: ConsoleState): TurnInputs {
+/** The inputs the next turn is played with: the round's choices and what is staged (also what a save keeps of a round in progress). */
+export function pendingInputs(state: ConsoleState): TurnInputs {
   const choices = state.round?.choices ?? {};
   return {
     ...(Object.keys(choices).length > 0 ? { choices: { ...choices } } : {}),
@@ -282,7 +287,7 @@ export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: Con
     case 'key':
       return onKey(state, event.input, event.key, ctx);
     case 'begun':
-      return onBegun(state, event.result, ctx);
+      return onBegun(state, event.result, ctx, event.carry);
     case 'played': {
       const o = event.outcome;
       if (!o.ok) {
@@ -328,6 +333,9 @@ export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: Con
       const where = event.turn === 0 ? 'the start' : `turn ${event.turn}`;
       return toConsole(next, event.note ? `Note added to ${where}; saved.` : `Note cleared from ${where}; saved.`);
     }
+    case 'autosaved':
+      if (event.save.ok) return { state: state.saveFailed ? { ...state, saveFailed: false } : state };
+      return { state: { ...state, saveFailed: true, status: saveFailure(ctx.savePath, event.save.message) } };
     case 'saved':
       return {
         state: { ...state, saveFailed: !event.save.ok, status: event.save.ok ? `Saved to ${ctx.savePath}.` : saveFailure(ctx.savePath, event.save.message) },
@@ -336,15 +344,22 @@ export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: Con
 }
 
 /** A turn stopped at its decision point: hand the keyboard to each team with a move on offer, or play at once when there is none. */
-function onBegun(state: ConsoleState, result: BeginResult, ctx: ConsoleContext): ConsoleResult {
+function onBegun(state: ConsoleState, result: BeginResult, ctx: ConsoleContext, carry?: Pick<TurnInputs, 'choices' | 'replies'>): ConsoleResult {
   if (!result.ok) return toConsole({ ...state, round: null }, `✖ The turn cannot start: ${result.error.message}`);
   const teams = ctx.teams.filter((p) => (result.context.parties[p]?.offers.length ?? 0) > 0);
-  const round: Round = { context: result.context, teams, choices: {}, replies: {}, answering: null };
-  if (teams.length === 0) {
-    const next = { ...state, round };
-    return { state: next, effect: { type: 'play', inputs: turnInputs(next) } };
+  // A resumed round keeps what the teams of this round had entered (the save was checked against this world).
+  const ids = new Set(teams.map((p) => ctx.scenario.parties[p]!.id));
+  function kept<T>(rec: Readonly<Record<string, T>> | undefined): Record<string, T> {
+    return Object.fromEntries(Object.entries(rec ?? {}).filter(([id]) => ids.has(id)));
   }
-  return { state: { ...state, round, mode: { kind: 'handoff', team: 0 } } };
+  const round: Round = { context: result.context, teams, choices: kept(carry?.choices), replies: kept(carry?.replies), answering: null };
+  const next = teams.findIndex((p) => round.choices[ctx.scenario.parties[p]!.id] === undefined);
+  if (next < 0) {
+    const all = { ...state, round };
+    return { state: all, effect: { type: 'play', inputs: pendingInputs(all) } };
+  }
+  const status = carry ? `Round resumed: ${Object.keys(round.choices).length} of ${teams.length} teams had chosen; the keyboard goes to ${ctx.scenario.parties[teams[next]!]!.name}.` : state.status;
+  return { state: { ...state, round, status, mode: { kind: 'handoff', team: next } } };
 }
 
 function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleContext): ConsoleResult {
@@ -502,9 +517,9 @@ function onTeam(state: ConsoleState, team: number, input: string, key: FacKey, c
   if (round.answering) {
     const replies = { ...round.replies, [id]: { ...round.replies[id], [round.answering.message]: choice } };
     const next: ConsoleState = { ...state, round: { ...round, replies, answering: null }, teamUi: afterTurn(initialUi(), null) };
-    return { state: next, effect: { type: 'play', inputs: turnInputs(next) } };
+    return { state: next, effect: { type: 'play', inputs: pendingInputs(next) } };
   }
   const next: ConsoleState = { ...state, round: { ...round, choices: { ...round.choices, [id]: choice } }, teamUi: afterTurn(initialUi(), null) };
   if (team + 1 < round.teams.length) return { state: { ...next, mode: { kind: 'handoff', team: team + 1 } } };
-  return { state: next, effect: { type: 'play', inputs: turnInputs(next) } };
+  return { state: next, effect: { type: 'play', inputs: pendingInputs(next) } };
 }

@@ -5,13 +5,19 @@
  * switch branch, annotate — saving after every change, then hands the
  * outcome back to the reducer.
  *
+ * A round in progress is saved too, as it is entered: each staged inject or
+ * ruling and each team's choice rewrites the save with the inputs so far
+ * (`pending`), so a crash mid-round loses nothing, and a resumed session
+ * (`pending` from the save) opens the round where it stopped.
+ *
  * Keys arriving several to a chunk (tmux, a paste) each see the state the
  * previous one left: the state lives in a ref, and React is told afterwards.
  */
-import { beginTurn, saveSession, type CompiledScenario, type Session } from '@wargame/engine';
+import { beginTurn, canonicalJson, saveSession, type CompiledScenario, type Session, type TurnInputs } from '@wargame/engine';
 import { useMemo, useRef, useState } from 'react';
 import {
   initialConsole,
+  pendingInputs,
   reduceConsole,
   splitKeys,
   type ConsoleEffect,
@@ -33,6 +39,8 @@ export interface FacilitatorOptions {
   writeSave: (path: string, text: string) => void;
   /** A line shown once at the start (e.g. "Resumed from …"). */
   notice?: string;
+  /** The round that was in progress when the resumed save was written (staged changes, choices so far). */
+  pending?: TurnInputs;
   /** Lines a page scroll moves, for the screen's size. */
   page: number;
   /** The facilitator confirmed quitting; `saved`: the last save succeeded. */
@@ -54,22 +62,17 @@ export function useFacilitator(opts: FacilitatorOptions): Facilitator {
   const latest = useRef(opts);
   latest.current = opts;
 
-  const persist = (): SaveResult => {
+  /** The round in progress as last saved (canonical JSON), so a save is written only when it changed. */
+  const savedRound = useRef('');
+  const persist = (round: TurnInputs = {}): SaveResult => {
     try {
-      latest.current.writeSave(savePath, `${JSON.stringify(saveSession(session), null, 2)}\n`);
+      latest.current.writeSave(savePath, `${JSON.stringify(saveSession(session, { pending: round }), null, 2)}\n`);
+      savedRound.current = canonicalJson(round);
       return { ok: true };
     } catch (e) {
       return { ok: false, message: (e as Error).message };
     }
   };
-
-  const stateRef = useRef<ConsoleState | null>(null);
-  if (stateRef.current === null) {
-    // The start is saved at once, so even a session that crashes before its first turn can be resumed.
-    stateRef.current = initialConsole(persist(), opts.notice, savePath);
-    opts.onState?.(stateRef.current);
-  }
-  const [state, setState] = useState<ConsoleState>(stateRef.current);
 
   /** Runs an effect on the session; its outcome is the reducer's next event. */
   const run = (effect: Exclude<ConsoleEffect, { type: 'quit' }>): ConsoleEvent => {
@@ -105,6 +108,25 @@ export function useFacilitator(opts: FacilitatorOptions): Facilitator {
     }
   };
 
+  const stateRef = useRef<ConsoleState | null>(null);
+  if (stateRef.current === null) {
+    const pending = opts.pending ?? {};
+    const staged = { inject: pending.inject ?? [], adjudicate: pending.adjudicate ?? {} };
+    let first = initialConsole({ ok: true }, opts.notice, savePath, staged);
+    if (pending.choices || pending.replies) {
+      // Reopen the round: the same decision point (the staged injects), the teams' entries kept.
+      const ctx = { ...setup, session, page: opts.page };
+      let r = reduceConsole(first, { type: 'begun', result: beginTurn(scenario, session.state, staged.inject.length > 0 ? { inject: [...staged.inject] } : {}), carry: pending }, ctx);
+      while (r.effect && r.effect.type !== 'quit') r = reduceConsole(r.state, run(r.effect), ctx);
+      first = r.state;
+    }
+    // The start is saved at once, so even a session that crashes before its first turn can be resumed.
+    const saved = persist(pendingInputs(first));
+    stateRef.current = saved.ok ? first : reduceConsole(first, { type: 'autosaved', save: saved }, { ...setup, session, page: opts.page }).state;
+    opts.onState?.(stateRef.current);
+  }
+  const [state, setState] = useState<ConsoleState>(stateRef.current);
+
   const onInput = (input: string, key: FacKey) => {
     const ctx = { ...setup, session, page: latest.current.page };
     let current = stateRef.current!;
@@ -113,6 +135,9 @@ export function useFacilitator(opts: FacilitatorOptions): Facilitator {
       let r = reduceConsole(current, { type: 'key', input: k.input, key: k.key }, ctx);
       while (r.effect && r.effect.type !== 'quit') r = reduceConsole(r.state, run(r.effect), ctx);
       current = r.state;
+      // A change to the round in progress (a staged inject or ruling, a team's choice) is saved as it is made.
+      const round = pendingInputs(current);
+      if (canonicalJson(round) !== savedRound.current) current = reduceConsole(current, { type: 'autosaved', save: persist(round) }, ctx).state;
       if (r.effect?.type === 'quit') {
         quit = true;
         break;
