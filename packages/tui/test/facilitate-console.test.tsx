@@ -396,13 +396,15 @@ describe('facilitate: autosave and resume', () => {
     expect(f.frame()).toContain('Pass the keyboard to Azerbaijan');
     saved = JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: TurnInputs };
     expect(saved.pending).toEqual({ choices: { armenia: expected.inputs!.choices!['armenia'] }, inject: [{ event: 'border_incident' }] });
+    expect(saved.players, 'the teams are saved, so a resumed session knows them before any turn is played').toEqual(['armenia', 'azerbaijan']);
     expect(f.session.head.turn).toBe(0);
     cleanup(); // the crash: nothing else is written
 
     const loaded = loadSession(f.scenario, readFileSync(f.savePath, 'utf8'));
     if (!loaded.ok) throw new Error(loaded.error.message);
     expect(loaded.pending).toEqual(saved.pending);
-    const g = facilitate({ session: loaded.session, pending: loaded.pending!, savePath: f.savePath, teams: ['armenia', 'azerbaijan'] });
+    expect(loaded.players).toEqual(['armenia', 'azerbaijan']);
+    const g = facilitate({ session: loaded.session, pending: loaded.pending!, savePath: f.savePath, teams: loaded.players! });
     expect(g.frame()).toContain('Pass the keyboard to Azerbaijan');
     expect(chosenCount(g.console())).toBe(1);
     expect(stagedCount(g.console())).toBe(1);
@@ -414,12 +416,15 @@ describe('facilitate: autosave and resume', () => {
     expect((JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: unknown }).pending).toBeUndefined();
   });
 
-  it('refuses a save whose round in progress the turn would not accept, saying which', async () => {
+  it('refuses a save whose round in progress the turn would not accept, or whose players are not parties, saying which', async () => {
     const s = Session.create(shipped('peace-tracks'), { seed: '5' });
     if (!s.ok) throw new Error('setup');
     const bad = join(dir, 'bad-round.save.json');
     writeFileSync(bad, JSON.stringify(saveSession(s.session, { pending: { choices: { armenia: 'no_such_move' } } })));
     await expect(facilitateCommand(undefined, { resume: bad })).rejects.toThrowError(/the round in progress after turn 0 is refused: .*no_such_move/);
+    const stranger = join(dir, 'bad-players.save.json');
+    writeFileSync(stranger, JSON.stringify(saveSession(s.session, { players: ['armenia', 'atlantis'] })));
+    await expect(facilitateCommand(undefined, { resume: stranger })).rejects.toThrowError('"players" names "atlantis", which is not a party of peace-tracks');
   });
 
   it('refuses a broken or foreign save with a precise message (exit 1)', async () => {

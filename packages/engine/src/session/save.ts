@@ -10,6 +10,7 @@ import { TurnInputsSchema, type TurnInputs } from '../sim/inputs.js';
 import { createInitialState, stateHash, type GameState } from '../sim/state.js';
 import { stepTurn } from '../sim/step-turn.js';
 import { MAX_SESSION_NODES } from './limits.js';
+import { SCENARIO_LIMITS } from '../scenario/load.js';
 import { seedProblem, unsafeChar } from '../util/text.js';
 import { Session, type SessionNode } from './session.js';
 
@@ -44,6 +45,8 @@ export const SaveSchema = z.strictObject({
    * the teams that have had the keyboard). Checked on load, never replayed.
    */
   pending: TurnInputsSchema.optional(),
+  /** The parties played by people (a facilitator's teams, a player's party), so a resumed session knows them before any turn is played. */
+  players: z.array(z.string()).max(SCENARIO_LIMITS.parties).optional(),
 });
 export type SaveFile = z.infer<typeof SaveSchema>;
 
@@ -61,7 +64,7 @@ function emptyInputs(inputs: TurnInputs): boolean {
  * The save of a session (plain JSON data; the caller writes it), with the
  * inputs entered so far for the next turn when a round is in progress.
  */
-export function saveSession(session: Session, opts: { pending?: TurnInputs } = {}): SaveFile {
+export function saveSession(session: Session, opts: { pending?: TurnInputs; players?: readonly string[] } = {}): SaveFile {
   const pending = opts.pending && !emptyInputs(opts.pending) ? opts.pending : undefined;
   return {
     format: SAVE_FORMAT,
@@ -80,6 +83,7 @@ export function saveSession(session: Session, opts: { pending?: TurnInputs } = {
       ...(n.note === undefined ? {} : { note: n.note }),
     })),
     ...(pending ? { pending } : {}),
+    ...(opts.players ? { players: [...opts.players] } : {}),
   };
 }
 
@@ -165,6 +169,8 @@ export interface LoadedSave {
   session: Session;
   /** The inputs entered for the next turn before the save was written (checked: the turn plays with them). */
   pending?: TurnInputs;
+  /** The parties played by people, when the save names them (each a party of the scenario). */
+  players?: string[];
 }
 
 /** Replays a parsed save, verifying every node's hash, and checks the round in progress against the head's world. */
@@ -197,6 +203,8 @@ export function replaySave(scenario: CompiledScenario, save: SaveFile): LoadedSa
     nodes.push({ id: i, parent: n.parent, turn: n.turn, inputs: n.inputs, hash: n.hash, log: r.log, ...(n.note === undefined ? {} : { note: n.note }) });
   }
   if (save.head >= nodes.length) return bad(`head ${save.head} is not a node of the save`);
+  const unknown = save.players?.find((id) => !scenario.parties.some((p) => p.id === id));
+  if (unknown !== undefined) return bad(`"players" names "${unknown}", which is not a party of ${scenario.id}`);
   if (save.pending) {
     // A round in progress must be one the head's turn accepts: partial choices are
     // fine (the others are not chosen yet), and so is a message still to answer.
@@ -205,5 +213,5 @@ export function replaySave(scenario: CompiledScenario, save: SaveFile): LoadedSa
     if (!r.ok && r.error.code !== 'reply/needed') return bad(`the round in progress after turn ${nodes[save.head]!.turn} is refused: ${r.error.message}`);
   }
   Session.restore(created.session, nodes, states, save.head);
-  return { ok: true, session: created.session, ...(save.pending ? { pending: save.pending } : {}) };
+  return { ok: true, session: created.session, ...(save.pending ? { pending: save.pending } : {}), ...(save.players ? { players: save.players } : {}) };
 }

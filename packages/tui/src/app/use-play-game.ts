@@ -98,7 +98,7 @@ export function usePlayGame(opts: PlayGameOptions): PlayGame {
   // biome-ignore lint/correctness/useExhaustiveDependencies: `bump` and the refs are stable; the session is the mutable object the callbacks act on
   const save = useCallback(() => {
     try {
-      writeFile(savePath, `${JSON.stringify(saveSession(session), null, 2)}\n`);
+      writeFile(savePath, `${JSON.stringify(saveSession(session, { players: [scenario.parties[partyIndex]!.id] }), null, 2)}\n`);
     } catch (e) {
       return { ok: false as const, message: `Could not save: ${(e as Error).message}` };
     }

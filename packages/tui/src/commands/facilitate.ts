@@ -56,7 +56,7 @@ export function teamsOfSession(session: Session): number[] {
 }
 
 /** Loads and verifies a save to resume (every turn replayed, every hash checked). */
-export function resumeSession(file: string, scenarioArg: string | undefined): { session: Session; pending?: TurnInputs } {
+export function resumeSession(file: string, scenarioArg: string | undefined): { session: Session; pending?: TurnInputs; players?: string[] } {
   return readSave(file, scenarioArg, `give it: wargame facilitate <scenario> --resume ${file}`);
 }
 
@@ -84,7 +84,8 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
     session = resumed.session;
     pending = resumed.pending;
     scenario = session.scenario;
-    teams = opts.teams !== undefined ? parseTeams(scenario, opts.teams) : teamsOfSession(session);
+    // The teams are the save's own (written since the round is saved), else those that made choices.
+    teams = opts.teams !== undefined ? parseTeams(scenario, opts.teams) : resumed.players ? [...new Set(resumed.players)].map((id) => scenario!.parties.findIndex((p) => p.id === id)) : teamsOfSession(session);
     notice = `Resumed ${display(opts.resume)} at turn ${session.head.turn} (${session.nodes.length - 1} turns on ${session.branches().length} branch${session.branches().length === 1 ? '' : 'es'}, every hash verified).${roundNotice(pending)}`;
   } else if (arg !== undefined) {
     scenario = loadOrFail(arg);

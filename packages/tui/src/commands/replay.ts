@@ -13,7 +13,7 @@ const MAX_SAVE_BYTES = 64 * 1024 * 1024;
  * parse, a file that is not a save. `howToName` tells how to give the scenario
  * when the save does not name it.
  */
-export function readSave(file: string, scenarioArg?: string, howToName = 'give it with --scenario'): { scenario: CompiledScenario; session: Session; pending?: TurnInputs } {
+export function readSave(file: string, scenarioArg?: string, howToName = 'give it with --scenario'): { scenario: CompiledScenario; session: Session; pending?: TurnInputs; players?: string[] } {
   let text: string;
   try {
     const st = statSync(file);
@@ -38,7 +38,7 @@ export function readSave(file: string, scenarioArg?: string, howToName = 'give i
   const scenario = loadOrFail(id);
   const r = loadSession(scenario, text);
   if (!r.ok) throw new UserError(`${file}: ✖ ${r.error.message}`);
-  return { scenario, session: r.session, ...(r.pending ? { pending: r.pending } : {}) };
+  return { scenario, session: r.session, ...(r.pending ? { pending: r.pending } : {}), ...(r.players ? { players: r.players } : {}) };
 }
 
 /** `wargame replay <save> [--scenario S]`: replays a save from its seed and verifies the state hash at every turn. */

@@ -66,7 +66,7 @@ export function useFacilitator(opts: FacilitatorOptions): Facilitator {
   const savedRound = useRef('');
   const persist = (round: TurnInputs = {}): SaveResult => {
     try {
-      latest.current.writeSave(savePath, `${JSON.stringify(saveSession(session, { pending: round }), null, 2)}\n`);
+      latest.current.writeSave(savePath, `${JSON.stringify(saveSession(session, { pending: round, players: teams.map((p) => scenario.parties[p]!.id) }), null, 2)}\n`);
       savedRound.current = canonicalJson(round);
       return { ok: true };
     } catch (e) {
