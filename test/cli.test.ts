@@ -27,7 +27,7 @@ describe('wargame run', () => {
     expect(run.seed).toBe('42');
     expect(run.turns).toHaveLength(6);
     const turn = run.turns[0];
-    expect(Object.keys(turn)).toEqual(['turn', 'date', 'events', 'parties', 'indicators', 'changes', 'relations', 'ended', 'stateHash']);
+    expect(Object.keys(turn)).toEqual(['turn', 'date', 'events', 'parties', 'indicators', 'changes', 'relationChanges', 'ended', 'stateHash']);
     const party = turn.parties[0];
     expect(party).toMatchObject({ party: 'a', posture: 'calm', controller: 'computer', move: 'talk' });
     expect(Object.keys(party.reason)).toEqual(['summary', 'topInterest', 'options', 'temperature', 'noiseSd', 'cite']);

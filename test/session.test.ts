@@ -193,3 +193,29 @@ describe('an injected scheduled event', () => {
     expect(dates).toEqual(['2022-02']);
   });
 });
+
+describe('turn logs', () => {
+  it('name only the relations that changed, and the changes are the difference of the states', () => {
+    const flagship = load('scenarios/south-caucasus');
+    const r = Session.create(flagship, { seed: '11' });
+    if (!r.ok) throw new Error(r.error.message);
+    const s = r.session;
+    const pairs = flagship.relations.pairs.map(([a, b]) => `${flagship.parties[a]!.id}-${flagship.parties[b]!.id}`);
+    let logged = 0;
+    for (let t = 0; t < 24; t++) {
+      const before = s.state.rel.slice();
+      const step = s.advance({});
+      if (!step.ok) throw new Error(`${step.error.message} (replay: wargame run south-caucasus --seed 11)`);
+      const expected: Record<string, number> = {};
+      pairs.forEach((name, k) => {
+        const d = s.state.rel[k]! - before[k]!;
+        if (Math.abs(d) > 1e-9) expected[name] = Math.round(d * 1e6) / 1e6;
+      });
+      expect(step.log.relationChanges, `turn ${t + 1}`).toEqual(expected);
+      logged += Object.keys(step.log.relationChanges).length;
+    }
+    // The log grows with what changes, not with every pair each turn.
+    expect(logged).toBeGreaterThan(0);
+    expect(logged).toBeLessThan(24 * pairs.length);
+  });
+});

@@ -390,11 +390,11 @@ describe('facilitate: autosave and resume', () => {
     // The same round, cut off after Armenia has chosen: the save already holds it.
     const f = facilitate({ seed: '5', teams: ['armenia', 'azerbaijan'] });
     await press(f.stdin, 'i', 'e', KEY.down, KEY.down, KEY.down, KEY.enter);
-    let saved = JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: TurnInputs };
+    let saved = JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: TurnInputs; players?: string[] };
     expect(saved.pending, 'the staged inject is saved as soon as it is staged').toEqual({ inject: [{ event: 'border_incident' }] });
     await press(f.stdin, KEY.enter, KEY.enter, KEY.down, KEY.enter);
     expect(f.frame()).toContain('Pass the keyboard to Azerbaijan');
-    saved = JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: TurnInputs };
+    saved = JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: TurnInputs; players?: string[] };
     expect(saved.pending).toEqual({ choices: { armenia: expected.inputs!.choices!['armenia'] }, inject: [{ event: 'border_incident' }] });
     expect(saved.players, 'the teams are saved, so a resumed session knows them before any turn is played').toEqual(['armenia', 'azerbaijan']);
     expect(f.session.head.turn).toBe(0);

@@ -37,7 +37,7 @@ import {
 } from './kernel.js';
 import { planTurns } from './plan.js';
 import type { OptionValue } from './policy.js';
-import { cloneState, namedIndicators, namedRelations, stateHash, type GameState } from './state.js';
+import { cloneState, namedIndicators, stateHash, type GameState } from './state.js';
 
 export interface EventLog {
   id: string;
@@ -87,7 +87,13 @@ export interface TurnLog {
   indicators: Record<string, number>;
   /** Indicator changes over the turn (non-zero only). */
   changes: Record<string, number>;
-  relations: Record<string, number>;
+  /**
+   * Relation changes over the turn (non-zero only), by pair "a-b" in party
+   * order. Only changes, as the pairs grow with the square of the parties: a
+   * relation's value is the session's state (`Session.stateOf`), or the start
+   * plus its changes.
+   */
+  relationChanges: Record<string, number>;
   /** Messages sent this turn and how each receiver answered (only in scenarios with messages). */
   messages?: MessageLog[];
   /** Commitments broken this turn, with their cost. */
@@ -169,6 +175,8 @@ export interface DecisionContext {
   history: boolean;
   /** Indicators before the turn, for the log's changes. */
   before: number[];
+  /** Relations before the turn, for the log's relation changes. */
+  beforeRel: number[];
 }
 
 export interface StepOptions {
@@ -301,6 +309,7 @@ export function beginTurn(scenario: CompiledScenario, state: GameState, rawInput
 function openTurn(scenario: CompiledScenario, state: GameState, injects: readonly CompiledInject[], history: boolean, driver: MachineDriver, offers: boolean, ctx = createRunContext(planTurns(scenario))): DecisionContext {
   const s = cloneState(state);
   const before = s.ind.slice();
+  const beforeRel = s.rel.slice();
   const previous = s.posture.slice();
   const events: EventLog[] = [];
   const transitions: (TransitionLog | null)[] = scenario.parties.map(() => null);
@@ -347,6 +356,7 @@ function openTurn(scenario: CompiledScenario, state: GameState, injects: readonl
     world: s,
     history,
     before,
+    beforeRel,
   };
 }
 
@@ -491,6 +501,11 @@ function closeContext(scenario: CompiledScenario, context: DecisionContext, inpu
     const d = s.ind[i]! - context.before[i]!;
     if (Math.abs(d) > 1e-9) changes[ind.id] = Math.round(d * 1e6) / 1e6;
   });
+  const relationChanges: Record<string, number> = {};
+  scenario.relations.pairs.forEach(([a, b], k) => {
+    const d = s.rel[k]! - context.beforeRel[k]!;
+    if (Math.abs(d) > 1e-9) relationChanges[`${scenario.parties[a]!.id}-${scenario.parties[b]!.id}`] = Math.round(d * 1e6) / 1e6;
+  });
   return {
     ok: true,
     state: s,
@@ -501,7 +516,7 @@ function closeContext(scenario: CompiledScenario, context: DecisionContext, inpu
       parties,
       indicators: namedIndicators(scenario, s),
       changes,
-      relations: namedRelations(scenario, s),
+      relationChanges,
       ...(scenario.features.messages ? { messages, breaches } : {}),
       ...(inputs.note === undefined ? {} : { note: inputs.note }),
       ended: s.ended,

@@ -147,13 +147,15 @@ export async function reportSaveCommand(file: string, o: SaveReportOptions): Pro
   doc.push({ kind: 'heading', level: 2, text: 'The world over time' });
   doc.push({ kind: 'chart', chart: await lineChart('chart-1', 'Key indicators at the start of each month', `Line chart of ${indicators.map((i) => i.label).join(', ')} from ${first} to ${last}`, series, 'value') });
   const n = scenario.parties.length;
+  // The turns played on the path, each with its state (relations are logged as changes only).
+  const played = session.path().filter((nd) => nd.log !== null);
   for (const [k, p] of players.entries()) {
     const party = scenario.parties[p]!;
     const rel = scenario.parties
       .filter((q) => q.index !== p)
       .flatMap((q) => {
-        const key = `${scenario.parties[Math.min(p, q.index)]!.id}-${scenario.parties[Math.max(p, q.index)]!.id}`;
-        return [{ date: startDate, series: q.name, value: start.rel[pairIndex(p, q.index, n)]! }, ...logs.map((l) => ({ date: after(l.date), series: q.name, value: l.relations[key]! }))];
+        const k = pairIndex(p, q.index, n);
+        return [{ date: startDate, series: q.name, value: start.rel[k]! }, ...played.map((nd) => ({ date: after(nd.log!.date), series: q.name, value: session.stateOf(nd.id).rel[k]! }))];
       });
     doc.push({ kind: 'chart', chart: await lineChart(`chart-${k + 2}`, `${party.name}'s relations at the start of each month`, `Line chart of ${party.name}'s relations with each other party from ${first} to ${last}`, rel, 'relation (−100 … 100)') });
   }
