@@ -219,3 +219,53 @@ describe('turn logs', () => {
     expect(logged).toBeLessThan(24 * pairs.length);
   });
 });
+
+describe('branches', () => {
+  const hold = { choices: { b: 'hold' } };
+  const trade = { choices: { b: 'trade' } };
+  const ok = <T extends { ok: boolean }>(r: T): T => {
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    return r;
+  };
+
+  it('keep their number and name for life: playing on after forks elsewhere does not renumber them (issue 14, bug 2)', () => {
+    const s = session('7');
+    for (let i = 0; i < 5; i++) ok(s.advance(hold));
+    s.annotate('the main line');
+    const main = s.branches()[0]!;
+    ok(s.nameBranch(main.start, 'As it happened'));
+    // Rewind to turn 3 and play other inputs: branch 2.
+    ok(s.rewind(3));
+    ok(s.advance(trade));
+    // Fork at turn 2: branch 3.
+    ok(s.fork(2, trade));
+    expect(s.branches().map((b) => [b.start, b.forkedAt])).toEqual([
+      [0, 0],
+      [expect.any(Number), 3],
+      [expect.any(Number), 2],
+    ]);
+    // Back to branch 1 and one more turn on it.
+    ok(s.checkout(main.leaf));
+    ok(s.advance(hold));
+    const after = s.branches();
+    expect(after[0]).toMatchObject({ start: 0, forkedAt: 0, turns: 6, isHead: true, name: 'As it happened' });
+    expect(after.slice(1).map((b) => b.forkedAt)).toEqual([3, 2]);
+    expect(s.path(after[0]!.leaf).some((n) => n.note === 'the main line')).toBe(true);
+    // Names and numbers survive the save.
+    const loaded = loadSession(scenario, JSON.stringify(saveSession(s)));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(loaded.session.branches()).toEqual(after);
+  });
+
+  it('names are cleaned: control characters dropped, cut to the limit, an empty name clears', () => {
+    const s = session('7');
+    ok(s.advance(hold));
+    ok(s.nameBranch(0, `a\u001b[2Jb${'x'.repeat(100)}`));
+    const name = s.branches()[0]!.name!;
+    expect(name.startsWith('a [2Jb')).toBe(true);
+    expect([...name].length).toBe(60);
+    ok(s.nameBranch(0, '  '));
+    expect(s.branches()[0]!.name).toBeUndefined();
+    expect(s.nameBranch(1, 'x').ok).toBe(false);
+  });
+});

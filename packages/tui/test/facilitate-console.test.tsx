@@ -273,15 +273,15 @@ describe('facilitate: rewind, fork and branches', () => {
     for (let i = 0; i < 3; i++) await playTurn(f);
     await press(f.stdin, 'r');
     expect(f.frame()).toContain('Rewind to…');
-    expect(f.frame()).toContain('after turn 3 (2024-01)');
+    expect(f.frame()).toContain('after turn 3 (2023-12)');
     await press(f.stdin, KEY.up, KEY.enter);
     expect(f.session.head.turn).toBe(1);
-    expect(f.frame()).toContain('Rewound to after turn 1 (2023-11)');
+    expect(f.frame()).toContain('Rewound to after turn 1 (2023-10)');
 
     await press(f.stdin, 'f');
     expect(f.frame()).toContain('Fork a what-if from…');
     await press(f.stdin, KEY.enter);
-    expect(f.frame()).toContain('What-if from after turn 1 (2023-11)');
+    expect(f.frame()).toContain('What-if from after turn 1 (2023-10)');
     await press(f.stdin, 'i', 'e', KEY.enter);
     await playTurn(f);
     expect(f.frame()).toContain('on a new branch (2 branches)');
@@ -291,14 +291,26 @@ describe('facilitate: rewind, fork and branches', () => {
     const tree = f.frame();
     expect(tree).toContain('Branches (2)');
     expect(tree).toMatch(/● branch 1 · turns 1–3/);
-    expect(tree).toMatch(/└─● branch 2 ◀ now · forked after turn 1, turns 2–2 · to 2023-12/);
-    await press(f.stdin, KEY.up, KEY.enter);
+    expect(tree).toMatch(/└─● branch 2 ◀ now · forked after turn 1, turns 2–2 · to 2023-11/);
+    // The facilitator names the main line.
+    await press(f.stdin, KEY.up, 'n');
+    expect(f.frame()).toContain('Name branch 1');
+    await press(f.stdin, 'Record', KEY.enter);
+    expect(f.frame()).toContain('Branch 1 is named “Record”; saved.');
+    expect(f.frame()).toMatch(/❯ ● branch 1 “Record” · turns 1–3/);
+    await press(f.stdin, KEY.enter);
     expect(f.session.head.turn).toBe(3);
-    expect(f.frame()).toContain('Switched to branch 1 (turn 3); saved.');
-    expect(f.frame()).toContain('Facilitator (branch 1 of 2)');
-    // The save holds the whole tree and the head.
+    expect(f.frame()).toContain('Switched to branch 1, after turn 3 (2023-12); saved.');
+    expect(f.frame()).toContain('Facilitator (branch 1 of 2 “Record”)');
+    // Playing on along branch 1 keeps it branch 1 (issue 14, bug 2).
+    await playTurn(f);
+    await press(f.stdin, 'b');
+    expect(f.frame()).toMatch(/● branch 1 “Record” ◀ now · turns 1–4/);
+    expect(f.frame()).toMatch(/└─● branch 2 · forked after turn 1, turns 2–2/);
+    await press(f.stdin, KEY.escape);
+    // The save holds the whole tree, the names and the head.
     const saved = loadSession(f.scenario, readFileSync(f.savePath, 'utf8'));
-    expect(saved.ok && saved.session.branches().length).toBe(2);
+    expect(saved.ok && saved.session.branches().map((b) => b.name)).toEqual(['Record', undefined]);
     expect(saved.ok && saved.session.head.hash).toBe(f.session.head.hash);
   });
 
@@ -318,7 +330,7 @@ describe('facilitate: annotate', () => {
     const f = facilitate();
     await playTurn(f);
     await press(f.stdin, 't');
-    expect(f.frame()).toContain('Note on after turn 1 (2023-11)');
+    expect(f.frame()).toContain('Note on after turn 1 (2023-10)');
     await press(f.stdin, 'Teams argued over the corridor', KEY.enter);
     expect(f.session.head.note).toBe('Teams argued over the corridor');
     expect(f.frame()).toContain('✎ Teams argued over the corridor');
@@ -367,7 +379,7 @@ describe('facilitate: autosave and resume', () => {
     await press(f.stdin, 'q');
     expect(f.frame()).toContain('End the session?');
     await press(f.stdin, 'y');
-    expect(summary).toEqual({ savePath: f.savePath, turn: 2, hash: f.session.head.hash, saved: true });
+    expect(summary).toEqual({ savePath: f.savePath, turn: 2, at: 'after turn 2 (2021-12)', hash: f.session.head.hash, saved: true });
     cleanup();
 
     const resumed = loadSession(f.scenario, readFileSync(f.savePath, 'utf8'));

@@ -188,7 +188,7 @@ describe('facilitate console state: the session', () => {
     expect(keys(state, ctx, 'f', ENTER).effect).toEqual({ type: 'rewind', turn: 2, fork: true });
     const forked = reduceConsole(state, { type: 'rewound', turn: 1, fork: true, outcome: { ok: true, save: { ok: true } } }, ctx).state;
     expect(forked.whatIf).toEqual({ from: 1 });
-    expect(forked.status).toBe('What-if from after turn 1 (2023-11): stage an inject (i) or a ruling (a), then Enter plays it as a new branch.');
+    expect(forked.status).toBe('What-if from after turn 1 (2023-10): stage an inject (i) or a ruling (a), then Enter plays it as a new branch.');
   });
 
   it('q asks first; y quits, n goes back', () => {

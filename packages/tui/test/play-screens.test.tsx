@@ -211,7 +211,9 @@ describe('play: save (s)', () => {
   it('writes a save that replays, and names the file', async () => {
     const { frame, stdin, savePath, scenario } = game('peace-tracks');
     await press(stdin, KEY.enter, KEY.down, KEY.enter, 's');
-    expect(frame()).toContain(`Saved to ${savePath} (turn 2).`);
+    // One way to count turns (issue 14, bug 3): two turns played (2023-10, 2023-11), the header shows the third, to be played in 2023-12.
+    expect(frame()).toContain(`Saved to ${savePath}, after turn 2 (2023-11).`);
+    expect(frame()).toContain('2023-12 · turn 3 of 12');
     expect(frame()).toContain('✔ saved');
     const loaded = loadSession(scenario, readFileSync(savePath, 'utf8'));
     expect(loaded.ok).toBe(true);
@@ -259,7 +261,7 @@ describe('play: quit (q)', () => {
     expect(frame()).toContain('Still playing.');
     expect(quits).toEqual([]);
     await press(stdin, 'q', 's');
-    expect(quits).toEqual([{ saved: true, savePath, turn: 1 }]);
+    expect(quits).toEqual([{ saved: true, savePath, turn: 1, at: 'after turn 1 (2023-10)' }]);
     expect(JSON.parse(readFileSync(savePath, 'utf8'))).toMatchObject({ format: 'wargame-session', head: 1 });
   });
 

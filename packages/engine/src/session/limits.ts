@@ -8,3 +8,6 @@ export const MAX_SESSION_NODES = 5_000;
 
 /** The most events a facilitator may inject in one turn. */
 export const MAX_INJECTS_PER_TURN = 20;
+
+/** Characters in a branch's name (it heads the branch tree and the report's branch sections). */
+export const MAX_BRANCH_NAME = 60;

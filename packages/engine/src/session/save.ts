@@ -9,7 +9,7 @@ import type { CompiledScenario } from '../scenario/compiled.js';
 import { TurnInputsSchema, type TurnInputs } from '../sim/inputs.js';
 import { createInitialState, stateHash, type GameState } from '../sim/state.js';
 import { stepTurn } from '../sim/step-turn.js';
-import { MAX_SESSION_NODES } from './limits.js';
+import { MAX_BRANCH_NAME, MAX_SESSION_NODES } from './limits.js';
 import { SCENARIO_LIMITS } from '../scenario/load.js';
 import { seedProblem, unsafeChar } from '../util/text.js';
 import { Session, type SessionNode } from './session.js';
@@ -35,6 +35,8 @@ export const SaveSchema = z.strictObject({
         inputs: TurnInputsSchema.nullable(),
         hash: z.string(),
         note: z.string().max(4000).optional(),
+        /** The name of the branch this node begins. */
+        branch: z.string().min(1).max(MAX_BRANCH_NAME).optional(),
       }),
     )
     .min(1)
@@ -81,6 +83,7 @@ export function saveSession(session: Session, opts: { pending?: TurnInputs; play
       inputs: n.inputs,
       hash: n.hash,
       ...(n.note === undefined ? {} : { note: n.note }),
+      ...(n.branchName === undefined ? {} : { branch: n.branchName }),
     })),
     ...(pending ? { pending } : {}),
     ...(opts.players ? { players: [...opts.players] } : {}),
@@ -189,7 +192,7 @@ export function replaySave(scenario: CompiledScenario, save: SaveFile): LoadedSa
       const h = stateHash(init.state);
       if (h !== n.hash) return bad(`the start state hash differs (saved ${n.hash}, replayed ${h}): the seed or parameters were changed`);
       states.push(init.state);
-      nodes.push({ id: 0, parent: null, turn: 0, inputs: null, hash: h, log: null, ...(n.note === undefined ? {} : { note: n.note }) });
+      nodes.push({ id: 0, parent: null, turn: 0, inputs: null, hash: h, log: null, ...(n.note === undefined ? {} : { note: n.note }), ...(n.branch === undefined ? {} : { branchName: n.branch }) });
       continue;
     }
     if (n.parent === null || n.parent >= i) return bad(`node ${i}: its parent must be an earlier node`);
@@ -200,7 +203,7 @@ export function replaySave(scenario: CompiledScenario, save: SaveFile): LoadedSa
     if (r.log.stateHash !== n.hash)
       return bad(`node ${i} (turn ${n.turn}): the replayed state hash ${r.log.stateHash} differs from the saved ${n.hash}: the save was edited or made by a different engine`);
     states.push(r.state);
-    nodes.push({ id: i, parent: n.parent, turn: n.turn, inputs: n.inputs, hash: n.hash, log: r.log, ...(n.note === undefined ? {} : { note: n.note }) });
+    nodes.push({ id: i, parent: n.parent, turn: n.turn, inputs: n.inputs, hash: n.hash, log: r.log, ...(n.note === undefined ? {} : { note: n.note }), ...(n.branch === undefined ? {} : { branchName: n.branch }) });
   }
   if (save.head >= nodes.length) return bad(`head ${save.head} is not a node of the save`);
   const unknown = save.players?.find((id) => !scenario.parties.some((p) => p.id === id));

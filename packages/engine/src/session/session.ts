@@ -12,7 +12,7 @@ import type { TurnError, TurnInputs } from '../sim/inputs.js';
 import { evaluateOutcomes, type OutcomeResult } from '../sim/outcomes.js';
 import { createInitialState, stateHash, type GameState, type InitError, type Params } from '../sim/state.js';
 import { stepTurn, type TurnLog } from '../sim/step-turn.js';
-import { MAX_SESSION_NODES } from './limits.js';
+import { MAX_BRANCH_NAME, MAX_SESSION_NODES } from './limits.js';
 
 export interface SessionNode {
   id: number;
@@ -26,11 +26,17 @@ export interface SessionNode {
   log: TurnLog | null;
   /** A facilitator's annotation, added after the turn. */
   note?: string;
+  /** The name of the branch this node begins (see `branches`), given by the facilitator. */
+  branchName?: string;
 }
 
 export interface BranchInfo {
   /** The leaf node that ends the branch. */
   leaf: number;
+  /** The branch's first node: the root (branch 1) or the first node after its fork. */
+  start: number;
+  /** The name the facilitator gave it, if any. */
+  name?: string;
   /** Turns played on the branch. */
   turns: number;
   /** Turn after which it parts from the branch that came before it (0 for the first branch). */
@@ -174,23 +180,44 @@ export class Session {
     this.nodeList[this.headId] = { ...this.head, note };
   }
 
-  /** The leaves of the tree, each a branch, in the order they were made. */
+  /**
+   * The branches of the tree, each numbered for life by the order it began.
+   * A branch starts at the root or at a node that is not its parent's first
+   * child (a fork), and runs on through first children to its leaf, so every
+   * node is on exactly one branch: playing on, rewinding or forking elsewhere
+   * never renumbers a branch.
+   */
   branches(): BranchInfo[] {
-    const hasChild = new Set(this.nodeList.map((n) => n.parent).filter((p): p is number => p !== null));
-    const onEarlier = new Set<number>();
+    const firstChild = new Map<number, number>();
+    for (const n of this.nodeList) if (n.parent !== null && !firstChild.has(n.parent)) firstChild.set(n.parent, n.id);
     const out: BranchInfo[] = [];
-    let marked = false;
-    for (const leaf of this.nodeList.filter((n) => !hasChild.has(n.id))) {
-      const path = this.path(leaf.id);
-      let forkedAt = 0;
-      for (const n of path) if (onEarlier.has(n.id)) forkedAt = n.turn;
-      for (const n of path) onEarlier.add(n.id);
-      // The head's branch: the first branch whose path passes through the head (after a rewind the head is inside it).
-      const isHead = !marked && path.some((n) => n.id === this.headId);
-      if (isHead) marked = true;
-      out.push({ leaf: leaf.id, turns: leaf.turn, forkedAt, isHead });
+    for (const start of this.nodeList) {
+      if (start.parent !== null && firstChild.get(start.parent) === start.id) continue;
+      let leaf = start;
+      let isHead = leaf.id === this.headId;
+      for (let next = firstChild.get(leaf.id); next !== undefined; next = firstChild.get(leaf.id)) {
+        leaf = this.nodeList[next]!;
+        if (leaf.id === this.headId) isHead = true;
+      }
+      const forkedAt = start.parent === null ? 0 : this.nodeList[start.parent]!.turn;
+      out.push({ leaf: leaf.id, start: start.id, turns: leaf.turn, forkedAt, isHead, ...(start.branchName === undefined ? {} : { name: start.branchName }) });
     }
     return out;
+  }
+
+  /**
+   * Names a branch (by its first node, `BranchInfo.start`); the name is kept on
+   * that node, so it goes into the save. Control characters are dropped, the
+   * name is cut to MAX_BRANCH_NAME characters, and an empty name clears it.
+   */
+  nameBranch(start: number, name: string): { ok: true } | { ok: false; error: SessionError } {
+    const branch = this.branches().find((b) => b.start === start);
+    if (!branch) return { ok: false, error: { code: 'session/node-unknown', message: `node ${start} does not begin a branch` } };
+    const node = this.nodeList[start]!;
+    const clean = [...name.replace(/\p{Cc}/gu, ' ').trim()].slice(0, MAX_BRANCH_NAME).join('').trim();
+    if (clean === '') delete node.branchName;
+    else node.branchName = clean;
+    return { ok: true };
   }
 
   private index(node: SessionNode): void {

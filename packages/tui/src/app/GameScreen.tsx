@@ -17,11 +17,14 @@ import { afterTurn, initialUi, reduceKey, TABS, type Tab, type UiState } from '.
 import { useBackgroundBatch } from './use-background-batch.js';
 import { usePlayGame } from './use-play-game.js';
 import { useTerminalSize, type TerminalSize } from './use-terminal-size.js';
+import { turnName } from './turn-name.js';
 
 export interface QuitSummary {
   saved: boolean;
   savePath: string;
   turn: number;
+  /** The turn as people read it ("after turn 3 (2022-01)"). */
+  at: string;
 }
 
 export interface GameScreenProps {
@@ -70,7 +73,7 @@ export function GameScreen(props: GameScreenProps) {
   const inner = width - 2;
 
   const quit = (saved: boolean) => {
-    props.onQuit?.({ saved, savePath: props.savePath, turn: game.session.head.turn });
+    props.onQuit?.({ saved, savePath: props.savePath, turn: game.session.head.turn, at: turnName(scenario, game.session.head.turn) });
     exit();
   };
 
@@ -135,7 +138,7 @@ export function GameScreen(props: GameScreenProps) {
       <Box flexDirection="column" width={width} height={layout.bodyRows} justifyContent="center" alignItems="center">
         <Box borderStyle="round" flexDirection="column" paddingX={2}>
           <Text bold>Quit with unsaved turns?</Text>
-          <Text>{`The game is at turn ${game.session.head.turn} and has not been saved since.`}</Text>
+          <Text>{`The game is now ${turnName(scenario, game.session.head.turn)} and has not been saved since.`}</Text>
           <Text>
             <Text bold color="yellow">y</Text> quit without saving · <Text bold color="yellow">s</Text> save to {props.savePath} and quit ·{' '}
             <Text bold color="yellow">n</Text>/Esc keep playing

@@ -5,6 +5,7 @@
  */
 import { saveSession, type CompiledScenario, type PendingReply, type Session, type TurnInputs } from '@wargame/engine';
 import { offeredMoves } from './briefing-model.js';
+import { turnName } from './turn-name.js';
 import { useCallback, useRef, useState } from 'react';
 
 export interface PlayGame {
@@ -104,7 +105,7 @@ export function usePlayGame(opts: PlayGameOptions): PlayGame {
     }
     savedHead.current = session.head.id;
     bump();
-    return { ok: true as const, message: `Saved to ${savePath} (turn ${session.head.turn}).` };
+    return { ok: true as const, message: `Saved to ${savePath}, ${turnName(scenario, session.head.turn)}.` };
   }, [session, savePath, writeFile]);
 
   const isDirty = useCallback(() => savedHead.current !== session.head.id, [session]);

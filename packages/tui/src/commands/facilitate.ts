@@ -13,6 +13,7 @@ import { shippedCatalog, shippedScenarios } from '../scenario-files.js';
 import { formatTiming } from '../app/timing.js';
 import { loadForApp, loadOrFail } from './load.js';
 import { readSave } from './replay.js';
+import { turnName } from '../app/turn-name.js';
 
 export interface FacilitateOptions {
   teams?: string;
@@ -86,7 +87,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
     scenario = session.scenario;
     // The teams are the save's own (written since the round is saved), else those that made choices.
     teams = opts.teams !== undefined ? parseTeams(scenario, opts.teams) : resumed.players ? [...new Set(resumed.players)].map((id) => scenario!.parties.findIndex((p) => p.id === id)) : teamsOfSession(session);
-    notice = `Resumed ${display(opts.resume)} at turn ${session.head.turn} (${session.nodes.length - 1} turns on ${session.branches().length} branch${session.branches().length === 1 ? '' : 'es'}, every hash verified).${roundNotice(pending)}`;
+    notice = `Resumed ${display(opts.resume)}, ${turnName(scenario, session.head.turn)} (${session.nodes.length - 1} turns on ${session.branches().length} branch${session.branches().length === 1 ? '' : 'es'}, every hash verified).${roundNotice(pending)}`;
   } else if (arg !== undefined) {
     scenario = loadOrFail(arg);
     if (opts.teams !== undefined) teams = parseTeams(scenario, opts.teams);
@@ -130,7 +131,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
   });
   if (summary) {
     const where = display(summary.savePath);
-    if (summary.saved) out(`Session saved: ${where} (turn ${summary.turn}, state hash ${summary.hash}). Resume: wargame facilitate --resume ${where} · report: wargame report ${where} --format html · check: wargame replay ${where}`);
+    if (summary.saved) out(`Session saved: ${where}, ${summary.at}, state hash ${summary.hash}. Resume: wargame facilitate --resume ${where} · report: wargame report ${where} --format html · check: wargame replay ${where}`);
     else out(`✖ The last autosave to ${where} failed; the file holds the session as of the last successful save.`);
   }
   if (process.env['WARGAME_TIMING']) err(formatTiming(timing));

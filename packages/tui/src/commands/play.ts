@@ -80,7 +80,7 @@ export async function playCommand(arg: string | undefined, opts: PlayOptions): P
     backgroundRuns: opts.runs,
     replayCommand: (s, party, start) => `wargame play ${shellWord(scenarioName(s))} --as ${party} --seed ${shellWord(seed)}${start !== s.calendar.start ? ` --from ${monthText(start)}` : ''}`,
   });
-  if (summary?.saved) out(`Saved game: ${display(summary.savePath)} (turn ${summary.turn}). Report: wargame report ${display(summary.savePath)} --format html · check it replays: wargame replay ${display(summary.savePath)}`);
+  if (summary?.saved) out(`Saved game: ${display(summary.savePath)}, ${summary.at}. Report: wargame report ${display(summary.savePath)} --format html · check it replays: wargame replay ${display(summary.savePath)}`);
   if (process.env['WARGAME_TIMING']) err(formatTiming(timing));
   return 0;
 }

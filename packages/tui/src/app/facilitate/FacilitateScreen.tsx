@@ -29,13 +29,16 @@ import {
   facilitatorWorld,
   type ConsoleView,
 } from './console-lines.js';
-import { chosenCount, turnName, type ConsoleState } from './console-state.js';
+import { chosenCount, type ConsoleState } from './console-state.js';
+import { turnName } from '../turn-name.js';
 import { useFacilitator } from './use-facilitator.js';
 import { projectorLines } from './projector.js';
 
 export interface FacilitateSummary {
   savePath: string;
   turn: number;
+  /** The turn as people read it ("after turn 3 (2022-01)"). */
+  at: string;
   hash: string;
   saved: boolean;
 }
@@ -74,7 +77,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
     ...(props.pending === undefined ? {} : { pending: props.pending }),
     page: Math.max(1, bodyRows - 4),
     onQuit: (saved) => {
-      props.onQuit?.({ savePath: props.savePath, turn: session.head.turn, hash: session.head.hash, saved });
+      props.onQuit?.({ savePath: props.savePath, turn: session.head.turn, at: turnName(scenario, session.head.turn), hash: session.head.hash, saved });
       exit();
     },
     ...(props.onState ? { onState: props.onState } : {}),
@@ -125,7 +128,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         <Box flexDirection="column" width={width} height={bodyRows} justifyContent="center" alignItems="center">
           <Box borderStyle="round" flexDirection="column" paddingX={2} width={Math.min(width, 76)}>
             <Text bold>End the session?</Text>
-            <Text wrap="wrap">{`It is saved in ${props.savePath} (turn ${session.head.turn}).`}</Text>
+            <Text wrap="wrap">{`It is saved in ${props.savePath}, ${turnName(scenario, session.head.turn)}.`}</Text>
             <Text wrap="wrap">{`Resume it with: wargame facilitate --resume ${props.savePath}`}</Text>
             <Text>
               <Text bold color="yellow">y</Text> quit · <Text bold color="yellow">n</Text>/Esc keep going
@@ -209,7 +212,17 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         `↑↓ choose · ⏎ ${mode.purpose} here · Esc back`,
       );
     case 'branches':
-      return frame(consoleHeader, panel(`Branches (${session.branches().length})`, branchTreeLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ switch to this branch · Esc back');
+      return frame(consoleHeader, panel(`Branches (${session.branches().length})`, branchTreeLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ switch to this branch · n name it · Esc back');
+    case 'branch-name':
+      return frame(
+        consoleHeader,
+        panel(`Name branch ${mode.branch + 1}`, [
+          [{ text: 'Name: ', bold: true }, { text: `${mode.text}▌`, color: 'yellow' }],
+          [],
+          [{ text: 'Kept with the branch for the rest of the session, in the save and the report. An empty name clears it.', dim: true }],
+        ]),
+        'type the name · ⏎ keep · Esc back to the branches',
+      );
     case 'annotate':
       return frame(
         consoleHeader,

@@ -8,7 +8,8 @@ import { describeEffect, newsOf, quotesOf, type IndicatorRow } from '../briefing
 import { fit, formatValue, truncate, wrapText } from '../format.js';
 import { quoteLines, worldLines, type Line, type Segment } from '../lines.js';
 import { describeEffects, parseAmount, type EffectTarget } from './effects-draft.js';
-import { headBranch, stagedCount, turnName, type ConsoleSetup, type ConsoleState, type EffectsEditor } from './console-state.js';
+import { turnMonth, turnName } from '../turn-name.js';
+import { headBranch, stagedCount, type ConsoleSetup, type ConsoleState, type EffectsEditor } from './console-state.js';
 
 /** What the console's screens are drawn from: the session (read), the setup and the console's state. */
 export interface ConsoleView extends ConsoleSetup {
@@ -38,7 +39,10 @@ export function computerNames(f: ConsoleView): string {
 
 /** Which branch the head is on, as "branch 2 of 3". */
 export function branchLabel(session: Session): string {
-  return `branch ${headBranch(session) + 1} of ${session.branches().length}`;
+  const branches = session.branches();
+  const i = headBranch(session);
+  const name = branches[i]?.name;
+  return `branch ${i + 1} of ${branches.length}${name ? ` “${name}”` : ''}`;
 }
 
 /** The world as the facilitator sees it at the head: the truth (no party's beliefs), key indicators with change and history. */
@@ -259,29 +263,26 @@ export interface BranchRow {
   date: string;
   notes: number;
   hash: string;
+  name?: string;
 }
 
-/** The branches as a tree: each is drawn under the branch it forked from. */
+/** The branches as a tree: each is drawn under the branch it forked from (the one holding the node it parts from). */
 export function branchRows(session: Session): BranchRow[] {
   const branches = session.branches();
-  const paths = branches.map((b) => new Set(session.path(b.leaf).map((n) => n.id)));
+  const owner = new Map<number, number>();
   const depth: number[] = [];
   const current = headBranch(session);
   return branches.map((b, i) => {
-    let d = 0;
-    if (i > 0) {
-      // The fork node is the last node shared with an earlier branch; the first earlier branch holding it is the parent.
-      const path = session.path(b.leaf);
-      let forkNode = path[0]!.id;
-      for (const n of path) if (paths.slice(0, i).some((p) => p.has(n.id))) forkNode = n.id;
-      const parent = paths.findIndex((p, j) => j < i && p.has(forkNode));
-      d = (depth[parent] ?? 0) + 1;
-    }
+    const path = session.path(b.leaf);
+    for (const n of path.slice(path.findIndex((n) => n.id === b.start))) owner.set(n.id, i);
+    const from = session.nodes[b.start]!.parent;
+    // A branch begins after the branches it forks from, so its parent's depth is known.
+    const d = from === null ? 0 : (depth[owner.get(from) ?? 0] ?? 0) + 1;
     depth.push(d);
     const leaf = session.nodes[b.leaf]!;
-    const month = monthText(session.scenario.calendar.start + leaf.turn * session.scenario.calendar.step);
-    const notes = session.path(b.leaf).filter((n) => n.note).length;
-    return { index: i, leaf: b.leaf, depth: d, turns: b.turns, forkedAt: b.forkedAt, isHead: i === current, date: month, notes, hash: leaf.hash };
+    const month = leaf.turn === 0 ? monthText(session.scenario.calendar.start) : turnMonth(session.scenario, leaf.turn);
+    const notes = path.filter((n) => n.note).length;
+    return { index: i, leaf: b.leaf, depth: d, turns: b.turns, forkedAt: b.forkedAt, isHead: i === current, date: month, notes, hash: leaf.hash, ...(b.name === undefined ? {} : { name: b.name }) };
   });
 }
 
@@ -294,11 +295,12 @@ export function branchTreeLines(f: ConsoleView, cursor: number, width: number, r
     const prefix = r.depth === 0 ? '● ' : `${'  '.repeat(r.depth - 1)}└─● `;
     const span = r.depth === 0 ? `turns 1–${r.turns}` : `forked after turn ${r.forkedAt}, turns ${r.forkedAt + 1}–${r.turns}`;
     const where = r.isHead ? (f.session.head.id === r.leaf ? ' ◀ now' : ` ◀ now at turn ${f.session.head.turn}`) : '';
+    const label = truncate(`branch ${r.index + 1}${r.name ? ` “${r.name}”` : ''}${where}`, Math.max(10, width - 2 - prefix.length));
     out.push([
       { text: i === cursor ? '❯ ' : '  ', color: 'yellow', bold: true },
       { text: prefix, color: r.isHead ? 'green' : 'blue' },
-      { text: `branch ${r.index + 1}${where}`, bold: true },
-      { text: truncate(` · ${span} · to ${r.date}${r.notes ? ` · ✎ ${r.notes}` : ''} · hash ${r.hash}`, Math.max(0, width - 2 - prefix.length - 9 - where.length)), ...(r.isHead ? { color: 'green' } : {}) },
+      { text: label, bold: true },
+      { text: truncate(` · ${span} · to ${r.date}${r.notes ? ` · ✎ ${r.notes}` : ''} · hash ${r.hash}`, Math.max(0, width - 2 - prefix.length - [...label].length)), ...(r.isHead ? { color: 'green' } : {}) },
     ]);
   }
   return out;

@@ -14,7 +14,7 @@
  * The reducer reads the session (through `SessionView`) but never changes it.
  */
 import {
-  monthText,
+  MAX_BRANCH_NAME,
   type BeginResult,
   type CompiledScenario,
   type DecisionContext,
@@ -27,6 +27,7 @@ import {
 } from '@wargame/engine';
 import { afterTurn, initialUi, reduceKey, type KeyInfo, type UiState } from '../ui-state.js';
 import { customEventId, describeEffects, draftEffects, type EffectTarget } from './effects-draft.js';
+import { turnName } from '../turn-name.js';
 
 export interface FacKey extends KeyInfo {
   backspace?: boolean;
@@ -52,6 +53,7 @@ export type Mode =
   | { kind: 'adjudicate-effects'; party: number; editor: EffectsEditor }
   | { kind: 'turns'; purpose: 'rewind' | 'fork'; cursor: number }
   | { kind: 'branches'; cursor: number }
+  | { kind: 'branch-name'; branch: number; start: number; text: string }
   | { kind: 'annotate'; text: string }
   | { kind: 'help' }
   | { kind: 'quit' };
@@ -122,6 +124,7 @@ export type ConsoleEffect =
   | { type: 'rewind'; turn: number; fork: boolean }
   | { type: 'checkout'; branch: number; leaf: number; turns: number }
   | { type: 'annotate'; note: string }
+  | { type: 'name-branch'; branch: number; start: number; name: string }
   | { type: 'save' }
   | { type: 'quit' };
 
@@ -140,6 +143,7 @@ export type ConsoleEvent =
   | { type: 'rewound'; turn: number; fork: boolean; outcome: { ok: true; save: SaveResult } | { ok: false; message: string } }
   | { type: 'switched'; branch: number; turns: number; save: SaveResult }
   | { type: 'annotated'; note: string; turn: number; save: SaveResult }
+  | { type: 'branch-named'; branch: number; name: string; save: SaveResult }
   | { type: 'saved'; save: SaveResult }
   /** The save written as the round changed (a staged change, a team's choice): only a failure is news. */
   | { type: 'autosaved'; save: SaveResult };
@@ -184,11 +188,6 @@ export function headBranch(session: Pick<Session, 'branches'>): number {
   return session.branches().findIndex((b) => b.isHead);
 }
 
-/** "the start (2023-10)" or "after turn 3 (2023-12)": a state named by the turns played to reach it. */
-export function turnName(scenario: CompiledScenario, turn: number): string {
-  const month = monthText(scenario.calendar.start + turn * scenario.calendar.step);
-  return turn === 0 ? `the start (${month})` : `after turn ${turn} (${month})`;
-}
 
 /** The key flags of one character taken from a run of input. */
 function charKey(ch: string): FacKey {
@@ -324,14 +323,19 @@ export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: Con
       const next: ConsoleState = { ...state, whatIf: null, newsScroll: 0, saveFailed: !event.save.ok };
       return toConsole(
         next,
-        event.save.ok ? `Switched to branch ${event.branch + 1} (turn ${event.turns}); saved.` : saveFailure(ctx.savePath, event.save.message),
+        event.save.ok ? `Switched to branch ${event.branch + 1}, ${turnName(ctx.scenario, event.turns)}; saved.` : saveFailure(ctx.savePath, event.save.message),
       );
     }
     case 'annotated': {
       const next: ConsoleState = { ...state, saveFailed: !event.save.ok };
       if (!event.save.ok) return toConsole(next, saveFailure(ctx.savePath, event.save.message));
-      const where = event.turn === 0 ? 'the start' : `turn ${event.turn}`;
+      const where = turnName(ctx.scenario, event.turn);
       return toConsole(next, event.note ? `Note added to ${where}; saved.` : `Note cleared from ${where}; saved.`);
+    }
+    case 'branch-named': {
+      const next: ConsoleState = { ...state, mode: { kind: 'branches', cursor: event.branch }, saveFailed: !event.save.ok };
+      if (!event.save.ok) return { state: { ...next, status: saveFailure(ctx.savePath, event.save.message) } };
+      return { state: { ...next, status: event.name ? `Branch ${event.branch + 1} is named “${event.name}”; saved.` : `Branch ${event.branch + 1} has no name now; saved.` } };
     }
     case 'autosaved':
       if (event.save.ok) return { state: state.saveFailed ? { ...state, saveFailed: false } : state };
@@ -459,8 +463,13 @@ function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleCont
       if (isDown(input, key) || isUp(input, key)) return mode({ ...m, cursor: moveCursor(m.cursor, branches.length, input, key, ctx.page)! });
       const b = branches[m.cursor];
       if (key.return && b) return { state, effect: { type: 'checkout', branch: m.cursor, leaf: b.leaf, turns: b.turns } };
+      if (input === 'n' && b) return mode({ kind: 'branch-name', branch: m.cursor, start: b.start, text: b.name ?? '' });
       return { state };
     }
+    case 'branch-name':
+      if (key.escape) return mode({ kind: 'branches', cursor: m.branch });
+      if (key.return) return { state, effect: { type: 'name-branch', branch: m.branch, start: m.start, name: m.text } };
+      return mode({ ...m, text: editText(m.text, input, key, MAX_BRANCH_NAME) });
     case 'annotate':
       if (key.escape) return toConsole(state, 'Note not changed.');
       if (key.return) return { state, effect: { type: 'annotate', note: m.text.trim() } };

@@ -103,6 +103,11 @@ export function useFacilitator(opts: FacilitatorOptions): Facilitator {
       case 'annotate':
         session.annotate(effect.note);
         return { type: 'annotated', note: effect.note, turn: session.head.turn, save: persist() };
+      case 'name-branch': {
+        session.nameBranch(effect.start, effect.name);
+        const name = session.branches()[effect.branch]?.name ?? '';
+        return { type: 'branch-named', branch: effect.branch, name, save: persist() };
+      }
       case 'save':
         return { type: 'saved', save: persist() };
     }
