@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { availableMoves, saveSession, Session } from '@wargame/engine';
+import { availableMoves, evaluateOutcomes, fastRun, prepareFastRun, saveSession, Session } from '@wargame/engine';
+import { formatPercent } from '../packages/tui/src/app/format.js';
 import { runCli } from './helpers/cli.js';
 import { load } from './helpers/scenarios.js';
 
@@ -42,6 +43,8 @@ describe('wargame report <save>', () => {
     const html = readFileSync(join(dir, 'game.report.html'), 'utf8');
     expect(html).toMatch(/<h1>Game report: /);
     expect(html).toMatch(/in \d+% of 300 runs/);
+    // The game followed the record for three turns: so do the runs it is compared with.
+    expect(html).toContain('the record followed until 2024-01, then the computer from 2024-01 to');
     expect(html).toMatch(/Armenia against the record/);
     expect(html).toMatch(/the class argues about Brussels/);
     expect((html.match(/<svg/g) ?? []).length).toBe(2); // indicators, and Armenia's relations
@@ -55,6 +58,38 @@ describe('wargame report <save>', () => {
     expect(md).toMatch(/^# Game report: /);
     expect(md).toMatch(/data:image\/svg\+xml;base64,/);
     expect(md).not.toMatch(/of 0 runs/);
+  });
+
+  it('compares a short session with runs over the same months, not with runs to the end (issue 14, bug 6)', () => {
+    // Nine turns of the flagship, 2021-11 to 2022-07, the computer playing everyone; the attack on Armenia mostly comes later.
+    const s = load('scenarios/south-caucasus');
+    const created = Session.create(s, { seed: '9' });
+    if (!created.ok) throw new Error(created.error.message);
+    for (let t = 0; t < 9; t++) {
+      const r = created.session.advance({});
+      if (!r.ok) throw new Error(`${r.error.message} (replay: wargame run south-caucasus --seed 9 --turns 9)`);
+    }
+    const path = join(dir, 'short.save.json');
+    writeFileSync(path, JSON.stringify(saveSession(created.session)));
+    const r = runCli(['report', path, '--format', 'md', '--runs', '200', '--out', join(dir, 'short.md')]);
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(join(dir, 'short.md'), 'utf8');
+    expect(md).toContain('the computer from 2021-11 to 2022-07');
+    // The share the report gives is that of 200 runs stopped after nine turns.
+    const plan = prepareFastRun(s);
+    const share = (turns?: number) => {
+      let n = 0;
+      for (let i = 0; i < 200; i++) {
+        const run = fastRun(plan, { seed: `9.${i}`, ...(turns === undefined ? {} : { turns }) });
+        if (!run.ok) throw new Error(run.error.message);
+        if (evaluateOutcomes(s, run.state)['attack_on_armenia']!.value === true) n++;
+      }
+      return n / 200;
+    };
+    const short = share(9);
+    expect(short).toBeLessThan(share());
+    const row = md.split('\n').find((l) => l.includes('Azerbaijan attacked Armenia proper'))!;
+    expect(row).toContain(`in ${formatPercent(short)} of 200 runs`);
   });
 
   it('refuses a damaged save and an unknown party clearly', () => {

@@ -4,7 +4,7 @@ export * from './meta.js';
 export * from './summary-types.js';
 export * from './table-types.js';
 export { buildDesign, MAX_BATCH_RUNS, MAX_DESIGN_CELLS, parseSweep, parseShard, shardRange, runSeed, type Result } from './design.js';
-export { playRow, prepareBatchContext, type RowContext, type RowResult } from './run-row.js';
+export { playRow, prepareBatchContext, type RowContext, type RowResult, type RunPlay } from './run-row.js';
 export { createRowContext, playChunk, type WorkerSetup, type ChunkTask, type ChunkResult } from './worker.js';
 export { executeBatch, type BatchExecution, type ExecutionResult } from './runner.js';
 export { renderBatchReport, renderDocument, type BatchReportOptions, type Block, type Inline, type Table, type TableCell, type DocumentChart } from './report/batch-report.js';

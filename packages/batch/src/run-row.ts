@@ -12,12 +12,21 @@ export interface RowContext {
   design: BatchDesign;
   seed: string;
   runsPerCell: number;
+  /** How each run is played: following the history track before a month, and stopping after some turns (absent: free runs to the end). */
+  play: RunPlay;
+}
+
+export interface RunPlay {
+  /** Follow the history track for the turns before this absolute month. */
+  followHistoryUntil?: number;
+  /** Stop after this many turns. */
+  turns?: number;
 }
 
 /** A row context for a scenario already compiled in this thread. */
-export function prepareBatchContext(scenario: CompiledScenario, design: BatchDesign, seed: string, runsPerCell: number): RowContext {
+export function prepareBatchContext(scenario: CompiledScenario, design: BatchDesign, seed: string, runsPerCell: number, play: RunPlay = {}): RowContext {
   const plan = prepareFastRun(scenario);
-  return { scenario, plan, run: createRunContext(plan), design, seed, runsPerCell };
+  return { scenario, plan, run: createRunContext(plan), design, seed, runsPerCell, play };
 }
 
 export type RowResult = { ok: true; row: Row } | { ok: false; message: string; seed: string };
@@ -29,7 +38,7 @@ export function playRow(ctx: RowContext, run: number): RowResult {
   const seed = runSeed(ctx.seed, rep);
   const { scenario } = ctx;
   const params = ctx.design.cells[cell]!.params;
-  const r = fastRun(ctx.plan, { seed, params, context: ctx.run });
+  const r = fastRun(ctx.plan, { seed, params, context: ctx.run, ...ctx.play });
   if (!r.ok) return { ok: false, message: r.error.message, seed };
   const s = r.state;
   const outcomes = evaluateOutcomes(scenario, s);

@@ -4,7 +4,7 @@ import { buildBriefing } from '../src/app/briefing-model.js';
 import { buildDebrief, frequencySentence, tallyOutcomes } from '../src/app/debrief-model.js';
 import { explainMove } from '../src/app/explain-model.js';
 import { explainLines } from '../src/app/lines.js';
-import { formatChange, meterBar, sparkline, wrapText } from '../src/app/format.js';
+import { formatChange, meterBar, resample, sparkline, wrapText } from '../src/app/format.js';
 import { playLayout } from '../src/app/layout.js';
 import { createPlaySession, parseStartMonth, resolveParty, startDates } from '../src/app/play-setup.js';
 import { initialUi, reduceKey, type KeyContext } from '../src/app/ui-state.js';
@@ -23,6 +23,17 @@ describe('play: text helpers', () => {
     expect(sparkline([1, 2, 3, 4, 5], 3)).toBe('▁▅█');
     expect(sparkline([0, 0, 0], 3, 5, { min: 0, max: 100 })).toBe('▁▁▁');
     expect(sparkline([100, 100], 2, 5, { min: 0, max: 100 })).toBe('██');
+  });
+
+  it('squeezes a long series to the width from its start to its end (the debrief spans the whole game)', () => {
+    const series = [...Array.from({ length: 10 }, () => 100), ...Array.from({ length: 40 }, () => 0)];
+    const squeezed = resample(series, 24);
+    expect(squeezed).toHaveLength(24);
+    expect(squeezed[0]).toBe(100);
+    expect(squeezed.at(-1)).toBe(0);
+    expect(squeezed.slice(0, 4).every((v) => v > 50)).toBe(true);
+    expect(sparkline(squeezed, 24, 5, { min: 0, max: 100 }).startsWith('████')).toBe(true);
+    expect(resample([1, 2, 3], 24)).toEqual([1, 2, 3]);
   });
 
   it('wraps at word boundaries', () => {

@@ -75,7 +75,7 @@ export const prepareFastRun = planTurns;
  */
 export function fastRun(
   plan: TurnPlan,
-  opts: { seed: string; params?: Params; followHistoryUntil?: number; context?: RunContext },
+  opts: { seed: string; params?: Params; followHistoryUntil?: number; turns?: number; context?: RunContext },
 ): { ok: true; state: GameState } | { ok: false; error: InitError } {
   const init = createInitialState(plan.scenario, opts);
   if (!init.ok) return init;
@@ -83,6 +83,8 @@ export function fastRun(
   // A caller playing many runs one after another (a batch worker) may pass one context for all of them.
   const ctx = opts.context ?? createRunContext(plan);
   const until = opts.followHistoryUntil ?? -Infinity;
-  while (!s.ended) playTurn(ctx, s, s.month < until);
+  // `turns`: stop after that many turns (a run compared with a game that stopped early).
+  const last = opts.turns ?? Infinity;
+  while (!s.ended && s.turn < last) playTurn(ctx, s, s.month < until);
   return { ok: true, state: s };
 }

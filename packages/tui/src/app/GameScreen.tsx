@@ -5,7 +5,7 @@
  */
 import { Box, Text, useApp, useInput } from 'ink';
 import { useMemo, useRef, useState } from 'react';
-import { monthText, type CompiledScenario, type Session } from '@wargame/engine';
+import type { CompiledScenario, Session } from '@wargame/engine';
 import { buildBriefing, offeredMoves } from './briefing-model.js';
 import { buildDebrief, tallyOutcomes } from './debrief-model.js';
 import { explainableParties, explainMove } from './explain-model.js';
@@ -18,6 +18,7 @@ import { useBackgroundBatch } from './use-background-batch.js';
 import { usePlayGame } from './use-play-game.js';
 import { useTerminalSize, type TerminalSize } from './use-terminal-size.js';
 import { turnName } from './turn-name.js';
+import { comparisonOf } from './comparison.js';
 
 export interface QuitSummary {
   saved: boolean;
@@ -62,7 +63,9 @@ export function GameScreen(props: GameScreenProps) {
     [ui.overlay, explained, scenario, game.session, game.version],
   );
   const ended = briefing.ended;
-  const progress = useBackgroundBatch({ active: ended, scenario, params: game.session.params, seed: props.seed, runs: props.backgroundRuns });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the session is mutable; the comparison is taken once the game has ended
+  const comparison = useMemo(() => comparisonOf(game.session), [game.session, ended]);
+  const progress = useBackgroundBatch({ active: ended, scenario, params: game.session.params, seed: props.seed, runs: props.backgroundRuns, play: comparison.play });
   // biome-ignore lint/correctness/useExhaustiveDependencies: the session is mutable; `game.version` is what says it changed
   const debrief = useMemo(() => (ended ? buildDebrief(scenario, game.session, partyIndex, startTurn) : null), [ended, scenario, game.session, partyIndex, startTurn, game.version]);
   const frequencies = useMemo(
@@ -162,7 +165,7 @@ export function GameScreen(props: GameScreenProps) {
       frequencies,
       progress,
       runs: props.backgroundRuns,
-      batchFrom: monthText(scenario.calendar.start),
+      batchFrom: comparison.from,
       indicators: briefing.indicators,
     });
     body = <Panel title="Debrief" width={width} height={layout.bodyRows} lines={lines} offset={ui.debriefScroll} />;

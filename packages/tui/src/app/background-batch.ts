@@ -1,9 +1,10 @@
 /**
- * The debrief's background batch: computer-played runs of the scenario from
- * its start, played in short time slices between renders (setImmediate), so
+ * The debrief's background batch: computer-played runs over the game's own
+ * months (comparison.ts), played in short time slices between renders (setImmediate), so
  * key presses are handled while it runs and the screen never freezes.
  */
 import type { CompiledScenario } from '@wargame/engine';
+import type { RunPlay } from '@wargame/batch';
 import type { BatchValue } from './debrief-model.js';
 
 export interface BatchProgress {
@@ -23,6 +24,8 @@ export interface BackgroundBatchOptions {
   /** The batch seed: run i plays seed `<seed>.i`, as `wargame batch --seed`. */
   seed: string;
   runs: number;
+  /** How the runs are played (the game's own stretch of months: comparison.ts). */
+  play?: RunPlay;
   onProgress: (p: BatchProgress) => void;
   /** Longest stretch of runs between two yields to the event loop. */
   sliceMs?: number;
@@ -50,7 +53,7 @@ export function startBackgroundBatch(opts: BackgroundBatchOptions): () => void {
     const design = batch.buildDesign(opts.scenario, { fixed: opts.params, sweep: [], seed: opts.seed });
     if (!design.ok) return report(0, true, design.message);
     // The scenario is already compiled here: build the row context from it rather than recompiling the sources.
-    const ctx = batch.prepareBatchContext(opts.scenario, design.value, opts.seed, opts.runs);
+    const ctx = batch.prepareBatchContext(opts.scenario, design.value, opts.seed, opts.runs, opts.play ?? {});
     const cols = batch.batchColumns(opts.scenario);
     const index = opts.scenario.outcomes.map((o) => [o.id, cols.findIndex((c) => c.name === `outcome_${o.id}`)] as const);
     const sliceMs = opts.sliceMs ?? 12;

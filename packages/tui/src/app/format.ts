@@ -85,6 +85,31 @@ export function sparkline(values: readonly number[], width: number, minSpan = 0,
   return shown.map((v) => TICKS[Math.min(7, Math.max(0, Math.round(((v - lo) / (hi - lo)) * 7)))]!).join('');
 }
 
+/**
+ * A series squeezed to `width` points covering all of it: each point is the
+ * mean of its share of the series (first and last values kept as they are),
+ * so a sparkline of the result spans the start to the end, not the last
+ * `width` values.
+ */
+export function resample(values: readonly number[], width: number): number[] {
+  if (width <= 0) return [];
+  if (values.length <= width) return [...values];
+  if (width === 1) return [values[values.length - 1]!];
+  const out: number[] = [];
+  for (let i = 0; i < width; i++) {
+    if (i === 0) out.push(values[0]!);
+    else if (i === width - 1) out.push(values[values.length - 1]!);
+    else {
+      const from = Math.floor((i * values.length) / width);
+      const to = Math.max(from + 1, Math.floor(((i + 1) * values.length) / width));
+      let sum = 0;
+      for (let k = from; k < to; k++) sum += values[k]!;
+      out.push(sum / (to - from));
+    }
+  }
+  return out;
+}
+
 /** Cuts text to `width` characters, ending with … when cut. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';

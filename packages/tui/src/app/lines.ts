@@ -10,7 +10,7 @@ import type { Debrief, OutcomeFrequency } from './debrief-model.js';
 import { frequencySentence } from './debrief-model.js';
 import type { Explanation } from './explain-model.js';
 import type { BatchProgress } from './background-batch.js';
-import { fit, formatChange, formatCount, formatPercent, formatUtility, formatValue, meterBar, sparkline, truncate, wrapText } from './format.js';
+import { fit, formatChange, formatCount, formatPercent, formatUtility, formatValue, meterBar, resample, sparkline, truncate, wrapText } from './format.js';
 
 export interface Segment {
   text: string;
@@ -233,7 +233,8 @@ export function debriefLines(
       out.push([
         { text: `  ${fit(i.label, labelWidth)} ` },
         { text: `${formatValue(i.series[0] ?? i.value).padStart(5)} → ${formatValue(i.value).padEnd(5)} ` },
-        { text: sparkline(i.series, spark, (i.max - i.min) * 0.05, i), color: 'blue' },
+        // The whole game, squeezed to the width (not its last turns only).
+        { text: sparkline(resample(i.series, spark), spark, (i.max - i.min) * 0.05, i), color: 'blue' },
       ]);
   }
   out.push(plain(''));

@@ -6,7 +6,8 @@
  * or Markdown with data-URI images).
  */
 import { basename, dirname, join } from 'node:path';
-import { buildDesign, playChunk, prepareBatchContext, renderChartSvg, renderDocument, type Block, type DocumentChart } from '@wargame/batch';
+import { buildDesign, playChunk, prepareBatchContext, renderChartSvg, renderDocument, type Block, type DocumentChart, type RunPlay } from '@wargame/batch';
+import { comparisonOf } from '../app/comparison.js';
 import { monthIndex, monthText, pairIndex, type CompiledScenario, type Session } from '@wargame/engine';
 import { buildDebrief, frequencySentence, tallyOutcomes, type BatchValue } from '../app/debrief-model.js';
 import { formatCount, formatValue } from '../app/format.js';
@@ -37,11 +38,11 @@ function firstPlayedTurn(session: Session, partyId: string): number {
 }
 
 /** How often each outcome happens in `runs` computer-played runs with the game's seed and parameters. */
-function backgroundColumns(scenario: CompiledScenario, session: Session, runs: number): Record<string, BatchValue[]> | null {
+function backgroundColumns(scenario: CompiledScenario, session: Session, runs: number, play: RunPlay): Record<string, BatchValue[]> | null {
   if (runs <= 0) return null;
   const design = buildDesign(scenario, { fixed: session.params, sweep: [], seed: session.seed });
   if (!design.ok) return null;
-  const ctx = prepareBatchContext(scenario, design.value, session.seed, runs);
+  const ctx = prepareBatchContext(scenario, design.value, session.seed, runs, play);
   const r = playChunk(ctx, { from: 0, to: runs });
   if (!r.ok) throw new UserError(`the comparison run ${r.run} failed: ${r.message}${r.seed ? ` (replay: wargame run ${scenario.id} --seed ${r.seed})` : ''}`);
   // Outcome columns follow run, cell, rep, seed, turns and the parameters (batchColumns).
@@ -81,7 +82,8 @@ export async function reportSaveCommand(file: string, o: SaveReportOptions): Pro
     if (!p) throw new UserError(`--as: no party "${o.as}" in ${scenario.id}; parties are ${scenario.parties.map((x) => x.id).join(', ')}`);
     players = [p.index];
   }
-  const columns = backgroundColumns(scenario, session, o.runs);
+  const comparison = comparisonOf(session);
+  const columns = backgroundColumns(scenario, session, o.runs, comparison.play);
   const first = logs[0]!.date;
   const last = logs.at(-1)!.date;
   const who = players.length === 0 ? 'the computer played every party' : players.map((i) => scenario.parties[i]!.name).join(', ');
@@ -106,7 +108,7 @@ export async function reportSaveCommand(file: string, o: SaveReportOptions): Pro
     kind: 'paragraph',
     inlines: [
       columns
-        ? `What this game reached, and how often ${formatCount(o.runs)} runs played by the computer from ${scenario.calendar.turns > 0 ? logs[0]!.date : first} with the same seed and parameters reach it (seeds ${session.seed}.0 … ${session.seed}.${o.runs - 1}).`
+        ? `What this game reached, and how often ${formatCount(o.runs)} runs reach it that the computer played over the same months with the same seed and parameters: ${comparison.play.followHistoryUntil === undefined ? '' : `the record followed until ${comparison.from}, then `}the computer from ${comparison.from} to ${comparison.to} (seeds ${session.seed}.0 … ${session.seed}.${o.runs - 1}).`
         : 'What this game reached.',
     ],
   });
