@@ -57,6 +57,48 @@ describe('wargame batch', () => {
     }
   });
 
+  it('--follow-history-until forecasts from a date: every row replays with run --follow-history-until, and the output says where the record ends', async () => {
+    const r = batch(['south-caucasus', '--runs', '8', '--seed', 'f', '--follow-history-until', '2024-07', '--out', at('forecast.parquet')]);
+    expect(r.stdout).toContain('the record followed until 2024-07, then the computer');
+    const all = await rows(at('forecast.parquet'));
+    expect(all).toHaveLength(8);
+    // What the record fixes before mid-2024 holds in every run: Karabakh has fallen.
+    expect(all.every((row) => row['outcome_karabakh_offensive'] === true)).toBe(true);
+    for (const row of [all[0]!, all[5]!]) {
+      const run = runCli(['run', 'south-caucasus', '--seed', String(row['seed']), '--follow-history-until', '2024-07', '--json']);
+      expect(run.code).toBe(0);
+      const game = JSON.parse(run.stdout);
+      for (const [id, o] of Object.entries(game.outcomes as Record<string, { value: unknown }>)) expect({ id, value: row[`outcome_${id}`] }).toEqual({ id, value: o.value });
+    }
+    const meta = await readBatchMeta(at('forecast.parquet'));
+    expect(meta.ok && meta.meta.play).toEqual({ followHistoryUntil: '2024-07' });
+    expect(meta.ok && meta.meta.command).toContain('--follow-history-until 2024-07');
+    // A free batch with the same seed differs, and resuming the forecast as a free batch is refused.
+    const free = runCli(['batch', 'south-caucasus', '--runs', '8', '--seed', 'f', '--out', at('forecast.parquet'), '--resume', '--quiet']);
+    expect(free.code).toBe(1);
+    expect(free.stderr).toContain('is not this batch: it follows the history track until 2024-07, not at all');
+    const outside = runCli(['batch', 'south-caucasus', '--runs', '2', '--follow-history-until', '2030-01', '--quiet']);
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain("--follow-history-until 2030-01 is outside the scenario's calendar");
+  });
+
+  it('--set-file takes parameters and paths (what calibrate writes): parameters into the design, paths into the scenario, --set over both', async () => {
+    writeFileSync(at('fit.yaml'), 'western_pressure: 80\nparty.azerbaijan.temperature: 0.2\nrussia_bandwidth: 30\n');
+    batch(['south-caucasus', '--runs', '4', '--seed', 's', '--set-file', at('fit.yaml'), '--set', 'russia_bandwidth=60', '--out', at('fitted.csv')]);
+    const meta = await readBatchMeta(at('fitted.csv'));
+    if (!meta.ok) throw new Error(meta.message);
+    expect(meta.meta.design.fixed).toMatchObject({ western_pressure: 80, russia_bandwidth: 60 });
+    expect(meta.meta.command).toContain(`--set-file ${at('fit.yaml')}`);
+    const plain = batch(['south-caucasus', '--runs', '4', '--seed', 's', '--set', 'western_pressure=80', '--set', 'russia_bandwidth=60', '--out', at('unfitted.csv'), '--json']);
+    const other = await readBatchMeta(at('unfitted.csv'));
+    // The temperature path changes the scenario itself, so its hash says the two batches differ.
+    expect(other.ok && other.meta.scenario.hash).not.toBe(meta.meta.scenario.hash);
+    expect(JSON.parse(plain.stdout).summary.runs).toBe(4);
+    const bad = runCli(['batch', 'south-caucasus', '--runs', '2', '--set-file', at('missing.yaml'), '--quiet']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('cannot read');
+  });
+
   it('a grid sweep runs every cell with the same seeds; --lhs samples the ranges', async () => {
     batch(['sochi-2021', '--runs', '5', '--seed', 'g', '--sweep', 'western_pressure=20,50,80', '--sweep', 'russia_bandwidth=30,70', '--out', at('grid.csv')]);
     const grid = await rows(at('grid.csv'));

@@ -57,6 +57,11 @@ export const BatchMetaSchema = z.object({
   columns: z.array(ColumnSchema),
   /** The command that makes this file, for the record. */
   command: z.string(),
+  /**
+   * How each run was played, when not freely from the start: following the
+   * history track for the turns before a month (a forecast from that date).
+   */
+  play: z.strictObject({ followHistoryUntil: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }).optional(),
   /** The program's version, and the content hash of the engine that played the runs (absent when run unbundled). */
   engine: z.object({ version: z.string(), build: z.string().optional() }),
 });

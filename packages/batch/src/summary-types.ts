@@ -35,6 +35,8 @@ export interface CellSummary {
 export interface BatchSummary {
   scenario: { id: string; hash: string; title: string };
   seed: string;
+  /** Every run followed the history track for the turns before this month (a forecast from it); absent: free runs from the start. */
+  followHistoryUntil?: string;
   runs: number;
   /** Runs the file was to hold (its batch, or its shard); more than `runs` when the batch was interrupted. */
   planned: number;

@@ -257,6 +257,7 @@ export async function summarizeBatch(table: BatchTable): Promise<BatchSummary> {
   return {
     scenario: { ...meta.scenario },
     seed: meta.seed,
+    ...(meta.play ? { followHistoryUntil: meta.play.followHistoryUntil } : {}),
     runs: overall.runs,
     planned: meta.shard.to - meta.shard.from,
     runsPerCell: meta.runsPerCell,
@@ -414,7 +415,7 @@ export function formatSummary(summary: BatchSummary, options: FormatOptions = {}
     ? `${summary.cells.length} cells × ${summary.runsPerCell} runs (${summary.design}: ${summary.swept.join(', ') || 'no swept parameter'})`
     : 'one cell';
   lines.push(`${summary.scenario.title} (${summary.scenario.id})`);
-  lines.push(`${summary.runs} run${summary.runs === 1 ? '' : 's'} · seed ${summary.seed} · ${what}`);
+  lines.push(`${summary.runs} run${summary.runs === 1 ? '' : 's'} · seed ${summary.seed} · ${what}${summary.followHistoryUntil ? ` · the record followed until ${summary.followHistoryUntil}, then the computer` : ''}`);
   const partial = partialNote(summary.runs, summary.planned, summary.cells);
   if (partial) lines.push(partial);
   lines.push('');

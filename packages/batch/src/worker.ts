@@ -8,7 +8,7 @@ import { workerData } from 'piscina';
 import { compileScenarioDoc, type ScenarioDoc } from '@wargame/engine';
 import type { Row } from './columns.js';
 import type { BatchDesign } from './meta.js';
-import { playRow, prepareBatchContext, type RowContext } from './run-row.js';
+import { playRow, prepareBatchContext, type RowContext, type RunPlay } from './run-row.js';
 
 export interface WorkerSetup {
   /** The validated scenario document (`CompiledScenario.doc`), plain data that crosses to a thread. */
@@ -18,6 +18,8 @@ export interface WorkerSetup {
   runsPerCell: number;
   /** The scenario hash the main thread compiled: a worker that compiles another refuses to run. */
   hash: string;
+  /** How each run is played (history followed before a month); absent: free runs from the start. */
+  play?: RunPlay;
 }
 
 export interface ChunkTask {
@@ -32,7 +34,7 @@ export function createRowContext(setup: WorkerSetup): { ok: true; ctx: RowContex
   const { scenario, issues } = compileScenarioDoc(setup.doc);
   if (issues.length > 0) return { ok: false, message: `the worker could not compile the scenario: ${issues[0]!.message}` };
   if (scenario.hash !== setup.hash) return { ok: false, message: `the worker compiled another scenario (hash ${scenario.hash}, expected ${setup.hash})` };
-  return { ok: true, ctx: prepareBatchContext(scenario, setup.design, setup.seed, setup.runsPerCell) };
+  return { ok: true, ctx: prepareBatchContext(scenario, setup.design, setup.seed, setup.runsPerCell, setup.play ?? {}) };
 }
 
 /** Plays runs [from, to) in order. */

@@ -216,6 +216,8 @@ export function buildProgram(): Command {
     .option('--out <file>', 'the output file (default: <scenario>-batch.parquet)')
     .addOption(new Option('--format <format>', 'output format (default: from --out, else parquet)').choices(['parquet', 'csv', 'jsonl']))
     .option('--shard <k/n>', 'run only the k-th of n equal slices of the batch (merge them with wargame merge)', shardArg)
+    .option('--follow-history-until <YYYY-MM>', 'every run follows the history track for the turns before this month, then the computer plays: a forecast from that date', monthArg)
+    .option('--set-file <file>', 'parameters or paths from a YAML or CSV file (e.g. what wargame calibrate wrote); --set wins over it')
     .option('--resume', 'continue an interrupted batch in --out')
     .option('--force', 'replace an existing --out')
     .option('--json', 'print the summary as JSON on stdout')

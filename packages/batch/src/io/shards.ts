@@ -90,6 +90,8 @@ function batchDifference(a: BatchMeta, b: BatchMeta): string | undefined {
   if (a.seed !== b.seed) return `the seeds differ (${JSON.stringify(a.seed)} vs ${JSON.stringify(b.seed)})`;
   if (a.runsPerCell !== b.runsPerCell) return `the runs per cell differ (${a.runsPerCell} vs ${b.runsPerCell})`;
   if (JSON.stringify(a.design) !== JSON.stringify(b.design)) return 'the designs differ (parameters fixed with --set, sweep or cells)';
+  if (a.play?.followHistoryUntil !== b.play?.followHistoryUntil)
+    return `they follow the history track to different months (${a.play?.followHistoryUntil ?? 'not at all'} vs ${b.play?.followHistoryUntil ?? 'not at all'})`;
   if (a.total !== b.total) return `the totals differ (${a.total} vs ${b.total} runs)`;
   const columns = columnsMismatch(a.columns, b.columns);
   if (columns) return `the columns differ (${columns})`;

@@ -152,6 +152,9 @@ function metaItems(summary: BatchSummary, opts: BatchReportOptions): [string, In
     ['Scenario hash', [{ code: scenario.hash }]],
     ['Seed', [{ code: summary.seed }, ` — run i of each cell plays with seed ${summary.seed}.i`]],
     ['Runs', [runs]],
+    ...(summary.followHistoryUntil
+      ? [['Start', [`every run follows the history track until ${summary.followHistoryUntil}, then the computer plays every party: a forecast from that date`]] as [string, Inline[]]]
+      : []),
     ['Design', [describeDesign(summary)]],
     ['Command', opts.command === undefined ? ['not recorded'] : [{ code: opts.command }]],
   ];
@@ -184,7 +187,7 @@ function readingNotes(summary: BatchSummary, sweep: boolean): Inline[][] {
     [
       { strong: 'Runs are seeded.' },
       ` Run i of a cell plays with seed ${summary.seed}.i and replays exactly: `,
-      { code: `wargame run ${shellWord(id)} --seed ${shellWord(`${summary.seed}.0`)}${set}` },
+      { code: `wargame run ${shellWord(id)} --seed ${shellWord(`${summary.seed}.0`)}${set}${summary.followHistoryUntil ? ` --follow-history-until ${summary.followHistoryUntil}` : ''}` },
       sweep ? ' replays the first run of the first cell (use the parameters of the cell you want).' : ' replays the first run.',
     ],
     ['These are frequencies in a model: they show what the scenario’s assumptions imply, not what will happen.'],

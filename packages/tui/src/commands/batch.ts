@@ -22,7 +22,8 @@ import {
   type OutputFormat,
   type SweepAxis,
 } from '@wargame/batch';
-import { formatIssue, shellWord } from '@wargame/engine';
+import { formatIssue, monthIndex, shellWord } from '@wargame/engine';
+import { historyInputs, replayCommand, withOverrides } from './run.js';
 import { err, fileErrorText, out, UserError } from '../io.js';
 import { createProgress } from '../progress.js';
 import { readScenario } from '../scenario-files.js';
@@ -43,6 +44,10 @@ export interface BatchOptions {
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
+  /** Every run follows the history track for the turns before this month (YYYY-MM), then the computer plays. */
+  followHistoryUntil?: string;
+  /** Parameters or paths from a file (what calibrate writes); --set wins over it. */
+  setFile?: string;
 }
 
 function drawSeed(): string {
@@ -51,8 +56,13 @@ function drawSeed(): string {
 }
 
 /** The command that makes this output (without --out, --format and --workers, which do not change the rows). */
-export function batchCommand(arg: string, o: { runs: number; seed: string; set: Record<string, number>; sweep: SweepAxis[]; lhs?: number; shard?: { k: number; n: number } }): string {
+export function batchCommand(
+  arg: string,
+  o: { runs: number; seed: string; set: Record<string, number>; sweep: SweepAxis[]; lhs?: number; shard?: { k: number; n: number }; followHistoryUntil?: string; setFile?: string },
+): string {
   const parts = [`wargame batch ${shellWord(arg)} --runs ${o.runs} --seed ${shellWord(o.seed)}`];
+  if (o.followHistoryUntil !== undefined) parts.push(`--follow-history-until ${o.followHistoryUntil}`);
+  if (o.setFile !== undefined) parts.push(`--set-file ${shellWord(o.setFile)}`);
   for (const [k, v] of Object.entries(o.set)) parts.push(`--set ${k}=${v}`);
   for (const a of o.sweep) parts.push(`--sweep ${a.parameter}=${a.values ? a.values.join(',') : a.range!.join(':')}`);
   if (o.lhs !== undefined) parts.push(`--lhs ${o.lhs}`);
@@ -67,6 +77,7 @@ function sameBatch(a: BatchMeta, b: BatchMeta): string | null {
     return `it was played by another engine (${engineName(a.engine)}, this is ${engineName(b.engine)}), which may play the same seed differently`;
   if (a.runsPerCell !== b.runsPerCell) return `it has ${a.runsPerCell} runs per cell, not ${b.runsPerCell}`;
   if (JSON.stringify(a.design) !== JSON.stringify(b.design)) return 'its parameters or sweep differ';
+  if (a.play?.followHistoryUntil !== b.play?.followHistoryUntil) return `it follows the history track ${a.play ? `until ${a.play.followHistoryUntil}` : 'not at all'}, not ${b.play ? `until ${b.play.followHistoryUntil}` : 'at all'}`;
   if (a.shard.k !== b.shard.k || a.shard.n !== b.shard.n) return `it is shard ${a.shard.k}/${a.shard.n}, not ${b.shard.k}/${b.shard.n}`;
   return null;
 }
@@ -77,8 +88,12 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     err(loaded.issues.map(formatIssue).join('\n'));
     return 1;
   }
-  const scenario = loaded.scenario;
+  // --set-file and --set: parameters go into the design, other paths into the scenario (whose hash then says so).
+  const { scenario, params } = withOverrides(loaded.scenario, o);
   const seed = o.seed ?? drawSeed();
+  // Checked as run checks it; every run then follows the record before that month.
+  if (o.followHistoryUntil !== undefined) historyInputs(scenario, o.followHistoryUntil);
+  const play = o.followHistoryUntil === undefined ? undefined : { followHistoryUntil: o.followHistoryUntil };
 
   const sweep: SweepAxis[] = [];
   for (const s of o.sweep) {
@@ -86,7 +101,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     if (!r.ok) throw new UserError(r.message);
     sweep.push(r.value);
   }
-  const design = buildDesign(scenario, { fixed: o.set, sweep, seed, runsPerCell: o.runs, ...(o.lhs === undefined ? {} : { lhs: o.lhs }) });
+  const design = buildDesign(scenario, { fixed: params, sweep, seed, runsPerCell: o.runs, ...(o.lhs === undefined ? {} : { lhs: o.lhs }) });
   if (!design.ok) throw new UserError(design.message);
   const shard = o.shard === undefined ? { k: 1, n: 1 } : (() => {
     const r = parseShard(o.shard);
@@ -106,7 +121,16 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
   const cells = design.value.cells.length;
   const total = cells * o.runs;
   const range = shardRange(total, shard.k, shard.n);
-  const command = batchCommand(arg, { runs: o.runs, seed, set: o.set, sweep, ...(o.lhs === undefined ? {} : { lhs: o.lhs }), shard });
+  const command = batchCommand(arg, {
+    runs: o.runs,
+    seed,
+    set: o.set,
+    sweep,
+    ...(o.lhs === undefined ? {} : { lhs: o.lhs }),
+    shard,
+    ...(o.followHistoryUntil === undefined ? {} : { followHistoryUntil: o.followHistoryUntil }),
+    ...(o.setFile === undefined ? {} : { setFile: o.setFile }),
+  });
   const meta: BatchMeta = {
     format: BATCH_FORMAT,
     version: BATCH_VERSION,
@@ -119,6 +143,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     completed: 0,
     columns: batchColumns(scenario),
     command,
+    ...(play ? { play } : {}),
     engine: { version: VERSION, ...(BUILD_ID === undefined ? {} : { build: BUILD_ID }) },
   };
 
@@ -170,7 +195,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     process.on('SIGTERM', onSignal);
     try {
       const result = await executeBatch({
-        setup: { doc: scenario.doc, design: design.value, seed, runsPerCell: o.runs, hash: scenario.hash },
+        setup: { doc: scenario.doc, design: design.value, seed, runsPerCell: o.runs, hash: scenario.hash, ...(play ? { play: { followHistoryUntil: monthIndex(play.followHistoryUntil) } } : {}) },
         from: start,
         to: range.to,
         workers,
@@ -182,14 +207,12 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
       if (!result.ok) {
         await sink.abort();
         const cell = Math.floor(result.run / o.runs);
-        const params = design.value.cells[cell]?.params ?? {};
-        const sets = Object.entries(params)
-          .filter(([k, v]) => scenario.parameters.find((p) => p.id === k)?.default !== v)
-          .map(([k, v]) => ` --set ${k}=${v}`)
-          .join('');
-        throw new UserError(
-          `run ${result.run} failed: ${result.message}${result.seed ? `\nreplay it: wargame run ${shellWord(arg)} --seed ${shellWord(result.seed)}${sets}` : ''}\n${path} was not changed.`,
-        );
+        const cellParams = design.value.cells[cell]?.params ?? {};
+        const sets = Object.fromEntries(Object.entries(cellParams).filter(([k, v]) => scenario.parameters.find((p) => p.id === k)?.default !== v));
+        const replay = result.seed
+          ? replayCommand(arg, result.seed, { set: sets, ...(o.setFile === undefined ? {} : { setFile: o.setFile }), ...(o.followHistoryUntil === undefined ? {} : { followHistoryUntil: o.followHistoryUntil }) })
+          : undefined;
+        throw new UserError(`run ${result.run} failed: ${result.message}${replay ? `\nreplay it: ${replay}` : ''}\n${path} was not changed.`);
       }
       meta.completed = start - range.from + result.done;
       await sink.commit(meta).catch(async (e: unknown) => {
