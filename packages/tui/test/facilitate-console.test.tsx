@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { chosenCount, stagedCount, type ConsoleState } from '../src/app/facilita
 import { bigText } from '../src/app/facilitate/projector.js';
 import { facilitateCommand, teamsOfSession } from '../src/commands/facilitate.js';
 import { writeFileAtomic } from '../src/io.js';
+import { cells } from '../src/app/format.js';
 import { KEY, press, shipped, waitFor } from './helpers.js';
 
 const SIZE = { columns: 80, rows: 24 };
@@ -49,7 +51,8 @@ function facilitate(opts: { teams?: string[]; seed?: string; scenario?: string; 
   return { ...r, scenario, session, savePath, frame: () => r.lastFrame() ?? '', console: () => state! };
 }
 
-const fitsIn = (frame: string, columns: number) => frame.split('\n').every((l) => [...l].length <= columns);
+/** Every line of the frame fits the terminal, counted in cells (⚡ takes two): a line one cell too wide wraps and the screen scrolls under ink. */
+const fitsIn = (frame: string, columns: number) => frame.split('\n').every((l) => cells(stripVTControlCharacters(l)) <= columns);
 
 /** Plays a turn from the console with no team at the keyboard. */
 async function playTurn(f: ReturnType<typeof facilitate>) {
@@ -155,7 +158,7 @@ describe('facilitate: hot seat', () => {
     expect(azerbaijan).toContain('Your move, Azerbaijan');
     expect(azerbaijan).not.toContain('three principles');
     // Its news tab is last turn's (none yet), never this round's choices.
-    await press(f.stdin, '2');
+    await press(f.stdin, KEY.tab);
     expect(f.frame()).toContain('No turn played yet');
     expect(f.frame()).not.toContain('three principles');
     expect(f.session.head.turn).toBe(0);
@@ -163,6 +166,18 @@ describe('facilitate: hot seat', () => {
     await waitFor(f.frame, (x) => x.includes('Turn 1 (2023-10) resolved'));
     expect(f.session.head.inputs).toEqual({ choices: { armenia: 'accept_three_principles', azerbaijan: 'wait_and_balance' } });
     expect(f.frame()).toContain('Armenia: Accept the three principles');
+  });
+
+  it('? on a team screen shows the team its keys, and any key goes back to its choice (issue 14, bug 7)', async () => {
+    const f = facilitate({ teams: ['armenia', 'azerbaijan'] });
+    await press(f.stdin, KEY.enter, KEY.enter);
+    expect(f.frame()).toContain('? help');
+    await press(f.stdin, '?');
+    expect(f.frame()).toContain('Keys for team Armenia');
+    expect(f.frame()).toContain('pick the move of that number');
+    await press(f.stdin, 'x');
+    expect(f.frame()).toContain('Your move, Armenia');
+    expect(chosenCount(f.console())).toBe(0);
   });
 
   it('Esc goes back from a team to its hand-off, and from a hand-off cancels the turn without keeping choices', async () => {
@@ -188,6 +203,8 @@ describe('facilitate: inject', () => {
     expect(f.frame()).toContain('effects:');
     await press(f.stdin, KEY.enter);
     expect(f.frame()).toContain('Staged for the next turn: ⚡ Shooting on the Armenia–Azerbaijan border.');
+    // The status and the staged line hold a wide character: the lines still fit (issue 14, bug 4: rows overwrote each other).
+    expect(fitsIn(f.frame(), 80)).toBe(true);
     await press(f.stdin, 'i', 'w');
     expect(f.frame()).toContain('its headline');
     await press(f.stdin, 'Border clash near Sotk', KEY.enter);
@@ -336,6 +353,12 @@ describe('facilitate: annotate', () => {
     expect(f.frame()).toContain('✎ Teams argued over the corridor');
     const save = JSON.parse(readFileSync(f.savePath, 'utf8')) as { nodes: { note?: string }[] };
     expect(save.nodes[1]!.note).toBe('Teams argued over the corridor');
+    // A second note on the same turn goes on its own line, not glued to the first (issue 14, bug 7).
+    await press(f.stdin, 't', 'Baku team conceded', KEY.enter);
+    expect(f.session.head.note).toBe('Teams argued over the corridor\nBaku team conceded');
+    // Opened and kept unchanged, the note stays as it was.
+    await press(f.stdin, 't', KEY.enter);
+    expect(f.session.head.note).toBe('Teams argued over the corridor\nBaku team conceded');
   });
 });
 

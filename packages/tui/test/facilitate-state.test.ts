@@ -211,3 +211,19 @@ describe('facilitate console state: input', () => {
     expect(splitKeys('\u001b[A', { upArrow: true })).toEqual([{ input: '\u001b[A', key: { upArrow: true } }]);
   });
 });
+
+describe('refusals', () => {
+  it('are told with party names and no ids or guard expressions (issue 14, bug 7)', () => {
+    const { ctx, state } = setup(['armenia']);
+    const error = {
+      code: 'move/unavailable' as const,
+      party: 'armenia',
+      available: ['talk', 'wait'],
+      message: 'armenia cannot make "sign_treaty" now (posture diversifying: needs peace_text_agreed > 0.5); available: talk, wait',
+    };
+    const r = reduceConsole(state, { type: 'played', outcome: { ok: false, error } }, ctx);
+    expect(r.state.status).toBe('✖ The turn was refused. Armenia cannot make that move now (its posture or the world rules it out); 2 moves are on offer. Choose again.');
+    expect(r.state.status).not.toMatch(/sign_treaty|peace_text_agreed|armenia\b/);
+  });
+});
+

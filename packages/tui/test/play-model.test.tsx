@@ -4,7 +4,7 @@ import { buildBriefing } from '../src/app/briefing-model.js';
 import { buildDebrief, frequencySentence, tallyOutcomes } from '../src/app/debrief-model.js';
 import { explainMove } from '../src/app/explain-model.js';
 import { explainLines } from '../src/app/lines.js';
-import { formatChange, meterBar, resample, sparkline, wrapText } from '../src/app/format.js';
+import { cells, fit, formatChange, meterBar, resample, sparkline, truncate, wrapText } from '../src/app/format.js';
 import { playLayout } from '../src/app/layout.js';
 import { createPlaySession, parseStartMonth, resolveParty, startDates } from '../src/app/play-setup.js';
 import { initialUi, reduceKey, type KeyContext } from '../src/app/ui-state.js';
@@ -34,6 +34,14 @@ describe('play: text helpers', () => {
     expect(squeezed.slice(0, 4).every((v) => v > 50)).toBe(true);
     expect(sparkline(squeezed, 24, 5, { min: 0, max: 100 }).startsWith('████')).toBe(true);
     expect(resample([1, 2, 3], 24)).toEqual([1, 2, 3]);
+  });
+
+  it('cuts and pads by terminal cells, so a wide character never makes a line too long (issue 14, bug 4)', () => {
+    expect(cells('⚡ a')).toBe(4);
+    expect(truncate('⚡⚡⚡⚡', 5)).toBe('⚡⚡…');
+    expect(cells(truncate('Staged: ⚡ Shooting on the border', 12))).toBeLessThanOrEqual(12);
+    expect(cells(fit('⚡ x', 6))).toBe(6);
+    expect(wrapText('⚡⚡ ⚡⚡ ⚡⚡', 9)).toEqual(['⚡⚡ ⚡⚡', '⚡⚡']);
   });
 
   it('wraps at word boundaries', () => {
@@ -90,6 +98,15 @@ describe('play: setup', () => {
 
 describe('play: keys', () => {
   const ctx: KeyContext = { ended: false, moves: 3, parties: 4, options: 5, dirty: true, page: 5 };
+
+  it('a digit picks the move of that number, not a view (issue 14, bug 7): 2 then Enter plays move 2', () => {
+    const two = reduceKey(initialUi(), '2', {}, ctx).ui;
+    expect(two).toMatchObject({ moveCursor: 1, tab: 'world' });
+    expect(reduceKey(two, '', { return: true }, ctx).command).toEqual({ type: 'play', move: 1 });
+    // A number beyond the moves on offer does nothing; Tab changes the view.
+    expect(reduceKey(initialUi(), '9', {}, ctx).ui.moveCursor).toBe(0);
+    expect(reduceKey(initialUi(), '', { tab: true }, ctx).ui.tab).toBe('news');
+  });
 
   it('moves the cursor within the list and plays the highlighted move', () => {
     let ui = initialUi();

@@ -99,9 +99,9 @@ describe('play: briefing', () => {
 
   it('after a turn, shows its news with every party and the sources quoted, and the relations', async () => {
     const { frame, stdin } = game('peace-tracks');
-    await press(stdin, KEY.enter, '2');
+    await press(stdin, KEY.enter, KEY.tab);
     const news = frame();
-    expect(news).toContain('[2 News (5)]');
+    expect(news).toContain('[News (5)]');
     expect(news).toContain('What happened in 2023-10');
     expect(news).toContain('★ Armenia (you): Keep talking, concede nothing new');
     expect(news).toContain('• Azerbaijan: Agree a transit route to Nakhchivan through northern Iran');
@@ -109,12 +109,12 @@ describe('play: briefing', () => {
     expect(news).toContain('Emil Avdaliani, CEPA');
     await press(stdin, KEY.pageDown);
     expect(frame()).toContain('↑');
-    await press(stdin, '3');
+    await press(stdin, KEY.tab);
     const rel = frame();
     expect(rel).toContain('Armenia and…');
     expect(rel).toMatch(/Azerbaijan +[█░▏▎▍▌▋▊▉]+ +-?\d/);
     await press(stdin, KEY.tab);
-    expect(frame()).toContain('[1 World]');
+    expect(frame()).toContain('[World]');
     expect(frame()).toMatch(/Progress towards a peace treaty .*[▲▼·]/);
   });
 });

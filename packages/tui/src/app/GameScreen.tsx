@@ -234,8 +234,8 @@ export function Briefing({ ui, briefing, layout, scenario }: { ui: UiState; brie
     panes = (
       <Box flexDirection="column" width={width}>
         <Text wrap="truncate-end">
-          {TABS.map((t, i) => {
-            const label = `${i + 1} ${TAB_TITLES[t]}${t === 'news' ? ` (${newsCount})` : ''}`;
+          {TABS.map((t) => {
+            const label = `${TAB_TITLES[t]}${t === 'news' ? ` (${newsCount})` : ''}`;
             return (
               <Text key={t} {...(ui.tab === t ? { inverse: true, bold: true } : { dimColor: true })}>
                 {ui.tab === t ? ` [${label}] ` : `  ${label}  `}

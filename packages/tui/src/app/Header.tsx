@@ -1,6 +1,6 @@
 /** The top line: scenario, the player's party and posture, the date and turn, and whether the game is saved. */
 import { Box, Text } from 'ink';
-import { truncate } from './format.js';
+import { cells, truncate } from './format.js';
 
 export function Header({ width, title, party, posture, date, turn, turns, dirty, ended }: {
   width: number;
@@ -16,11 +16,11 @@ export function Header({ width, title, party, posture, date, turn, turns, dirty,
   // Cut by hand rather than by flexbox, so the line never wraps in a narrow terminal.
   const right = dirty ? ' ● unsaved' : ' ✔ saved';
   const when = ended ? `${date} · game over after ${turn} turns` : `${date} · turn ${turn} of ${turns}`;
-  const room = Math.max(0, width - right.length);
+  const room = Math.max(0, width - cells(right));
   const who = truncate(` ${party} (${posture})`, room);
-  const rest = truncate(` │ ${when}`, room - who.length);
-  const tail = truncate(` │ ${title}`, room - who.length - rest.length);
-  const pad = ' '.repeat(Math.max(0, room - who.length - rest.length - tail.length));
+  const rest = truncate(` │ ${when}`, room - cells(who));
+  const tail = truncate(` │ ${title}`, room - cells(who) - cells(rest));
+  const pad = ' '.repeat(Math.max(0, room - cells(who) - cells(rest) - cells(tail)));
   return (
     <Box width={width}>
       <Text>
@@ -38,11 +38,12 @@ export function Header({ width, title, party, posture, date, turn, turns, dirty,
 export function Footer({ width, keys, status }: { width: number; keys: string; status: string | null }) {
   const help = ' ? help ';
   const text = truncate(status ?? keys, Math.max(0, width - help.length));
+  const padding = ' '.repeat(Math.max(0, width - help.length - cells(text)));
   return (
     <Box width={width}>
       <Text>
         <Text {...(status ? { color: 'cyan' } : { dimColor: true })}>{text}</Text>
-        <Text>{' '.repeat(Math.max(0, width - help.length - text.length))}</Text>
+        <Text>{padding}</Text>
         <Text bold>{help}</Text>
       </Text>
     </Box>

@@ -3,6 +3,7 @@
  * wrapping. Every piece of information they draw is in the characters
  * themselves (▲▼, █░, ✔✖), never only in a colour, so NO_COLOR loses nothing.
  */
+import stringWidth from 'string-width';
 
 /** A value as a person reads it: whole numbers plain, others to one decimal. */
 export function formatValue(x: number): string {
@@ -110,18 +111,35 @@ export function resample(values: readonly number[], width: number): number[] {
   return out;
 }
 
-/** Cuts text to `width` characters, ending with … when cut. */
-export function truncate(text: string, width: number): string {
-  if (width <= 0) return '';
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+/**
+ * The cells a text takes in a terminal: wide characters (⚡, CJK) take two,
+ * combining marks none. Lines are cut and padded by this, not by characters:
+ * a line one cell too wide wraps, the frame grows past the screen, and the
+ * terminal scrolls under ink's redraw (rows then overwrite each other).
+ */
+export function cells(text: string): number {
+  return stringWidth(text);
 }
 
-/** Pads (or cuts) to exactly `width` characters. */
+/** Cuts text to `width` terminal cells, ending with … when cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (cells(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = cells(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+/** Pads (or cuts) to exactly `width` terminal cells. */
 export function fit(text: string, width: number): string {
   const t = truncate(text, width);
-  return t + ' '.repeat(Math.max(0, width - [...t].length));
+  return t + ' '.repeat(Math.max(0, width - cells(t)));
 }
 
 /** Wraps text at word boundaries into lines of at most `width` characters (long words are cut). */
@@ -131,9 +149,9 @@ export function wrapText(text: string, width: number): string[] {
   for (const paragraph of text.split('\n')) {
     let line = '';
     for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      const w = [...word].length > width ? truncate(word, width) : word;
+      const w = cells(word) > width ? truncate(word, width) : word;
       if (line === '') line = w;
-      else if ([...line].length + 1 + [...w].length <= width) line += ` ${w}`;
+      else if (cells(line) + 1 + cells(w) <= width) line += ` ${w}`;
       else {
         lines.push(line);
         line = w;

@@ -156,7 +156,8 @@ export function explainLines(e: Explanation | null, width: number, selected: num
 export const HELP_KEYS: readonly [string, string][] = [
   ['↑ ↓  (k j)', 'highlight a move (in lists: move the cursor)'],
   ['Enter', 'play the highlighted move: the turn resolves'],
-  ['Tab, 1 2 3', 'briefing views: world, news, relations'],
+  ['1 … 9', 'pick the move of that number (Enter plays it)'],
+  ['Tab, Shift-Tab', 'briefing views: world, news, relations'],
   ['PgUp PgDn  [ ]', 'scroll the view'],
   ['w', 'why: explain a computer party’s last move (← → other party)'],
   ['u', 'undo your last turn'],

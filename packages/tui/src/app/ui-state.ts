@@ -124,7 +124,8 @@ export function reduceKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyCont
     const i = TABS.indexOf(ui.tab);
     return { ui: { ...base, tab: TABS[wrap(i + (key.shift ? -1 : 1), TABS.length)]! } };
   }
-  if (input === '1' || input === '2' || input === '3') return { ui: { ...base, tab: TABS[Number(input) - 1]! } };
+  // A digit picks the move of that number (the moves are numbered 1., 2., …); Enter then plays it. Views change with Tab.
+  if (/^[1-9]$/.test(input) && Number(input) <= ctx.moves) return { ui: { ...base, moveCursor: Number(input) - 1 } };
   const by = scrollBy(input, key, ctx.page);
   if (by !== 0) return { ui: { ...base, scroll: { ...ui.scroll, [ui.tab]: Math.max(0, ui.scroll[ui.tab] + by) } } };
   return { ui: base };

@@ -6,6 +6,7 @@
 import { saveSession, type CompiledScenario, type PendingReply, type Session, type TurnInputs } from '@wargame/engine';
 import { offeredMoves } from './briefing-model.js';
 import { turnName } from './turn-name.js';
+import { refusalText } from './refusal.js';
 import { useCallback, useRef, useState } from 'react';
 
 export interface PlayGame {
@@ -57,7 +58,7 @@ export function usePlayGame(opts: PlayGameOptions): PlayGame {
       }
       waiting.current = null;
       bump();
-      if (!r.ok) return `The move was refused: ${r.error.message}`;
+      if (!r.ok) return `✖ ${refusalText(scenario, r.error)}`;
       return `${r.log.date}: you played “${label}”.`;
     },
     [scenario, session, partyIndex],

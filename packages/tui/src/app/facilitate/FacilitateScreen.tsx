@@ -25,6 +25,7 @@ import {
   headlineLines,
   nextTurnLines,
   partyListLines,
+  teamHelpLines,
   turnListLines,
   facilitatorWorld,
   type ConsoleView,
@@ -157,10 +158,16 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       const briefing = teamBriefing!;
       const party = scenario.parties[teamAt]!;
       const layout = playLayout(size.columns, size.rows, briefing.moves.length);
+      if (c.teamUi.overlay === 'help')
+        return frame(
+          <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
+          panel(`Keys for team ${party.name}`, teamHelpLines()),
+          'any key closes the help',
+        );
       return frame(
         <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
         <Briefing ui={c.teamUi} briefing={briefing} layout={layout} scenario={scenario} />,
-        `${party.name}: ↑↓ choose · ⏎ decide (private) · Tab view · Esc back`,
+        `${party.name}: ↑↓ or 1…9 choose · ⏎ decide (private) · Tab view · ? help · Esc back`,
       );
     }
     case 'inject-menu':
@@ -227,7 +234,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       return frame(
         consoleHeader,
         panel(`Note on ${turnName(scenario, session.head.turn)}`, [
-          [{ text: 'Note: ', bold: true }, { text: `${mode.text}▌`, color: 'yellow' }],
+          ...mode.text.split('\n').map((text, i, all): Line => [{ text: i === 0 ? 'Note: ' : '      ', bold: true }, { text: `${text}${i === all.length - 1 ? '▌' : ''}`, color: 'yellow' }]),
           [],
           [{ text: 'Kept with this turn in the save. An empty note clears it.', dim: true }],
         ]),

@@ -5,7 +5,7 @@
  */
 import { monthText, type CompiledScenario, type Session } from '@wargame/engine';
 import { describeEffect, newsOf, quotesOf, type IndicatorRow } from '../briefing-model.js';
-import { fit, formatValue, truncate, wrapText } from '../format.js';
+import { cells, fit, formatValue, truncate, wrapText } from '../format.js';
 import { quoteLines, worldLines, type Line, type Segment } from '../lines.js';
 import { describeEffects, parseAmount, type EffectTarget } from './effects-draft.js';
 import { turnMonth, turnName } from '../turn-name.js';
@@ -242,7 +242,7 @@ export function turnListLines(f: ConsoleView, cursor: number, width: number, row
       if (injected) bits.push(`⚡ ${injected} injected`);
       if (ruled) bits.push(`⚖ ${ruled} ruling${ruled === 1 ? '' : 's'}`);
     }
-    if (n.note) bits.push(`✎ ${n.note}`);
+    if (n.note) bits.push(`✎ ${n.note.replace(/\n/g, ' / ')}`);
     const head = n.id === f.session.head.id ? ' ◀ now' : '';
     out.push([
       { text: i === cursor ? '❯ ' : '  ', color: 'yellow', bold: true },
@@ -300,8 +300,22 @@ export function branchTreeLines(f: ConsoleView, cursor: number, width: number, r
       { text: i === cursor ? '❯ ' : '  ', color: 'yellow', bold: true },
       { text: prefix, color: r.isHead ? 'green' : 'blue' },
       { text: label, bold: true },
-      { text: truncate(` · ${span} · to ${r.date}${r.notes ? ` · ✎ ${r.notes}` : ''} · hash ${r.hash}`, Math.max(0, width - 2 - prefix.length - [...label].length)), ...(r.isHead ? { color: 'green' } : {}) },
+      { text: truncate(` · ${span} · to ${r.date}${r.notes ? ` · ✎ ${r.notes}` : ''} · hash ${r.hash}`, Math.max(0, width - 2 - prefix.length - cells(label))), ...(r.isHead ? { color: 'green' } : {}) },
     ]);
   }
   return out;
+}
+
+/** The keys a team has at the keyboard (play's, less those that act on the whole session). */
+export function teamHelpLines(): Line[] {
+  const keys: [string, string][] = [
+    ['↑ ↓  (k j)', 'highlight a move'],
+    ['1 … 9', 'pick the move of that number'],
+    ['Enter', 'decide: your choice stays secret until the turn resolves'],
+    ['Tab, Shift-Tab', 'views: world, news, relations'],
+    ['PgUp PgDn  [ ]', 'scroll the view'],
+    ['Esc', 'back to the hand-off screen (your choice is not kept)'],
+    ['?', 'this help (any key closes it)'],
+  ];
+  return keys.map(([k, what]) => [{ text: `  ${k.padEnd(16)}`, bold: true }, { text: what }]);
 }

@@ -28,6 +28,7 @@ import {
 import { afterTurn, initialUi, reduceKey, type KeyInfo, type UiState } from '../ui-state.js';
 import { customEventId, describeEffects, draftEffects, type EffectTarget } from './effects-draft.js';
 import { turnName } from '../turn-name.js';
+import { refusalText } from '../refusal.js';
 
 export interface FacKey extends KeyInfo {
   backspace?: boolean;
@@ -294,7 +295,7 @@ export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: Con
         const asked = o.error.code === 'reply/needed' ? o.error.pending?.[0] : undefined;
         const team = asked && state.round ? state.round.teams.findIndex((p) => ctx.scenario.parties[p]!.id === asked.party) : -1;
         if (asked && state.round && team >= 0) return { state: { ...state, round: { ...state.round, answering: asked }, mode: { kind: 'handoff', team } } };
-        return toConsole({ ...state, round: null }, `✖ The turn was refused: ${o.error.message}`);
+        return toConsole({ ...state, round: null }, `✖ The turn was refused. ${refusalText(ctx.scenario, o.error)}`);
       }
       const next: ConsoleState = { ...state, round: null, teamUi: initialUi(), staged: NOTHING_STAGED, whatIf: null, newsScroll: 0, saveFailed: !o.save.ok };
       if (!o.save.ok) return toConsole(next, saveFailure(ctx.savePath, o.save.message));
@@ -495,7 +496,8 @@ function onConsole(state: ConsoleState, input: string, key: FacKey, ctx: Console
     // Rewind goes one turn back by default; a what-if most often replays the turn about to be played.
     return set({ mode: { kind: 'turns', purpose: input === 'r' ? 'rewind' : 'fork', cursor: Math.max(0, path.length - (input === 'r' ? 2 : 1)) } });
   }
-  if (input === 't') return set({ mode: { kind: 'annotate', text: ctx.session.head.note ?? '' } });
+  // A second note starts on a line of its own, after the first (kept as it was unless edited).
+  if (input === 't') return set({ mode: { kind: 'annotate', text: ctx.session.head.note ? `${ctx.session.head.note}\n` : '' } });
   const advancing = key.return === true || input === 'n' || input === 'i' || input === 'a';
   if (state.paused && advancing) return set({ status: 'Paused: press p to resume first.' });
   if (ctx.session.state.ended && advancing) return set({ status: 'The game is over: r rewinds or f forks a what-if to play on.' });
@@ -515,7 +517,8 @@ function onTeam(state: ConsoleState, team: number, input: string, key: FacKey, c
   const round = state.round;
   if (!round) return toConsole(state, null);
   if (key.escape) return { state: { ...state, mode: { kind: 'handoff', team } } };
-  if (input === 'w' || input === 'u' || input === 's' || input === 'q' || input === '?') return { state };
+  // A team's keys are play's, less those that act on the whole session (w, u, s, q); ? opens the team's help.
+  if (input === 'w' || input === 'u' || input === 's' || input === 'q') return { state };
   const p = round.teams[team]!;
   const id = ctx.scenario.parties[p]!.id;
   // The team chooses among its offers in the turn's decision context, or among the answers to the message it is asked.
