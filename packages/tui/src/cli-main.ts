@@ -290,10 +290,20 @@ export function buildProgram(): Command {
     .argument('[scenario]', 'a scenario file, folder or shipped id')
     .option('--teams <parties>', 'parties played by teams at the keyboard, comma-separated (e.g. armenia,azerbaijan; none: the computer plays all)')
     .option('--seed <seed>', 'the seed (drawn if not given; shown in the save name)', seedArg)
+    .option('--from <YYYY-MM>', 'start at this month, the turns before it following the history track (the agenda of a scenario guide)')
     .option('--resume <save>', 'go on with a saved session where it was (every turn replayed and verified)')
     .option('--save <file>', 'the autosave file (default: <scenario>-facilitate-seed<seed>.save.json; with --resume, the resumed file)')
     .action(async (scenario: string | undefined, o: FacilitateOptions) => {
       process.exitCode = await (await import('./commands/facilitate.js')).facilitateCommand(scenario, o);
+    });
+
+  program
+    .command('watch')
+    .description("a projector for the room: the world and the last turn's public record of a facilitated session, following its save read-only (run it in a second terminal)")
+    .argument('<save>', 'the session save that wargame facilitate writes')
+    .option('--scenario <scenario>', 'the scenario, if the save cannot name it')
+    .action(async (save: string, o: { scenario?: string }) => {
+      process.exitCode = await (await import('./commands/watch.js')).watchCommand(save, o);
     });
 
   program

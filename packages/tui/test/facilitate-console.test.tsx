@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { beginTurn, loadSession, saveSession, Session, type TurnInputs } from '@wargame/engine';
+import { beginTurn, loadSession, monthIndex, saveSession, Session, type TurnInputs } from '@wargame/engine';
 import { FacilitateApp } from '../src/app/facilitate/FacilitateApp.js';
 import { FacilitateScreen, type FacilitateSummary } from '../src/app/facilitate/FacilitateScreen.js';
 import { chosenCount, stagedCount, type ConsoleState } from '../src/app/facilitate/console-state.js';
 import { bigText } from '../src/app/facilitate/projector.js';
 import { facilitateCommand, teamsOfSession } from '../src/commands/facilitate.js';
+import { createPlaySession } from '../src/app/play-setup.js';
 import { writeFileAtomic } from '../src/io.js';
 import { cells } from '../src/app/format.js';
 import { KEY, press, shipped, waitFor } from './helpers.js';
@@ -86,8 +87,13 @@ describe('facilitate: picker', () => {
     await press(stdin, KEY.enter);
     teams = await waitFor(lastFrame, (f) => f.includes('teams at the keyboard'));
     await press(stdin, ' ', KEY.down, KEY.down, ' ', KEY.enter);
+    // Then the month to start at: the first is the scenario's start; a later one follows the record up to it.
+    const dates = await waitFor(lastFrame, (f) => f.includes('choose the month the session starts'));
+    expect(dates).toContain('2023-10');
+    await press(stdin, KEY.down, KEY.enter);
     const console = await waitFor(lastFrame, (f) => f.includes('Facilitator (branch 1 of 1)'));
     expect(console).toContain('Teams at the keyboard: Armenia, European Union');
+    expect(console).toContain('2023-11 · turn 2 of 12');
     expect(JSON.parse(readFileSync(savePath, 'utf8'))).toMatchObject({ format: 'wargame-session', seed: '3' });
   });
 });
@@ -342,6 +348,35 @@ describe('facilitate: rewind, fork and branches', () => {
   });
 });
 
+describe('facilitate: the agenda (--from, fast months)', () => {
+  it('fast months: the record plays while it lasts, then the computer; the teams take the keyboard again after', async () => {
+    // The flagship from 2024-03 (its record runs to mid-2024): five fast turns are three on the record and two by the computer.
+    const scenario = shipped('south-caucasus');
+    const created = createPlaySession(scenario, { seed: '4', from: monthIndex('2024-03') });
+    if (!created.ok) throw new Error(created.message);
+    const f = facilitate({ scenario: 'south-caucasus', session: created.value.session, teams: ['armenia', 'azerbaijan'], size: { columns: 100, rows: 30 } });
+    const lastRecorded = Math.max(...scenario.history.map((h) => h.month));
+    const before = f.session.head.turn;
+    await press(f.stdin, 'm');
+    expect(f.frame()).toContain('Fast months');
+    await press(f.stdin, '5', KEY.enter);
+    await waitFor(f.frame, () => f.session.head.turn === before + 5);
+    const path = f.session.path().slice(-5);
+    const expectedRecord = path.filter((n) => n.inputs?.history === true).length;
+    expect(expectedRecord).toBe(path.filter((n) => monthIndex(n.log!.date) <= lastRecorded).length);
+    expect(expectedRecord).toBeGreaterThan(0);
+    expect(expectedRecord).toBeLessThan(5);
+    expect(f.console().status).toMatch(new RegExp(`^Fast months: 5 turns \\(turn ${before + 1} \\(2024-03\\) to turn ${before + 5} \\(2024-07\\)\\), the record for ${expectedRecord}, the computer for ${5 - expectedRecord}; autosaved\\.$`));
+    // No team chose in those turns; the next Enter hands the keyboard to the teams again.
+    expect(path.every((n) => n.inputs?.choices === undefined)).toBe(true);
+    await press(f.stdin, KEY.enter);
+    expect(f.frame()).toContain('Pass the keyboard to Armenia');
+    // What is staged must be played or cleared first.
+    await press(f.stdin, KEY.escape, 'i', 'e', KEY.enter, 'm');
+    expect(f.console().status).toBe('Play or clear (x) what is staged before fast months.');
+  });
+});
+
 describe('facilitate: annotate', () => {
   it('annotates the current turn; the note is saved and shown', async () => {
     const f = facilitate();
@@ -481,6 +516,9 @@ describe('facilitate: autosave and resume', () => {
     writeFileSync(tampered, JSON.stringify(edited));
     await expect(facilitateCommand(undefined, { resume: tampered })).rejects.toThrowError(/node 1 \(turn 1\): the replayed state hash [0-9a-f]+ differs from the saved 0000000000000000/);
     await expect(facilitateCommand(undefined, { resume: foreign, seed: '2' })).rejects.toThrowError('--seed cannot be given with --resume');
+    await expect(facilitateCommand(undefined, { resume: foreign, from: '2022-01' })).rejects.toThrowError('--from cannot be given with --resume');
+    await expect(facilitateCommand('peace-tracks', { from: '2030-01' })).rejects.toThrowError("--from 2030-01 is outside scenario peace-tracks's calendar");
+    await expect(facilitateCommand(undefined, { from: '2022-01' })).rejects.toThrowError('--from needs a scenario');
   });
 
   it('says it needs a terminal and exits 2 when stdin is not one', async () => {

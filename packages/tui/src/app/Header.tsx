@@ -35,8 +35,8 @@ export function Header({ width, title, party, posture, date, turn, turns, dirty,
 }
 
 /** The bottom line: the keys that work here, or a message; help is always named. */
-export function Footer({ width, keys, status }: { width: number; keys: string; status: string | null }) {
-  const help = ' ? help ';
+export function Footer({ width, keys, status, help: hasHelp = true }: { width: number; keys: string; status: string | null; help?: boolean }) {
+  const help = hasHelp ? ' ? help ' : '';
   const text = truncate(status ?? keys, Math.max(0, width - help.length));
   const padding = ' '.repeat(Math.max(0, width - help.length - cells(text)));
   return (

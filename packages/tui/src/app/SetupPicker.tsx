@@ -36,7 +36,7 @@ export interface SetupPickerProps<T> {
   scenario?: CompiledScenario;
   parties?: readonly number[];
   from?: number;
-  /** `party`: one party plays, and a start date is asked when the party is picked here; `teams`: any set of teams, from the start. */
+  /** `party`: one party plays; `teams`: any set of teams. A start date is asked when who plays is picked here. */
   who: 'party' | 'teams';
   /** Sets the game up from what was picked: a message on failure. */
   start: (picked: Picked) => Checked<T>;
@@ -67,7 +67,8 @@ function starting<T>(props: SetupPickerProps<T>, picked: Picked): Step<T> {
 
 /** The step once the scenario is known and who plays is chosen (here, or on the command line). */
 function afterWho<T>(props: SetupPickerProps<T>, scenario: CompiledScenario, parties: readonly number[], pickedHere: boolean): Step<T> {
-  if (props.who === 'party' && pickedHere && props.from === undefined && startDates(scenario).length > 1) return { kind: 'date', scenario, parties };
+  // A start date is asked once who plays was picked here (the command line gives --from, or starts at the beginning).
+  if (pickedHere && props.from === undefined && startDates(scenario).length > 1) return { kind: 'date', scenario, parties };
   return starting(props, { scenario, parties, from: props.from ?? scenario.calendar.start });
 }
 
@@ -178,7 +179,11 @@ export function SetupPicker<T>(props: SetupPickerProps<T>) {
       const dates = startDates(step.scenario);
       const scenario = step.scenario;
       const parties = step.parties;
-      title = `choose when to take over as ${scenario.parties[parties[0]!]!.name} · ${scenario.title}`;
+      // The months before the chosen one follow the history track.
+      title =
+        props.who === 'party'
+          ? `choose when to take over as ${scenario.parties[parties[0]!]!.name} · ${scenario.title}`
+          : `choose the month the session starts (the turns before it follow the record) · ${scenario.title}`;
       body = (
         <Select
           key="date"

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CompiledScenario, Session, TurnInputs } from '@wargame/engine';
-import { resolveParty } from '../app/play-setup.js';
+import { parseStartMonth, resolveParty } from '../app/play-setup.js';
 import { err, firstFreePath, out, UserError, writeFileAtomic } from '../io.js';
 import { shippedCatalog, shippedScenarios } from '../scenario-files.js';
 import { formatTiming } from '../app/timing.js';
@@ -19,6 +19,8 @@ export interface FacilitateOptions {
   teams?: string;
   seed?: string;
   resume?: string;
+  /** Start at this month (YYYY-MM), the turns before it following the history track. */
+  from?: string;
   save?: string;
 }
 
@@ -79,8 +81,10 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
   let teams: number[] | undefined;
   let notice: string | undefined;
   let pending: TurnInputs | undefined;
+  let from: number | undefined;
   if (opts.resume !== undefined) {
     if (opts.seed !== undefined) throw new UserError(`--seed cannot be given with --resume: the session goes on with the seed in ${opts.resume}`);
+    if (opts.from !== undefined) throw new UserError(`--from cannot be given with --resume: the session goes on where ${opts.resume} left it`);
     const resumed = resumeSession(opts.resume, arg);
     session = resumed.session;
     pending = resumed.pending;
@@ -91,6 +95,13 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
   } else if (arg !== undefined) {
     scenario = loadOrFail(arg);
     if (opts.teams !== undefined) teams = parseTeams(scenario, opts.teams);
+    if (opts.from !== undefined) {
+      const f = parseStartMonth(scenario, opts.from);
+      if (!f.ok) throw new UserError(f.message);
+      from = f.value;
+    }
+  } else if (opts.from !== undefined) {
+    throw new UserError(`--from needs a scenario: wargame facilitate <scenario> --from ${opts.from} (shipped: ${shippedScenarios().map((s) => s.id).join(', ')})`);
   } else if (opts.teams !== undefined) {
     throw new UserError(`--teams needs a scenario: wargame facilitate <scenario> --teams ${opts.teams} (shipped: ${shippedScenarios().map((s) => s.id).join(', ')})`);
   }
@@ -119,6 +130,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
     ...(scenario ? { scenario } : {}),
     ...(session ? { session } : {}),
     ...(pending ? { pending } : {}),
+    ...(from === undefined ? {} : { from }),
     ...(teams ? { teams } : {}),
     seed,
     savePath: (s) => {

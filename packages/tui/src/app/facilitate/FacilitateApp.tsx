@@ -2,7 +2,8 @@
  * `wargame facilitate`: picks what the command line left open (the scenario,
  * then the teams at the keyboard), then runs the facilitator's console.
  */
-import { Session, type CompiledScenario, type TurnInputs } from '@wargame/engine';
+import type { CompiledScenario, Session, TurnInputs } from '@wargame/engine';
+import { createPlaySession } from '../play-setup.js';
 import { SetupPicker, type CatalogEntry } from '../SetupPicker.js';
 import type { TerminalSize } from '../use-terminal-size.js';
 import { FacilitateScreen, type FacilitateSummary } from './FacilitateScreen.js';
@@ -17,6 +18,8 @@ export interface FacilitateAppProps {
   pending?: TurnInputs;
   /** Party indices played by teams; asked for when not given. */
   teams?: readonly number[];
+  /** The start month (absolute): the turns before it follow the history track; asked for when the teams are picked here. */
+  from?: number;
   seed: string;
   savePath: (scenario: CompiledScenario) => string;
   writeFile: (path: string, text: string) => void;
@@ -33,13 +36,16 @@ export function FacilitateApp(props: FacilitateAppProps) {
       loadScenario={props.loadScenario}
       {...(props.scenario ? { scenario: props.scenario } : {})}
       {...(props.teams ? { parties: props.teams } : {})}
+      {...(props.from === undefined ? {} : { from: props.from })}
       who="teams"
-      start={({ scenario }) => {
+      deferStart
+      start={({ scenario, from }) => {
         // The save file is settled once: a picked scenario's default name avoids files that exist, and the first autosave creates it.
         const savePath = props.savePath(scenario);
         if (props.session) return { ok: true, value: { session: props.session, savePath } };
-        const r = Session.create(scenario, { seed: props.seed });
-        return r.ok ? { ok: true, value: { session: r.session, savePath } } : { ok: false, message: r.error.message };
+        // The turns before the start month follow the record, as play --from does.
+        const r = createPlaySession(scenario, { seed: props.seed, from });
+        return r.ok ? { ok: true, value: { session: r.value.session, savePath } } : r;
       }}
       {...(props.size ? { size: props.size } : {})}
     >

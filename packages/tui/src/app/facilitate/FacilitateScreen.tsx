@@ -220,6 +220,17 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       );
     case 'branches':
       return frame(consoleHeader, panel(`Branches (${session.branches().length})`, branchTreeLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ switch to this branch · n name it · Esc back');
+    case 'fast':
+      return frame(
+        consoleHeader,
+        panel('Fast months', [
+          [{ text: 'Turns to play: ', bold: true }, { text: `${mode.text}▌`, color: 'yellow' }],
+          [],
+          [{ text: 'The record plays these turns while it lasts (every party’s recorded move), then the computer plays every party, the teams’ too.', dim: true }],
+          [{ text: 'So the session spends its time on the decision turns. Each turn is saved as usual and can be rewound.', dim: true }],
+        ]),
+        'type a number · ⏎ play them · Esc cancel',
+      );
     case 'branch-name':
       return frame(
         consoleHeader,
@@ -303,6 +314,6 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         <Lines lines={next} height={nextRows} width={width - 1} cut />
       </Box>
     </Box>,
-    state.ended ? 'r rewind · f fork · b branches · t note · v projector · q quit' : '⏎ play turn · i inject · a adjudicate · r rewind · f fork · b branches · t note · p pause · v projector · q quit',
+    state.ended ? 'r rewind · f fork · b branches · t note · v projector · q quit' : '⏎ play turn · m fast months · i inject · a adjudicate · r rewind · f fork · b branches · t note · p pause · v projector · q quit',
   );
 }

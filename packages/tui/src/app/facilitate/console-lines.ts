@@ -131,6 +131,7 @@ export const FACILITATE_KEYS: readonly [string, string][] = [
   ['f', 'fork a what-if: go back to a turn and play it differently'],
   ['b', 'branches: the tree of what-ifs; Enter switches'],
   ['t', 'annotate the current turn (a note kept in the save)'],
+  ['m', 'fast months: the record (while there is one) or the computer plays the next N turns'],
   ['v', 'projector view: the world, large, for the room'],
   ['s', 'save now (every change is saved anyway)'],
   ['PgUp PgDn  [ ]', 'scroll the headlines'],

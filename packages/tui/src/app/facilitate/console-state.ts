@@ -55,6 +55,8 @@ export type Mode =
   | { kind: 'turns'; purpose: 'rewind' | 'fork'; cursor: number }
   | { kind: 'branches'; cursor: number }
   | { kind: 'branch-name'; branch: number; start: number; text: string }
+  /** Fast months: how many turns the record (while there is one) or the computer plays, as typed. */
+  | { kind: 'fast'; text: string }
   | { kind: 'annotate'; text: string }
   | { kind: 'help' }
   | { kind: 'quit' };
@@ -126,6 +128,7 @@ export type ConsoleEffect =
   | { type: 'checkout'; branch: number; leaf: number; turns: number }
   | { type: 'annotate'; note: string }
   | { type: 'name-branch'; branch: number; start: number; name: string }
+  | { type: 'fast'; turns: number }
   | { type: 'save' }
   | { type: 'quit' };
 
@@ -145,6 +148,8 @@ export type ConsoleEvent =
   | { type: 'switched'; branch: number; turns: number; save: SaveResult }
   | { type: 'annotated'; note: string; turn: number; save: SaveResult }
   | { type: 'branch-named'; branch: number; name: string; save: SaveResult }
+  /** Fast months played: how many turns followed the record and how many the computer chose, and why it stopped early (if it did). */
+  | { type: 'fasted'; record: number; computer: number; from: number; to: number; stopped?: string; save: SaveResult }
   | { type: 'saved'; save: SaveResult }
   /** The save written as the round changed (a staged change, a team's choice): only a failure is news. */
   | { type: 'autosaved'; save: SaveResult };
@@ -338,6 +343,14 @@ export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: Con
       if (!event.save.ok) return { state: { ...next, status: saveFailure(ctx.savePath, event.save.message) } };
       return { state: { ...next, status: event.name ? `Branch ${event.branch + 1} is named “${event.name}”; saved.` : `Branch ${event.branch + 1} has no name now; saved.` } };
     }
+    case 'fasted': {
+      const next: ConsoleState = { ...state, whatIf: null, newsScroll: 0, saveFailed: !event.save.ok };
+      if (!event.save.ok) return toConsole(next, saveFailure(ctx.savePath, event.save.message));
+      const played = event.record + event.computer;
+      const how = [event.record > 0 ? `the record for ${event.record}` : '', event.computer > 0 ? `the computer for ${event.computer}` : ''].filter(Boolean).join(', ');
+      const span = played === 0 ? 'no turn' : `${played} turn${played === 1 ? '' : 's'} (${turnName(ctx.scenario, event.from + 1).replace(/^after /, '')} to ${turnName(ctx.scenario, event.to).replace(/^after /, '')})`;
+      return toConsole(next, `Fast months: ${span}${how ? `, ${how}` : ''}${event.stopped ? `; stopped: ${event.stopped}` : ''}; autosaved.`);
+    }
     case 'autosaved':
       if (event.save.ok) return { state: state.saveFailed ? { ...state, saveFailed: false } : state };
       return { state: { ...state, saveFailed: true, status: saveFailure(ctx.savePath, event.save.message) } };
@@ -467,6 +480,17 @@ function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleCont
       if (input === 'n' && b) return mode({ kind: 'branch-name', branch: m.cursor, start: b.start, text: b.name ?? '' });
       return { state };
     }
+    case 'fast': {
+      if (key.escape) return toConsole(state, 'No turn played.');
+      if (key.backspace || key.delete) return mode({ ...m, text: m.text.slice(0, -1) });
+      if (/^[0-9]$/.test(input)) return mode({ ...m, text: `${m.text}${input}`.replace(/^0+/, '').slice(0, 3) });
+      if (key.return) {
+        const n = Number(m.text);
+        if (!Number.isInteger(n) || n < 1) return mode(m);
+        return { state: { ...state, mode: { kind: 'console' } }, effect: { type: 'fast', turns: n } };
+      }
+      return { state };
+    }
     case 'branch-name':
       if (key.escape) return mode({ kind: 'branches', cursor: m.branch });
       if (key.return) return { state, effect: { type: 'name-branch', branch: m.branch, start: m.start, name: m.text } };
@@ -498,11 +522,16 @@ function onConsole(state: ConsoleState, input: string, key: FacKey, ctx: Console
   }
   // A second note starts on a line of its own, after the first (kept as it was unless edited).
   if (input === 't') return set({ mode: { kind: 'annotate', text: ctx.session.head.note ? `${ctx.session.head.note}\n` : '' } });
-  const advancing = key.return === true || input === 'n' || input === 'i' || input === 'a';
+  const advancing = key.return === true || input === 'n' || input === 'i' || input === 'a' || input === 'm';
   if (state.paused && advancing) return set({ status: 'Paused: press p to resume first.' });
   if (ctx.session.state.ended && advancing) return set({ status: 'The game is over: r rewinds or f forks a what-if to play on.' });
   if (input === 'i') return set({ mode: { kind: 'inject-menu', cursor: 0 } });
   if (input === 'a') return set({ mode: { kind: 'adjudicate-party', cursor: 0 } });
+  if (input === 'm') {
+    // Fast months spend no time on turns that are not decision turns: nothing staged is carried into them.
+    if (stagedCount(state) > 0) return set({ status: 'Play or clear (x) what is staged before fast months.' });
+    return set({ mode: { kind: 'fast', text: '' } });
+  }
   if (input === 'x') {
     const n = stagedCount(state);
     return set({ staged: NOTHING_STAGED, status: n > 0 ? `Cleared ${n} staged change${n === 1 ? '' : 's'}.` : 'Nothing is staged.' });

@@ -3,6 +3,7 @@
  * the date in block digits, the key indicators as wide bars with their
  * values, and last turn's headlines. No sparklines, quotes or keys.
  */
+import { logFor, PUBLIC } from '@wargame/engine';
 import { newsOf } from '../briefing-model.js';
 import { fit, formatChange, formatValue, meterBar, truncate } from '../format.js';
 import type { Line } from '../lines.js';
@@ -35,8 +36,14 @@ export function bigText(text: string): [string, string, string] {
   return [rows[0].trimEnd(), rows[1].trimEnd(), rows[2].trimEnd()];
 }
 
-export function projectorLines(f: ConsoleView, width: number, rows: number): Line[] {
-  const b = facilitatorWorld(f.scenario, f.session);
+/**
+ * `publicOnly`: for a screen the room sees apart from the facilitator
+ * (`wargame watch`): indicators some party cannot see are left out, and the
+ * headlines are the public record (no secret move, no hidden effect).
+ */
+export function projectorLines(f: ConsoleView, width: number, rows: number, opts: { publicOnly?: boolean } = {}): Line[] {
+  const world = facilitatorWorld(f.scenario, f.session);
+  const b = opts.publicOnly ? { ...world, indicators: world.indicators.filter((i) => f.scenario.indicators.find((x) => x.id === i.id)?.visibleTo === null) } : world;
   const state = f.session.state;
   const out: Line[] = [];
   const big = bigText(b.date);
@@ -64,7 +71,8 @@ export function projectorLines(f: ConsoleView, width: number, rows: number): Lin
     if (spaced) out.push([]);
   }
   if (!spaced) out.push([]);
-  const log = f.session.head.log;
+  const full = f.session.head.log;
+  const log = full && opts.publicOnly ? logFor(f.scenario, full, PUBLIC, state) : full;
   out.push([{ text: log ? ` Last turn, ${log.date}` : ' No turn played yet', bold: true, dim: !log }]);
   if (log) {
     const news = newsOf(f.scenario, log, null);

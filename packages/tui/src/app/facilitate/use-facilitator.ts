@@ -108,6 +108,29 @@ export function useFacilitator(opts: FacilitatorOptions): Facilitator {
         const name = session.branches()[effect.branch]?.name ?? '';
         return { type: 'branch-named', branch: effect.branch, name, save: persist() };
       }
+      case 'fast': {
+        // The record plays while it lasts (every party's recorded move), then the computer plays every party, teams' included.
+        const lastRecorded = scenario.history.reduce((m, h) => Math.max(m, h.month), -Infinity);
+        const from = session.head.turn;
+        let record = 0;
+        let computer = 0;
+        let stopped: string | undefined;
+        for (let i = 0; i < effect.turns; i++) {
+          if (session.state.ended) {
+            stopped = 'the game is over';
+            break;
+          }
+          const history = session.state.month <= lastRecorded;
+          const r = session.advance(history ? { history: true } : {});
+          if (!r.ok) {
+            stopped = r.error.message;
+            break;
+          }
+          if (history) record++;
+          else computer++;
+        }
+        return { type: 'fasted', record, computer, from, to: session.head.turn, ...(stopped === undefined ? {} : { stopped }), save: persist() };
+      }
       case 'save':
         return { type: 'saved', save: persist() };
     }
