@@ -279,8 +279,9 @@ export function buildProgram(): Command {
     .option('--seed <seed>', 'the seed (drawn if not given; shown on screen)', seedArg)
     .option('--from <YYYY-MM>', 'start at this month, the turns before it following the history track', monthArg)
     .option('--save <file>', 'where s saves the game (default: <scenario>-<party>-seed<seed>.save.json)')
+    .option('--resume <save>', 'go on with a saved game where it was (every turn replayed and verified); s saves back to it')
     .option('--runs <n>', 'computer-played runs in the debrief\'s background batch (0: none)', intIn(0, 100_000), 2000)
-    .action(async (scenario: string | undefined, o: { as?: string; seed?: string; from?: string; save?: string; runs: number }) => {
+    .action(async (scenario: string | undefined, o: { as?: string; seed?: string; from?: string; save?: string; resume?: string; runs: number }) => {
       process.exitCode = await (await import('./commands/play.js')).playCommand(scenario, o);
     });
 

@@ -8,6 +8,8 @@ import { GameScreen, type QuitSummary } from '../src/app/GameScreen.js';
 import { PlayApp } from '../src/app/PlayApp.js';
 import { createPlaySession } from '../src/app/play-setup.js';
 import { writeFileAtomic } from '../src/io.js';
+import { readSave } from '../src/commands/replay.js';
+import { playCommand } from '../src/commands/play.js';
 import { KEY, press, renderGame, shipped, tick, waitFor, type GameOptions } from './helpers.js';
 
 const SIZE = { columns: 80, rows: 24 };
@@ -218,6 +220,40 @@ describe('play: save (s)', () => {
     const loaded = loadSession(scenario, readFileSync(savePath, 'utf8'));
     expect(loaded.ok).toBe(true);
     if (loaded.ok) expect(loaded.session.head.turn).toBe(2);
+  });
+
+  it('play --resume goes on with a saved game where it was, as the party it names, and saves back to it', async () => {
+    const { stdin, savePath, scenario, session } = game('peace-tracks');
+    await press(stdin, KEY.enter, KEY.enter, 's');
+    const saved = JSON.parse(readFileSync(savePath, 'utf8')) as { players?: string[] };
+    expect(saved.players).toEqual(['armenia']);
+    const hash = session.head.hash;
+    cleanup();
+
+    const r = readSave(savePath);
+    const resumed = render(
+      <PlayApp
+        catalog={[]}
+        loadScenario={() => ({ ok: false, message: 'unused' })}
+        scenario={r.scenario}
+        partyIndex={r.scenario.parties.findIndex((p) => p.id === r.players![0])}
+        resumed={{ session: r.session, startTurn: 0 }}
+        seed={r.session.seed}
+        savePath={() => savePath}
+        writeFile={writeFileAtomic}
+        backgroundRuns={0}
+        replayCommand={() => ''}
+        size={SIZE}
+      />,
+    );
+    const f = await waitFor(resumed.lastFrame, (x) => x.includes('Your move, Armenia'));
+    expect(f).toContain('2023-12 · turn 3 of 12');
+    expect(r.session.head.hash).toBe(hash);
+    await press(resumed.stdin, KEY.enter, 's');
+    const again = loadSession(scenario, readFileSync(savePath, 'utf8'));
+    expect(again.ok && again.session.head.turn).toBe(3);
+    // The flags that would start another game are refused with --resume.
+    await expect(playCommand(undefined, { resume: savePath, seed: '9', runs: 0 })).rejects.toThrowError('--seed cannot be given with --resume');
   });
 
   it('says so when the file cannot be written', async () => {

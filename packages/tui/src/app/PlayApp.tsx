@@ -2,7 +2,7 @@
  * `wargame play`: the picker (scenario → party → start date) for whatever the
  * command line left open, then the game.
  */
-import type { CompiledScenario } from '@wargame/engine';
+import type { CompiledScenario, Session } from '@wargame/engine';
 import { GameScreen, type QuitSummary } from './GameScreen.js';
 import { createPlaySession } from './play-setup.js';
 import { SetupPicker, type CatalogEntry } from './SetupPicker.js';
@@ -19,6 +19,8 @@ export interface PlayAppProps {
   partyIndex?: number;
   /** The start month (absolute); asked for when the party is picked here. */
   from?: number;
+  /** A saved game to go on with (--resume): its session and the turn the player took over at. */
+  resumed?: { session: Session; startTurn: number };
   seed: string;
   savePath: (scenario: CompiledScenario, partyId: string) => string;
   writeFile: (path: string, text: string) => void;
@@ -41,7 +43,7 @@ export function PlayApp(props: PlayAppProps) {
       // Following history to the start date takes a moment: a frame says so first.
       deferStart
       start={({ scenario, parties, from }) => {
-        const r = createPlaySession(scenario, { seed: props.seed, from });
+        const r = props.resumed ? { ok: true as const, value: props.resumed } : createPlaySession(scenario, { seed: props.seed, from });
         const party = scenario.parties[parties[0]!]!;
         return r.ok
           ? { ok: true, value: { ...r.value, savePath: props.savePath(scenario, party.id), replay: props.replayCommand(scenario, party.id, from) } }

@@ -5,7 +5,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { monthText, shellWord, type CompiledScenario } from '@wargame/engine';
+import { monthText, shellWord, type CompiledScenario, type Session } from '@wargame/engine';
+import { readSave } from './replay.js';
 import { parseStartMonth, resolveParty } from '../app/play-setup.js';
 import { err, firstFreePath, out, UserError, writeFileAtomic } from '../io.js';
 import { shippedCatalog, shippedScenarios } from '../scenario-files.js';
@@ -17,7 +18,21 @@ export interface PlayOptions {
   seed?: string;
   from?: string;
   save?: string;
+  /** A saved game to go on with. */
+  resume?: string;
   runs: number;
+}
+
+/** The party a saved game was played as: the one the save names, or the only one a person chose for. */
+function partyOfSave(scenario: CompiledScenario, session: Session, players: readonly string[] | undefined, as: string | undefined, file: string): number {
+  if (as !== undefined) {
+    const p = resolveParty(scenario, as);
+    if (!p.ok) throw new UserError(p.message);
+    return p.value;
+  }
+  const ids = players ?? [...new Set(session.nodes.flatMap((n) => Object.keys(n.inputs?.choices ?? {})))];
+  if (ids.length === 1) return scenario.parties.findIndex((p) => p.id === ids[0]);
+  throw new UserError(`${file} does not say which party was played${ids.length > 1 ? ` (choices for ${ids.join(', ')})` : ''}: give it with --as`);
 }
 
 /** Drawn here, at the edge: the engine never draws. */
@@ -35,9 +50,22 @@ export async function playCommand(arg: string | undefined, opts: PlayOptions): P
   let scenario: CompiledScenario | undefined;
   let partyIndex: number | undefined;
   let from: number | undefined;
-  if (arg === undefined && (opts.as !== undefined || opts.from !== undefined))
+  let resumed: { session: Session; startTurn: number } | undefined;
+  if (opts.resume !== undefined) {
+    for (const [flag, given] of [['--seed', opts.seed], ['--from', opts.from], ['--save', opts.save]] as const)
+      if (given !== undefined) throw new UserError(`${flag} cannot be given with --resume: the game goes on with the seed and start in ${opts.resume}, and saves back to it`);
+    const r = readSave(opts.resume, arg, `give it: wargame play <scenario> --resume ${opts.resume}`);
+    scenario = r.scenario;
+    partyIndex = partyOfSave(scenario, r.session, r.players, opts.as, opts.resume);
+    // The player took over after the turns that followed the record.
+    const path = r.session.path().slice(1);
+    let followed = 0;
+    while (followed < path.length && path[followed]!.inputs?.history === true) followed++;
+    resumed = { session: r.session, startTurn: followed };
+    from = scenario.calendar.start + followed * scenario.calendar.step;
+  } else if (arg === undefined && (opts.as !== undefined || opts.from !== undefined))
     throw new UserError(`${opts.as !== undefined ? '--as' : '--from'} needs a scenario: wargame play <scenario>${opts.as !== undefined ? ` --as ${opts.as}` : ''}${opts.from !== undefined ? ` --from ${opts.from}` : ''} (shipped: ${shippedScenarios().map((s) => s.id).join(', ')})`);
-  if (arg !== undefined) {
+  if (arg !== undefined && !resumed) {
     scenario = loadOrFail(arg);
     if (opts.as !== undefined) {
       const p = resolveParty(scenario, opts.as);
@@ -62,7 +90,7 @@ export async function playCommand(arg: string | undefined, opts: PlayOptions): P
   }
   // NO_COLOR (no-color.org): ink's colour library reads FORCE_COLOR only, so turn it into that before ink loads.
   if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
-  const seed = opts.seed ?? drawSeed();
+  const seed = resumed?.session.seed ?? opts.seed ?? drawSeed();
   const catalog = scenario ? [] : shippedCatalog();
   if (!scenario && catalog.length === 0) throw new UserError('no shipped scenarios found: give a scenario file or folder, e.g. wargame play ./my-scenario');
   const scenarioName = (s: CompiledScenario) => arg ?? s.id;
@@ -73,9 +101,10 @@ export async function playCommand(arg: string | undefined, opts: PlayOptions): P
     ...(scenario ? { scenario } : {}),
     ...(partyIndex === undefined ? {} : { partyIndex }),
     ...(from === undefined ? {} : { from }),
+    ...(resumed ? { resumed } : {}),
     seed,
-    // Chosen once, when the game starts; the default never replaces an earlier game's save.
-    savePath: (s, party) => opts.save ?? firstFreePath(`${s.id}-${party}-seed${seed}`, '.save.json'),
+    // Chosen once, when the game starts; the default never replaces an earlier game's save. A resumed game saves back to its file.
+    savePath: (s, party) => opts.resume ?? opts.save ?? firstFreePath(`${s.id}-${party}-seed${seed}`, '.save.json'),
     writeFile: writeFileAtomic,
     backgroundRuns: opts.runs,
     replayCommand: (s, party, start) => `wargame play ${shellWord(scenarioName(s))} --as ${party} --seed ${shellWord(seed)}${start !== s.calendar.start ? ` --from ${monthText(start)}` : ''}`,
