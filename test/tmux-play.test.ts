@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cells } from '../packages/tui/src/app/format.js';
 
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'packages/tui/dist/cli.js');
@@ -42,9 +43,13 @@ describe.skipIf(!hasTmux)('wargame play in a real terminal (tmux; skipped when t
     const command = `cd ${JSON.stringify(dir)} && env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${JSON.stringify(cli)} play peace-tracks --as armenia --seed 1; sleep 30`;
     tmux('new-session', '-d', '-s', target, '-x', '80', '-y', '24', command);
 
+    // A new game opens on the player's goals; any key goes on to the briefing.
+    const goals = await waitForScreen((s) => s.includes('Your goals as Armenia'), 'the goals');
+    for (const line of goals.split('\n')) expect(cells(line)).toBeLessThanOrEqual(80);
+    tmux('send-keys', '-t', target, 'Space');
     const first = await waitForScreen((s) => s.includes('Your move, Armenia'), 'the first briefing');
     expect(first).toContain('2023-10 · turn 1 of 12');
-    for (const line of first.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    for (const line of first.split('\n')) expect(cells(line)).toBeLessThanOrEqual(80);
 
     // Help and the explanation are one key away, and back.
     tmux('send-keys', '-t', target, '?');

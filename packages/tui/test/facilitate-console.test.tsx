@@ -184,6 +184,11 @@ describe('facilitate: hot seat', () => {
     await press(f.stdin, 'x');
     expect(f.frame()).toContain('Your move, Armenia');
     expect(chosenCount(f.console())).toBe(0);
+    // g shows the team its goals, in the world it decides in.
+    await press(f.stdin, 'g');
+    expect(f.frame()).toContain('Your goals as Armenia');
+    await press(f.stdin, 'x');
+    expect(f.frame()).toContain('Your move, Armenia');
   });
 
   it('Esc goes back from a team to its hand-off, and from a hand-off cancels the turn without keeping choices', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { beginTurn, monthText, monthIndex } from '@wargame/engine';
-import { buildBriefing } from '../src/app/briefing-model.js';
+import { buildBriefing, goalsOf } from '../src/app/briefing-model.js';
 import { buildDebrief, frequencySentence, tallyOutcomes } from '../src/app/debrief-model.js';
 import { explainMove } from '../src/app/explain-model.js';
 import { explainLines } from '../src/app/lines.js';
@@ -130,6 +130,24 @@ describe('play: layout', () => {
   it('fits 80×24 with tabs and uses side-by-side panes on a large terminal', () => {
     expect(playLayout(80, 24, 8)).toMatchObject({ height: 23, split: false, moveRows: 7, paneRows: 9 });
     expect(playLayout(160, 48, 8)).toMatchObject({ height: 47, split: true });
+  });
+});
+
+describe('play: goals (g)', () => {
+  it("are the party's interests weighed in its posture now, heaviest first, each with what it asks for", () => {
+    const s = shipped('south-caucasus');
+    const r = createPlaySession(s, { seed: '1' });
+    if (!r.ok) throw new Error(r.message);
+    const p = s.parties.findIndex((x) => x.id === 'armenia');
+    const g = goalsOf(s, r.value.session.state, p);
+    const posture = r.value.session.state.posture[p]!;
+    expect(g.posture).toBe(s.parties[p]!.postureLabels[posture]);
+    const weighed = s.parties[p]!.interests.filter((it) => (it.weights[posture] ?? 0) > 0);
+    expect(g.goals.map((x) => x.text).sort()).toEqual(weighed.map((it) => it.text).sort());
+    expect(g.goals.reduce((a, x) => a + x.share, 0)).toBeCloseTo(1, 9);
+    for (let i = 1; i < g.goals.length; i++) expect(g.goals[i]!.share).toBeLessThanOrEqual(g.goals[i - 1]!.share);
+    // An indicator a goal raises or lowers is named by its label, with its value now.
+    expect(g.goals.some((x) => /^(raise|lower): .+ \(now -?[\d.]+\)$/.test(x.want))).toBe(true);
   });
 });
 

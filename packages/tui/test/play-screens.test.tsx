@@ -58,8 +58,18 @@ describe('play: picker', () => {
     expect(dates).toContain('2021-11  the start');
     expect(dates).toContain('2022-01  history followed until then');
     await press(stdin, KEY.down, KEY.enter);
+    // A new game opens on the player's goals: the party's interests, heaviest first, with what each asks for.
+    const goals = await waitFor(lastFrame, (f) => f.includes('Your goals as Armenia'));
+    const armenia = shipped('sochi-2021').parties.find((p) => p.id === 'armenia')!;
+    expect(armenia.interests.some((it) => goals.includes(it.text.slice(0, 40)))).toBe(true);
+    expect(goals).toMatch(/\d+% {2}/);
+    expect(goals).toMatch(/(raise|lower|bring|keep)/);
+    await press(stdin, 'x');
     const briefing = await waitFor(lastFrame, (f) => f.includes('Your move'));
     expect(briefing).toContain('2022-01 · turn 3 of 12');
+    // g brings the goals back.
+    await press(stdin, 'g');
+    expect(lastFrame()).toContain('Your goals as Armenia');
   });
 
   it('goes back a step with Esc', async () => {

@@ -6,13 +6,13 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import type { CompiledScenario, Session } from '@wargame/engine';
-import { buildBriefing, offeredMoves } from './briefing-model.js';
+import { buildBriefing, goalsOf, offeredMoves } from './briefing-model.js';
 import { buildDebrief, tallyOutcomes } from './debrief-model.js';
 import { explainableParties, explainMove } from './explain-model.js';
 import { Footer, Header } from './Header.js';
 import { playLayout } from './layout.js';
 import { Lines, LineView } from './Lines.js';
-import { debriefLines, explainLines, helpLines, moveDetailLines, moveLine, newsLines, relationLines, worldLines, type Line } from './lines.js';
+import { debriefLines, explainLines, goalsLines, helpLines, moveDetailLines, moveLine, newsLines, relationLines, worldLines, type Line } from './lines.js';
 import { afterTurn, initialUi, reduceKey, TABS, type Tab, type UiState } from './ui-state.js';
 import { useBackgroundBatch } from './use-background-batch.js';
 import { usePlayGame } from './use-play-game.js';
@@ -40,6 +40,8 @@ export interface GameScreenProps {
   backgroundRuns: number;
   /** The command that starts this game again, shown in the debrief. */
   replayCommand: string;
+  /** Open on the player's goals (a new game). */
+  introGoals?: boolean;
   size?: TerminalSize;
   onQuit?: (summary: QuitSummary) => void;
 }
@@ -51,7 +53,8 @@ export function GameScreen(props: GameScreenProps) {
   const { exit } = useApp();
   const size = useTerminalSize(props.size);
   const game = usePlayGame({ scenario, session: props.session, partyIndex, startTurn, savePath: props.savePath, writeFile: props.writeFile });
-  const [ui, setUi] = useState<UiState>(initialUi);
+  // A new game opens on the player's goals, so a student knows what they are trying to do.
+  const [ui, setUi] = useState<UiState>(() => ({ ...initialUi(), ...(props.introGoals ? { overlay: 'goals' as const } : {}) }));
   // biome-ignore lint/correctness/useExhaustiveDependencies: the session is mutable; `game.version` is what says it changed
   const briefing = useMemo(() => buildBriefing(scenario, game.session, partyIndex, game.pending), [scenario, game.session, partyIndex, game.version, game.pending]);
   const layout = playLayout(size.columns, size.rows, briefing.moves.length);
@@ -133,7 +136,11 @@ export function GameScreen(props: GameScreenProps) {
 
   let body: React.ReactNode;
   let keys: string;
-  if (ui.overlay === 'help') {
+  if (ui.overlay === 'goals') {
+    const party = scenario.parties[partyIndex]!;
+    body = <Panel title={`Your goals as ${party.name}`} width={width} height={layout.bodyRows} lines={goalsLines(goalsOf(scenario, game.session.state, partyIndex), inner, party.name)} offset={0} />;
+    keys = 'any key closes your goals (g shows them again)';
+  } else if (ui.overlay === 'help') {
     body = <Panel title="Help" width={width} height={layout.bodyRows} lines={helpLines(inner, props.savePath)} offset={0} />;
     keys = 'any key closes the help';
   } else if (ui.overlay === 'quit') {
@@ -172,7 +179,7 @@ export function GameScreen(props: GameScreenProps) {
     keys = '↑↓ PgUp/PgDn scroll · u undo · s save · w why · q quit';
   } else {
     body = <Briefing ui={ui} briefing={briefing} layout={layout} scenario={scenario} />;
-    keys = '↑↓ choose · ⏎ play · Tab view · w why · u undo · s save · q quit';
+    keys = '↑↓ choose · ⏎ play · Tab view · g goals · w why · u undo · s save · q quit';
   }
 
   return (

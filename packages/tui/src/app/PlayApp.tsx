@@ -62,6 +62,7 @@ export function PlayApp(props: PlayAppProps) {
           writeFile={props.writeFile}
           backgroundRuns={props.backgroundRuns}
           replayCommand={game.replay}
+          introGoals={!props.resumed}
           {...(props.size ? { size: props.size } : {})}
           {...(props.onQuit ? { onQuit: props.onQuit } : {})}
         />

@@ -4,7 +4,7 @@
  * (events and every party's move, each with the source passage behind it) and
  * the moves the player can make with their expected effects.
  */
-import { beginTurn, logFor, monthText, viewOf, type Citation, type CompiledEffect, type CompiledScenario, type DecisionContext, type GameState, type PendingReply, type Session, type TurnLog } from '@wargame/engine';
+import { beginTurn, logFor, monthText, viewOf, type Citation, type CompiledEffect, type CompiledScenario, type DecisionContext, type GameState, type PendingReply, type Session, type TurnLog, type Wants } from '@wargame/engine';
 import { formatSigned, formatValue } from './format.js';
 
 export interface IndicatorRow {
@@ -295,4 +295,43 @@ export function buildBriefing(
     lastTurn,
     moves,
   };
+}
+
+/** One of a party's interests as a goal for the person playing it. */
+export interface Goal {
+  text: string;
+  /** Its share of the party's weights in its current posture (0–1). */
+  share: number;
+  /** What it asks for, in plain words ("raise: Armenia's turn to the West (now 15)"). */
+  want: string;
+  quotes: Quote[];
+}
+
+/** What the party wants, heaviest first, as weighed in its current posture: what a player is trying to do. */
+export function goalsOf(scenario: CompiledScenario, state: GameState, partyIndex: number): { posture: string; goals: Goal[] } {
+  const party = scenario.parties[partyIndex]!;
+  const posture = state.posture[partyIndex]!;
+  const doc = scenario.doc.parties[party.id]!;
+  const weights = party.interests.map((it) => Math.max(0, it.weights[posture] ?? 0));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const goals = party.interests
+    .map((it, k) => ({ it, w: weights[k]!, spec: doc.interests[k]!.wants }))
+    .filter((x) => x.w > 0)
+    .sort((a, b) => b.w - a.w)
+    .map(({ it, w, spec }) => ({ text: it.text, share: total > 0 ? w / total : 0, want: describeWant(scenario, state, spec), quotes: quotesOf(scenario, it.cite, 1) }));
+  return { posture: party.postureLabels[posture]!, goals };
+}
+
+/** An interest's `wants` for people: the indicator's label and its value now where it names one. */
+function describeWant(scenario: CompiledScenario, state: GameState, wants: Wants): string {
+  const named = (expr: string) => {
+    const i = scenario.indicators.findIndex((x) => x.id === expr.trim());
+    return i < 0 ? expr : `${scenario.indicators[i]!.label} (now ${formatValue(state.ind[i]!)})`;
+  };
+  if (wants.raise !== undefined) return `raise: ${named(wants.raise)}`;
+  if (wants.lower !== undefined) return `lower: ${named(wants.lower)}`;
+  if (wants.target) return `bring ${named(wants.target.of)} to ${wants.target.value}`;
+  if (wants.band) return `keep ${named(wants.band.of)} between ${wants.band.within[0]} and ${wants.band.within[1]}`;
+  if (wants.hold !== undefined) return `keep true: ${wants.hold}`;
+  return 'see the scenario file';
 }

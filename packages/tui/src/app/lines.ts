@@ -4,7 +4,7 @@
  * and every screen can be tested without a terminal. Styles only emphasise:
  * the characters carry the meaning.
  */
-import type { Briefing, IndicatorRow, MoveOption, Quote } from './briefing-model.js';
+import type { Briefing, Goal, IndicatorRow, MoveOption, Quote } from './briefing-model.js';
 import { quoteText } from './briefing-model.js';
 import type { Debrief, OutcomeFrequency } from './debrief-model.js';
 import { frequencySentence } from './debrief-model.js';
@@ -159,6 +159,7 @@ export const HELP_KEYS: readonly [string, string][] = [
   ['1 … 9', 'pick the move of that number (Enter plays it)'],
   ['Tab, Shift-Tab', 'briefing views: world, news, relations'],
   ['PgUp PgDn  [ ]', 'scroll the view'],
+  ['g', 'your goals: what your party wants, weighed in its posture now'],
   ['w', 'why: explain a computer party’s last move (← → other party)'],
   ['u', 'undo your last turn'],
   ['s', 'save the game'],
@@ -241,5 +242,19 @@ export function debriefLines(
   out.push(plain(''));
   out.push(...wrapped(`Seed ${opts.seed}. Play the same game again: ${opts.replay}`, width, '', { dim: true }));
   out.push(plain('u undo your last turn and play on · s save · q quit · ? help', { dim: true }));
+  return out;
+}
+
+/** The player's goals: the party's interests heaviest first, with their share of its weights in its posture and what each asks for. */
+export function goalsLines(g: { posture: string; goals: readonly Goal[] }, width: number, partyName: string): Line[] {
+  const out: Line[] = [];
+  out.push(...wrapped(`What ${partyName} wants, as its sources state it, weighed in its posture now (${g.posture}). The computer plays the other parties by the same kind of goals; the debrief shows how yours turned out.`, width, ''));
+  out.push(plain(''));
+  for (const goal of g.goals) {
+    out.push([{ text: `${formatPercent(goal.share).padStart(4)}  `, bold: true, color: 'yellow' }, { text: truncate(goal.text, Math.max(10, width - 6)), bold: true }]);
+    out.push(...wrapped(goal.want, width, '      ', { color: 'cyan' }));
+    out.push(...quoteLines(goal.quotes, width, '      '));
+  }
+  if (g.goals.length === 0) out.push(plain('No interest weighs in this posture.', { dim: true }));
   return out;
 }

@@ -6,7 +6,7 @@
 
 export type Tab = 'world' | 'news' | 'relations';
 export const TABS: readonly Tab[] = ['world', 'news', 'relations'];
-export type Overlay = 'none' | 'help' | 'explain' | 'quit';
+export type Overlay = 'none' | 'help' | 'explain' | 'quit' | 'goals';
 
 export interface UiState {
   overlay: Overlay;
@@ -81,7 +81,8 @@ export function reduceKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyCont
   const base = { ...ui, status: null };
   switch (ui.overlay) {
     case 'help':
-      // Any key closes the help.
+    case 'goals':
+      // Any key closes the help or the goals.
       return { ui: { ...base, overlay: 'none' } };
     case 'quit':
       if (input === 'y' || input === 'Y') return { ui: { ...base, overlay: 'none' }, command: { type: 'quit' } };
@@ -103,6 +104,7 @@ export function reduceKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyCont
       break;
   }
   if (input === '?') return { ui: { ...base, overlay: 'help' } };
+  if (input === 'g') return { ui: { ...base, overlay: 'goals' } };
   if (input === 'q' || key.escape) {
     if (key.escape) return { ui: base };
     return ctx.dirty ? { ui: { ...base, overlay: 'quit' } } : { ui: base, command: { type: 'quit' } };

@@ -8,12 +8,12 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import { useMemo } from 'react';
 import type { CompiledScenario, Session, TurnInputs } from '@wargame/engine';
-import { buildBriefing } from '../briefing-model.js';
+import { buildBriefing, goalsOf } from '../briefing-model.js';
 import { Briefing } from '../GameScreen.js';
 import { Footer, Header } from '../Header.js';
 import { playLayout } from '../layout.js';
 import { Lines } from '../Lines.js';
-import type { Line } from '../lines.js';
+import { goalsLines, type Line } from '../lines.js';
 import { useTerminalSize, type TerminalSize } from '../use-terminal-size.js';
 import {
   branchLabel,
@@ -158,6 +158,12 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       const briefing = teamBriefing!;
       const party = scenario.parties[teamAt]!;
       const layout = playLayout(size.columns, size.rows, briefing.moves.length);
+      if (c.teamUi.overlay === 'goals' && round)
+        return frame(
+          <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
+          panel(`Your goals as ${party.name}`, goalsLines(goalsOf(scenario, round.context.world, teamAt), inner, party.name)),
+          'any key closes your goals',
+        );
       if (c.teamUi.overlay === 'help')
         return frame(
           <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
@@ -167,7 +173,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       return frame(
         <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
         <Briefing ui={c.teamUi} briefing={briefing} layout={layout} scenario={scenario} />,
-        `${party.name}: ↑↓ or 1…9 choose · ⏎ decide (private) · Tab view · ? help · Esc back`,
+        `${party.name}: ↑↓ or 1…9 choose · ⏎ decide (private) · Tab view · g goals · ? help · Esc back`,
       );
     }
     case 'inject-menu':

@@ -314,6 +314,7 @@ export function teamHelpLines(): Line[] {
     ['1 … 9', 'pick the move of that number'],
     ['Enter', 'decide: your choice stays secret until the turn resolves'],
     ['Tab, Shift-Tab', 'views: world, news, relations'],
+    ['g', 'your goals: what your party wants, weighed in its posture now'],
     ['PgUp PgDn  [ ]', 'scroll the view'],
     ['Esc', 'back to the hand-off screen (your choice is not kept)'],
     ['?', 'this help (any key closes it)'],
