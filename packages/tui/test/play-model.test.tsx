@@ -3,7 +3,7 @@ import { beginTurn, monthText, monthIndex } from '@wargame/engine';
 import { buildBriefing, goalsOf } from '../src/app/briefing-model.js';
 import { buildDebrief, frequencySentence, tallyOutcomes } from '../src/app/debrief-model.js';
 import { explainMove } from '../src/app/explain-model.js';
-import { explainLines } from '../src/app/lines.js';
+import { causeText, explainLines } from '../src/app/lines.js';
 import { cells, fit, formatChange, meterBar, resample, sparkline, truncate, wrapText } from '../src/app/format.js';
 import { playLayout } from '../src/app/layout.js';
 import { createPlaySession, parseStartMonth, resolveParty, startDates } from '../src/app/play-setup.js';
@@ -130,6 +130,36 @@ describe('play: layout', () => {
   it('fits 80×24 with tabs and uses side-by-side panes on a large terminal', () => {
     expect(playLayout(80, 24, 8)).toMatchObject({ height: 23, split: false, moveRows: 7, paneRows: 9 });
     expect(playLayout(160, 48, 8)).toMatchObject({ height: 47, split: true });
+  });
+});
+
+describe('play: what moved, and why', () => {
+  it("breaks each change of the player's indicators down by the moves and events that wrote it, the player's own move first", () => {
+    const s = shipped('peace-tracks');
+    const r = createPlaySession(s, { seed: '3' });
+    if (!r.ok) throw new Error(r.message);
+    const session = r.value.session;
+    const p = s.parties.findIndex((x) => x.id === 'armenia');
+    const begun = beginTurn(s, session.state);
+    if (!begun.ok) throw new Error(begun.error.message);
+    const move = begun.context.parties[p]!.offers.find((o) => s.parties[p]!.moves[o.index]!.effects.length > 0)!.move;
+    let played = session.advance({ choices: { armenia: move } });
+    if (!played.ok && played.error.code === 'reply/needed')
+      played = session.advance({ choices: { armenia: move }, replies: Object.fromEntries(played.error.pending!.map((q) => [q.party, { [q.message]: q.options[0]!.reply }])) });
+    if (!played.ok) throw new Error(`${played.error.message} (replay: wargame play peace-tracks --as armenia --seed 3)`);
+    const b = buildBriefing(s, session, p);
+    expect(b.causes.length).toBeGreaterThan(0);
+    const mine = played.log.parties.find((x) => x.party === 'armenia')!;
+    const first = b.causes[0]!;
+    expect(first.parts.some((x) => x.mine)).toBe(mine.effects.some((e) => s.indicators.some((i) => i.id === e.key && Math.abs(played.log.changes[e.key] ?? 0) >= 0.05)));
+    for (const c of b.causes) {
+      const id = s.indicators.find((i) => i.label === c.label)!.id;
+      // The row's change is the turn's change, and its parts are every effect the log records on it.
+      expect(c.change).toBeCloseTo(played.log.changes[id] ?? 0, 5);
+      const logged = [...played.log.events.flatMap((e) => e.effects), ...played.log.parties.flatMap((x) => x.effects)].filter((e) => e.key === id);
+      expect(c.parts.map((x) => x.amount)).toEqual(logged.map((e) => e.amount));
+    }
+    expect(causeText(first)).toMatch(/^.+ [+−±][\d.]+: .+/);
   });
 });
 

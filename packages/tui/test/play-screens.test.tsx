@@ -139,7 +139,14 @@ describe('play: move choice', () => {
     expect(f).toContain('❯ 3. Send Baku an updated draft of the peace agreement');
     expect(f).toContain('expected:');
     await press(stdin, KEY.enter);
-    expect(frame()).toContain('2023-10: you played “Send Baku an updated draft of the peace agreement”.');
+    expect(frame()).toContain('2023-10: you played “Send Baku an updated draft of the peace agreement”');
+    // What the move did is in the footer, and the News tab says what moved the indicators, and why (issue 14).
+    const own = session.head.log!.parties.find((p) => p.party === 'armenia')!;
+    expect(own.effects.length).toBeGreaterThan(0);
+    await press(stdin, KEY.tab, KEY.pageDown, KEY.pageDown);
+    const news = frame();
+    expect(news).toContain('What moved, and why (2023-10)');
+    expect(news).toMatch(/your “Send Baku an updated draft/);
     expect(frame()).toContain('2023-11 · turn 2 of 12');
     expect(frame()).toContain('● unsaved');
     expect(session.head.log?.parties.find((p) => p.party === 'armenia')?.controller).toBe('human');

@@ -73,7 +73,49 @@ export interface Briefing {
   indicators: IndicatorRow[];
   relations: RelationRow[];
   lastTurn: { date: string; items: NewsItem[]; drifts: string[] } | null;
+  /** What moved the player's indicators last turn, and why: each change with the moves and events behind it. */
+  causes: CauseRow[];
   moves: MoveOption[];
+}
+
+/** One indicator's change over the last turn, broken down by what caused it. */
+export interface CauseRow {
+  label: string;
+  change: number;
+  /** The moves and events that wrote it, in the order they applied; `set` when one set it outright. */
+  parts: { who: string; amount: number; set: boolean; mine: boolean }[];
+  /** What the parts do not explain: agreements, commitments broken, the indicator's bounds. */
+  rest: number;
+}
+
+/**
+ * The causes of last turn's changes, on the player's told log (no hidden
+ * effect): the indicators the player's own move wrote come first, then the
+ * key indicators and those its interests read, largest change first.
+ */
+export function causesOf(scenario: CompiledScenario, log: TurnLog, partyIndex: number, change: (i: number) => number): CauseRow[] {
+  const party = scenario.parties[partyIndex]!;
+  const mine = log.parties.find((p) => p.party === party.id);
+  const touched = new Set((mine?.effects ?? []).map((e) => e.key));
+  const rows: { row: CauseRow; own: boolean }[] = [];
+  scenario.indicators.forEach((ind, i) => {
+    const d = change(i);
+    const read = party.interests.some((it) => it.reads.ind.has(i));
+    if (Math.abs(d) < 0.05 || !(touched.has(ind.id) || ind.key || read)) return;
+    const parts: CauseRow['parts'] = [];
+    for (const e of log.events)
+      for (const x of e.effects) if (x.key === ind.id) parts.push({ who: `⚡ ${e.label}`, amount: x.amount, set: x.op === 'set', mine: false });
+    for (const p of log.parties) {
+      const who = scenario.parties.find((q) => q.id === p.party)!;
+      const own = p.party === party.id;
+      for (const x of p.effects)
+        if (x.key === ind.id) parts.push({ who: own ? `your “${p.moveLabel ?? p.move}”` : `${who.name}'s “${p.moveLabel ?? p.move}”`, amount: x.amount, set: x.op === 'set', mine: own });
+    }
+    const explained = parts.some((p) => p.set) ? d : parts.reduce((a, p) => a + p.amount, 0);
+    rows.push({ row: { label: ind.label, change: d, parts, rest: d - explained }, own: touched.has(ind.id) });
+  });
+  rows.sort((a, b) => Number(b.own) - Number(a.own) || Math.abs(b.row.change) - Math.abs(a.row.change));
+  return rows.map((r) => r.row);
 }
 
 /** "Author (written)" or the title or the file name of a cited source. */
@@ -206,7 +248,8 @@ export function replyOptions(scenario: CompiledScenario, pending: PendingReply):
   }));
 }
 
-function targetLabelOf(scenario: CompiledScenario, key: string): string {
+/** An effect's key for people: the indicator's label, or the two parties of a relation. */
+export function targetLabelOf(scenario: CompiledScenario, key: string): string {
   const ind = scenario.indicators.find((i) => i.id === key);
   if (ind) return ind.label;
   const rel = /^rel\(\s*([a-z0-9_]+)\s*,\s*([a-z0-9_]+)\s*\)$/.exec(key);
@@ -293,6 +336,7 @@ export function buildBriefing(
     indicators,
     relations,
     lastTurn,
+    causes: last ? causesOf(scenario, last, partyIndex, (i) => (view.indicators[i]!.kind === 'belief' ? 0 : now.ind[i]! - before.ind[i]!)) : [],
     moves,
   };
 }

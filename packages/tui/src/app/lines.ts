@@ -4,13 +4,13 @@
  * and every screen can be tested without a terminal. Styles only emphasise:
  * the characters carry the meaning.
  */
-import type { Briefing, Goal, IndicatorRow, MoveOption, Quote } from './briefing-model.js';
+import type { Briefing, CauseRow, Goal, IndicatorRow, MoveOption, Quote } from './briefing-model.js';
 import { quoteText } from './briefing-model.js';
 import type { Debrief, OutcomeFrequency } from './debrief-model.js';
 import { frequencySentence } from './debrief-model.js';
 import type { Explanation } from './explain-model.js';
 import type { BatchProgress } from './background-batch.js';
-import { fit, formatChange, formatCount, formatPercent, formatUtility, formatValue, meterBar, resample, sparkline, truncate, wrapText } from './format.js';
+import { fit, formatChange, formatCount, formatPercent, formatSigned, formatUtility, formatValue, meterBar, resample, sparkline, truncate, wrapText } from './format.js';
 
 export interface Segment {
   text: string;
@@ -73,7 +73,20 @@ export function newsLines(b: Briefing, width: number): Line[] {
     out.push(...quoteLines(item.quotes, width));
   }
   if (b.lastTurn.drifts.length > 0) out.push(...wrapped(`Every month while it lasts: ${b.lastTurn.drifts.join('; ')}`, width, '  ', { dim: true }, ''));
+  // What moved the player's indicators, and why: its own move's first.
+  if (b.causes.length > 0) {
+    out.push(plain(''));
+    out.push(plain(`What moved, and why (${b.lastTurn.date})`, { bold: true }));
+    for (const c of b.causes) out.push(...wrapped(causeText(c), width, '    ', c.parts.some((p) => p.mine) ? { color: 'yellow' } : {}, '  '));
+  }
   return out;
+}
+
+/** "Tension on the border −7: your “Delimitation commission” −3 · Azerbaijan's “Release prisoners” −4". */
+export function causeText(c: CauseRow): string {
+  const parts = c.parts.map((p) => `${p.who} ${p.set ? `set to ${formatValue(p.amount)}` : formatSigned(p.amount)}`);
+  if (Math.abs(c.rest) >= 0.05) parts.push(`agreements and limits ${formatSigned(c.rest)}`);
+  return `${c.label} ${formatSigned(c.change)}: ${parts.join(' · ') || 'agreements and limits'}`;
 }
 
 /** The highlighted move's expected effects, odds and description. */

@@ -4,7 +4,8 @@
  * version number tells React when it changed.
  */
 import { saveSession, type CompiledScenario, type PendingReply, type Session, type TurnInputs } from '@wargame/engine';
-import { offeredMoves } from './briefing-model.js';
+import { offeredMoves, targetLabelOf } from './briefing-model.js';
+import { formatSigned } from './format.js';
 import { turnName } from './turn-name.js';
 import { refusalText } from './refusal.js';
 import { useCallback, useRef, useState } from 'react';
@@ -59,7 +60,11 @@ export function usePlayGame(opts: PlayGameOptions): PlayGame {
       waiting.current = null;
       bump();
       if (!r.ok) return `✖ ${refusalText(scenario, r.error)}`;
-      return `${r.log.date}: you played “${label}”.`;
+      // What the move did, in the footer at once; the News tab says what else moved the indicators, and why.
+      const own = r.log.parties.find((p) => p.party === party.id);
+      const did = (own?.effects ?? []).filter((e) => e.op === 'add' && Math.abs(e.amount) >= 0.05).slice(0, 3);
+      const what = own && !own.success ? ' (it failed)' : did.length > 0 ? ` → ${did.map((e) => `${targetLabelOf(scenario, e.key)} ${formatSigned(e.amount)}`).join(', ')}` : '';
+      return `${r.log.date}: you played “${label}”${what}. News: what moved, and why.`;
     },
     [scenario, session, partyIndex],
   );
