@@ -150,6 +150,32 @@ describe('wargame batch', () => {
     expect(runCli(['merge', ...[1, 2, 3, 4].map((k) => at(`part${k}.csv`)), '--out', at('merged.csv'), '--quiet', '--force']).code).toBe(0);
   });
 
+  it("a shard's metadata lists only its own cells, in proportion to the shard; its shards merge into the whole design (issue 13, item 6)", async () => {
+    const design = ['sochi-2021', '--runs', '1', '--seed', 'p', '--sweep', 'western_pressure=0:100', '--sweep', 'russia_bandwidth=0:100', '--lhs', '2000'];
+    batch([...design, '--out', at('lhs-whole.csv')]);
+    for (const k of [1, 2, 3, 4]) batch([...design, '--shard', `${k}/4`, '--out', at(`lhs-${k}.csv`)]);
+    const whole = await readBatchMeta(at('lhs-whole.csv'));
+    const first = await readBatchMeta(at('lhs-1.csv'));
+    if (!whole.ok || !first.ok) throw new Error('unreadable metadata');
+    expect(whole.meta.design.cells).toHaveLength(2000);
+    expect(first.meta.design.cells.map((c) => c.cell)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    expect(first.meta.design.cellCount).toBe(2000);
+    const size = (p: string) => readFileSync(`${p}.meta.json`).length;
+    expect(size(at('lhs-1.csv'))).toBeLessThan(size(at('lhs-whole.csv')) / 2);
+    const merged = runCli(['merge', at('lhs-1.csv'), at('lhs-2.csv'), at('lhs-3.csv'), at('lhs-4.csv'), '--out', at('lhs-merged.csv'), '--quiet']);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(readFileSync(at('lhs-merged.csv'), 'utf8')).toBe(readFileSync(at('lhs-whole.csv'), 'utf8'));
+    const m = await readBatchMeta(at('lhs-merged.csv'));
+    expect(m.ok && m.meta.design).toEqual(whole.meta.design);
+    // A shard whose metadata leaves out a cell its runs play is refused, naming the cell.
+    const broken = JSON.parse(readFileSync(at('lhs-2.csv.meta.json'), 'utf8')) as { design: { cells: unknown[] } };
+    broken.design.cells.pop();
+    writeFileSync(at('lhs-2.csv.meta.json'), JSON.stringify(broken));
+    const bad = await readBatchMeta(at('lhs-2.csv'));
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.message).toContain("cell 999, which runs 500–999 play, is not in the design's cells");
+  });
+
   it('more shards than runs: empty shards still write their file, and the merge equals the batch', () => {
     for (const k of [1, 2, 3, 4]) batch(['sochi-2021', '--runs', '2', '--seed', 'few', '--shard', `${k}/4`, '--out', at(`few${k}.csv`)]);
     batch(['sochi-2021', '--runs', '2', '--seed', 'few', '--out', at('few.csv')]);

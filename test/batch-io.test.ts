@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchOutputError, BatchUsageError, mergeOutputs, openBatch, openSink, PARQUET_META_KEY, readBatchMeta } from '@wargame/batch';
+import { BatchOutputError, BatchUsageError, designForRuns, mergeOutputs, openBatch, openSink, PARQUET_META_KEY, readBatchMeta } from '@wargame/batch';
 import { writeFileAtomic } from '@wargame/batch/atomic';
 import type { BatchMeta, Column, OutputFormat, Row, RowSink } from '@wargame/batch';
 
@@ -73,15 +73,21 @@ function metaFor(over: { from?: number; to?: number; k?: number; n?: number; com
     scenario: { id: 'caucasus', hash: 'sha256:abc123', title: `The "Caucasus" — l'été` },
     seed: over.seed ?? 'S',
     runsPerCell: RUNS_PER_CELL,
-    design: {
-      kind: 'grid',
-      fixed: { budget: 3 },
-      sweep: [{ parameter: 'pressure', values: [20, 80] }],
-      cells: [
-        { cell: 0, params: { budget: 3, pressure: 20 } },
-        { cell: 1, params: { budget: 3, pressure: 80 } },
-      ],
-    },
+    // As the batch command records it: only the cells the file's runs play.
+    design: designForRuns(
+      {
+        kind: 'grid',
+        fixed: { budget: 3 },
+        sweep: [{ parameter: 'pressure', values: [20, 80] }],
+        cells: [
+          { cell: 0, params: { budget: 3, pressure: 20 } },
+          { cell: 1, params: { budget: 3, pressure: 80 } },
+        ],
+      },
+      from,
+      to,
+      RUNS_PER_CELL,
+    ),
     total: TOTAL,
     shard: { k, n, from, to },
     completed: over.completed ?? to - from,

@@ -36,8 +36,15 @@ export const DesignSchema = z.object({
   /** Parameters fixed with --set. */
   fixed: z.record(z.string(), z.number()),
   sweep: z.array(SweepAxisSchema),
-  /** Every cell's full parameter values (defaults, --set and the swept ones). */
+  /**
+   * The cells this file's runs play, with their full parameter values
+   * (defaults, --set and the swept ones): every cell of the design for a whole
+   * batch, only the shard's own for a shard, so a shard's metadata is in
+   * proportion to the shard. Merged shards list the union.
+   */
   cells: z.array(z.object({ cell: int(), params: z.record(z.string(), z.number()) })),
+  /** How many cells the whole design has (absent in files that list every cell, as whole batches made before 0.2 did). */
+  cellCount: int().optional(),
 });
 
 export const BatchMetaSchema = z.object({
@@ -82,6 +89,35 @@ export function formatOfPath(path: string): OutputFormat | undefined {
 /** Where CSV and JSONL outputs keep their metadata. */
 export function sidecarPath(path: string): string {
   return `${path}.meta.json`;
+}
+
+/** The cells a design has in all (a shard's metadata lists only its own). */
+export function cellCount(design: BatchDesign): number {
+  return design.cellCount ?? design.cells.length;
+}
+
+/** The design as a file of runs [from, to) records it: only the cells those runs play. */
+export function designForRuns(design: BatchDesign, from: number, to: number, runsPerCell: number): BatchDesign {
+  const all = cellCount(design);
+  const first = Math.floor(from / runsPerCell);
+  const last = to > from ? Math.floor((to - 1) / runsPerCell) : first - 1;
+  return { ...design, cellCount: all, cells: design.cells.filter((c) => c.cell >= first && c.cell <= last) };
+}
+
+/** Why two files' designs are not one design (the cells both list must agree), or undefined. */
+export function designDifference(a: BatchDesign, b: BatchDesign): string | undefined {
+  if (a.kind !== b.kind || JSON.stringify(a.fixed) !== JSON.stringify(b.fixed) || JSON.stringify(a.sweep) !== JSON.stringify(b.sweep)) return 'parameters fixed with --set or the sweep';
+  if (cellCount(a) !== cellCount(b)) return `the number of cells (${cellCount(a)} vs ${cellCount(b)})`;
+  const theirs = new Map(b.cells.map((c) => [c.cell, JSON.stringify(c.params)]));
+  const clash = a.cells.find((c) => theirs.has(c.cell) && theirs.get(c.cell) !== JSON.stringify(c.params));
+  return clash ? `the parameters of cell ${clash.cell}` : undefined;
+}
+
+/** One design from several files' (shards'): the union of the cells they list, in order. */
+export function unionDesign(designs: readonly BatchDesign[]): BatchDesign {
+  const cells = new Map<number, BatchDesign['cells'][number]>();
+  for (const d of designs) for (const c of d.cells) if (!cells.has(c.cell)) cells.set(c.cell, c);
+  return { ...designs[0]!, cellCount: cellCount(designs[0]!), cells: [...cells.values()].sort((x, y) => x.cell - y.cell) };
 }
 
 /** An engine as people compare them: `0.1.0 (build 3f2a…)`. */

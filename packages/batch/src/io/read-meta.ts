@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { BATCH_FORMAT, BATCH_VERSION, BatchMetaSchema, formatOfPath, sidecarPath } from '../meta.js';
+import { BATCH_FORMAT, BATCH_VERSION, BatchMetaSchema, cellCount, formatOfPath, sidecarPath } from '../meta.js';
 import type { BatchMeta, OutputFormat } from '../meta.js';
 import { literal } from '../table-types.js';
 import { duckMessage, openDuck } from './duck.js';
@@ -105,8 +105,13 @@ function inconsistency(meta: BatchMeta): string | undefined {
   if (shard.k > shard.n) return `shard ${shard.k}/${shard.n} does not exist`;
   if (shard.from > shard.to || shard.to > total) return `shard runs ${shard.from}–${shard.to} do not fit in the batch's ${total} runs`;
   if (completed > shard.to - shard.from) return `completed is ${completed}, more than the shard's ${shard.to - shard.from} runs`;
-  if (total !== meta.design.cells.length * meta.runsPerCell)
-    return `total is ${total}, but ${meta.design.cells.length} cells × ${meta.runsPerCell} runs per cell is ${meta.design.cells.length * meta.runsPerCell}`;
+  const cells = cellCount(meta.design);
+  if (total !== cells * meta.runsPerCell) return `total is ${total}, but ${cells} cells × ${meta.runsPerCell} runs per cell is ${cells * meta.runsPerCell}`;
+  // Every cell the file's runs play must be listed (a shard lists its own).
+  const listed = new Set(meta.design.cells.map((c) => c.cell));
+  if (shard.to > shard.from)
+    for (let c = Math.floor(shard.from / meta.runsPerCell); c <= Math.floor((shard.to - 1) / meta.runsPerCell); c++)
+      if (!listed.has(c)) return `cell ${c}, which runs ${shard.from}–${shard.to - 1} play, is not in the design's cells`;
   const names = new Set<string>();
   for (const c of meta.columns) {
     if (names.has(c.name)) return `column ${c.name} appears twice`;

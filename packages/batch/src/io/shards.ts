@@ -4,7 +4,7 @@
  * must leave no runs out. Shared by merge (which needs every run) and
  * openBatch (which also takes a contiguous part, e.g. the shards done so far).
  */
-import { engineName, type BatchMeta, type OutputFormat } from '../meta.js';
+import { designDifference, engineName, unionDesign, type BatchMeta, type OutputFormat } from '../meta.js';
 import { columnsMismatch } from './sink.js';
 import { minOf, maxOf } from '../util/arrays.js';
 
@@ -71,6 +71,8 @@ export function combineShards(given: readonly ShardInput[], complete: boolean): 
   const base = inputs[0]!.meta;
   const meta: BatchMeta = {
     ...base,
+    // Each shard lists its own cells: the combined file plays all of theirs.
+    design: unionDesign(inputs.map((input) => input.meta.design)),
     shard: from === 0 && to === total ? { k: 1, n: 1, from: 0, to: total } : { k: 1, n: 1, from, to },
     completed,
     command: withoutShard(base.command),
@@ -89,7 +91,8 @@ function batchDifference(a: BatchMeta, b: BatchMeta): string | undefined {
   if (a.scenario.hash !== b.scenario.hash) return `the scenario files differ (hash ${a.scenario.hash} vs ${b.scenario.hash}); run every shard on the same scenario file`;
   if (a.seed !== b.seed) return `the seeds differ (${JSON.stringify(a.seed)} vs ${JSON.stringify(b.seed)})`;
   if (a.runsPerCell !== b.runsPerCell) return `the runs per cell differ (${a.runsPerCell} vs ${b.runsPerCell})`;
-  if (JSON.stringify(a.design) !== JSON.stringify(b.design)) return 'the designs differ (parameters fixed with --set, sweep or cells)';
+  const design = designDifference(a.design, b.design);
+  if (design) return `the designs differ (${design})`;
   if (a.play?.followHistoryUntil !== b.play?.followHistoryUntil)
     return `they follow the history track to different months (${a.play?.followHistoryUntil ?? 'not at all'} vs ${b.play?.followHistoryUntil ?? 'not at all'})`;
   if (a.total !== b.total) return `the totals differ (${a.total} vs ${b.total} runs)`;

@@ -9,6 +9,8 @@ import {
   BATCH_VERSION,
   batchColumns,
   buildDesign,
+  designDifference,
+  designForRuns,
   executeBatch,
   formatOfPath,
   formatSummary,
@@ -76,7 +78,8 @@ function sameBatch(a: BatchMeta, b: BatchMeta): string | null {
   if (a.engine.version !== b.engine.version || a.engine.build !== b.engine.build)
     return `it was played by another engine (${engineName(a.engine)}, this is ${engineName(b.engine)}), which may play the same seed differently`;
   if (a.runsPerCell !== b.runsPerCell) return `it has ${a.runsPerCell} runs per cell, not ${b.runsPerCell}`;
-  if (JSON.stringify(a.design) !== JSON.stringify(b.design)) return 'its parameters or sweep differ';
+  const design = designDifference(a.design, b.design);
+  if (design) return `its design differs (${design})`;
   if (a.play?.followHistoryUntil !== b.play?.followHistoryUntil) return `it follows the history track ${a.play ? `until ${a.play.followHistoryUntil}` : 'not at all'}, not ${b.play ? `until ${b.play.followHistoryUntil}` : 'at all'}`;
   if (a.shard.k !== b.shard.k || a.shard.n !== b.shard.n) return `it is shard ${a.shard.k}/${a.shard.n}, not ${b.shard.k}/${b.shard.n}`;
   return null;
@@ -137,7 +140,8 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     scenario: { id: scenario.id, hash: scenario.hash, title: scenario.title },
     seed,
     runsPerCell: o.runs,
-    design: design.value,
+    // Only the cells this file's runs play: a shard's metadata stays in proportion to the shard.
+    design: designForRuns(design.value, range.from, range.to, o.runs),
     total,
     shard: { ...shard, ...range },
     completed: 0,
