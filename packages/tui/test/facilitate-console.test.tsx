@@ -191,6 +191,21 @@ describe('facilitate: hot seat', () => {
     expect(f.frame()).toContain('Your move, Armenia');
   });
 
+  it("hides from teams which move is on the record unless the facilitator shows it (h)", async () => {
+    // The flagship in 2022-09: Baku's attack is on the record.
+    const scenario = shipped('south-caucasus');
+    const created = createPlaySession(scenario, { seed: '2', from: monthIndex('2022-09') });
+    if (!created.ok) throw new Error(created.message);
+    const f = facilitate({ scenario: 'south-caucasus', session: created.value.session, teams: ['azerbaijan'], size: { columns: 120, rows: 40 } });
+    await press(f.stdin, KEY.enter, KEY.enter);
+    expect(f.frame()).toContain('Your move, Azerbaijan');
+    expect(f.frame()).not.toContain('[on the record]');
+    await press(f.stdin, KEY.escape, KEY.escape, 'h');
+    expect(f.console().status).toContain('Teams now see which of their moves is on the record');
+    await press(f.stdin, KEY.enter, KEY.enter);
+    expect(f.frame()).toContain('[on the record]');
+  });
+
   it('Esc goes back from a team to its hand-off, and from a hand-off cancels the turn without keeping choices', async () => {
     const f = facilitate({ teams: ['armenia', 'azerbaijan'] });
     await press(f.stdin, KEY.enter, KEY.enter, KEY.enter);

@@ -92,10 +92,12 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
   // The team's briefing (its menu is the turn's decision context, with what is staged) is built once per team and answer, not per key.
   const round = c.round;
   const teamAt = c.mode.kind === 'team' && round ? (round.teams[c.mode.team] ?? -1) : -1;
-  const teamBriefing = useMemo(
-    () => (teamAt >= 0 && round ? buildBriefing(scenario, session, teamAt, round.answering, c.staged.inject.length > 0 ? { inject: [...c.staged.inject] } : {}) : null),
-    [scenario, session, teamAt, round, c.staged.inject],
-  );
+  const teamBriefing = useMemo(() => {
+    if (teamAt < 0 || !round) return null;
+    const b = buildBriefing(scenario, session, teamAt, round.answering, c.staged.inject.length > 0 ? { inject: [...c.staged.inject] } : {});
+    // Teams do not see which move is on the record unless the facilitator shows it (h): a workshop is about their choice.
+    return c.showRecord ? b : { ...b, moves: b.moves.map((m) => ({ ...m, onRecord: false })) };
+  }, [scenario, session, teamAt, round, c.staged.inject, c.showRecord]);
   const briefingDate = useMemo(() => facilitatorWorld(scenario, session).date, [scenario, session, session.head.id]);
   const mode = c.mode;
   const header = (title: string, who: string, sub: string) => (

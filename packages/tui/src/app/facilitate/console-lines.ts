@@ -132,6 +132,7 @@ export const FACILITATE_KEYS: readonly [string, string][] = [
   ['b', 'branches: the tree of what-ifs; Enter switches'],
   ['t', 'annotate the current turn (a note kept in the save)'],
   ['m', 'fast months: the record (while there is one) or the computer plays the next N turns'],
+  ['h', "show or hide, on teams' screens, which move is on the record (hidden by default)"],
   ['v', 'projector view: the world, large, for the room'],
   ['s', 'save now (every change is saved anyway)'],
   ['PgUp PgDn  [ ]', 'scroll the headlines'],

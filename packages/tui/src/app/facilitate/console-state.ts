@@ -97,6 +97,8 @@ export interface ConsoleState {
   newsScroll: number;
   /** The last save failed (the message is in the status). */
   saveFailed: boolean;
+  /** Teams see which of their moves is on the record (off by default: a workshop is about their own choice). */
+  showRecord: boolean;
 }
 
 /** What stays the same for the whole session. */
@@ -177,6 +179,7 @@ export function initialConsole(save: SaveResult, notice: string | undefined, sav
     whatIf: null,
     newsScroll: 0,
     saveFailed: !save.ok,
+    showRecord: false,
   };
 }
 
@@ -509,6 +512,11 @@ function onConsole(state: ConsoleState, input: string, key: FacKey, ctx: Console
   if (input === '?') return set({ back: { kind: 'console' }, mode: { kind: 'help' } });
   if (input === 'q') return set({ back: { kind: 'console' }, mode: { kind: 'quit' } });
   if (input === 'v') return set({ projector: !state.projector });
+  if (input === 'h')
+    return set({
+      showRecord: !state.showRecord,
+      status: state.showRecord ? 'Teams no longer see which move is on the record.' : 'Teams now see which of their moves is on the record ([on the record]).',
+    });
   if (key.escape) return set({ projector: false });
   if (input === 'p') return set({ paused: !state.paused, status: state.paused ? 'Resumed.' : 'Paused: the game waits (p resumes).' });
   if (key.pageDown || input === ']') return set({ newsScroll: state.newsScroll + ctx.page });
