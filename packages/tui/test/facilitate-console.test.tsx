@@ -119,6 +119,9 @@ describe('facilitate: the console', () => {
     expect(f.frame()).toContain('Facilitator keys');
     expect(f.frame()).toContain('fork a what-if');
     expect(f.frame().replace(/\s+/g, ' ')).toContain('wargame facilitate --resume');
+    // Longer than 80×24: it scrolls, and any other key closes it.
+    await press(f.stdin, KEY.pageDown);
+    expect(f.frame()).toContain('Hot seat');
     await press(f.stdin, 'x');
     expect(f.frame()).toContain('Next turn (1)');
   });

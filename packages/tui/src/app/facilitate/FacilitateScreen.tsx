@@ -124,7 +124,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
 
   switch (mode.kind) {
     case 'help':
-      return frame(consoleHeader, panel('Help', facilitateHelpLines(f, inner)), 'any key closes the help');
+      return frame(consoleHeader, panel('Help', facilitateHelpLines(f, inner), mode.scroll ?? 0), '↑↓ PgUp PgDn scroll · any other key closes the help');
     case 'quit':
       return frame(
         consoleHeader,

@@ -123,27 +123,21 @@ export function nextTurnLines(f: ConsoleView, width: number): Line[] {
 
 export const FACILITATE_KEYS: readonly [string, string][] = [
   ['Enter  n', 'play the next turn: each team chooses in private, then it resolves'],
-  ['p', 'pause / resume (nothing advances while paused)'],
-  ['i', 'inject an event: one from the scenario, or write one with its effects'],
-  ['a', "adjudicate: rule a party's move has these effects instead"],
-  ['x', 'clear the staged injects and rulings'],
-  ['r', 'rewind to any turn of this branch (later turns are kept)'],
-  ['f', 'fork a what-if: go back to a turn and play it differently'],
-  ['b', 'branches: the tree of what-ifs; Enter switches'],
+  ['m', 'fast months: the record (while there is one), then the computer, plays N turns'],
+  ['i  ·  a  ·  x', 'inject an event · rule on a party’s move · clear what is staged'],
+  ['r  ·  f  ·  b', 'rewind (later turns kept) · fork a what-if · branches (n names one)'],
   ['t', 'annotate the current turn (a note kept in the save)'],
-  ['m', 'fast months: the record (while there is one) or the computer plays the next N turns'],
-  ['h', "show or hide, on teams' screens, which move is on the record (hidden by default)"],
+  ['h', 'show or hide, on teams’ screens, which move is on the record'],
   ['v', 'projector view: the world, large, for the room'],
-  ['s', 'save now (every change is saved anyway)'],
+  ['p  ·  s', 'pause / resume · save now (every change is saved anyway)'],
   ['PgUp PgDn  [ ]', 'scroll the headlines'],
-  ['?', 'this help (any key closes it)'],
-  ['Esc', 'back / cancel'],
-  ['q', 'quit (asks first; the session is saved)'],
+  ['?  ·  Esc  ·  q', 'this help (any key closes it) · back / cancel · quit (asks first)'],
 ];
 
 export function facilitateHelpLines(f: ConsoleView, width: number): Line[] {
   const out: Line[] = [plain('Facilitator keys', { bold: true })];
-  for (const [k, what] of FACILITATE_KEYS) out.push([{ text: `  ${fit(k, 16)}`, bold: true, color: 'yellow' }, { text: truncate(what, width - 18) }]);
+  for (const [k, what] of FACILITATE_KEYS)
+    wrapText(what, Math.max(10, width - 19)).forEach((line, i) => out.push([{ text: `  ${fit(i === 0 ? k : '', 17)}`, bold: true, color: 'yellow' }, { text: line }]));
   out.push(...wrapped(`Autosave: ${f.savePath} — resume: wargame facilitate --resume ${f.savePath}`, width, '', { dim: true }));
   out.push(
     ...wrapped(

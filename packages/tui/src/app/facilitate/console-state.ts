@@ -58,7 +58,7 @@ export type Mode =
   /** Fast months: how many turns the record (while there is one) or the computer plays, as typed. */
   | { kind: 'fast'; text: string }
   | { kind: 'annotate'; text: string }
-  | { kind: 'help' }
+  | { kind: 'help'; scroll?: number }
   | { kind: 'quit' };
 
 export interface Staged {
@@ -388,8 +388,12 @@ function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleCont
   const set = (patch: Partial<ConsoleState>): ConsoleResult => ({ state: { ...state, ...patch } });
   const mode = (next: Mode): ConsoleResult => set({ mode: next });
   switch (m.kind) {
-    case 'help':
+    case 'help': {
+      // A help longer than the screen scrolls; any other key closes it.
+      const by = key.pageDown || input === ']' ? ctx.page : key.pageUp || input === '[' ? -ctx.page : isDown(input, key) ? 1 : isUp(input, key) ? -1 : 0;
+      if (by !== 0) return mode({ kind: 'help', scroll: Math.max(0, (m.scroll ?? 0) + by) });
       return mode(state.back);
+    }
     case 'quit':
       if (input === 'y' || input === 'Y') return { state, effect: { type: 'quit' } };
       if (input === 'n' || input === 'N' || key.escape || input === 'q') return set({ mode: state.back, status: 'Still running.' });
