@@ -136,8 +136,10 @@ export const FACILITATE_KEYS: readonly [string, string][] = [
 
 export function facilitateHelpLines(f: ConsoleView, width: number): Line[] {
   const out: Line[] = [plain('Facilitator keys', { bold: true })];
-  for (const [k, what] of FACILITATE_KEYS)
-    wrapText(what, Math.max(10, width - 19)).forEach((line, i) => out.push([{ text: `  ${fit(i === 0 ? k : '', 17)}`, bold: true, color: 'yellow' }, { text: line }]));
+  for (const [k, what] of FACILITATE_KEYS) {
+    const lines = wrapText(what, Math.max(10, width - 19));
+    for (const [i, line] of lines.entries()) out.push([{ text: `  ${fit(i === 0 ? k : '', 17)}`, bold: true, color: 'yellow' }, { text: line }]);
+  }
   out.push(...wrapped(`Autosave: ${f.savePath} — resume: wargame facilitate --resume ${f.savePath}`, width, '', { dim: true }));
   out.push(
     ...wrapped(
