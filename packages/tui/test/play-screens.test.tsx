@@ -64,6 +64,10 @@ describe('play: picker', () => {
     expect(armenia.interests.some((it) => goals.includes(it.text.slice(0, 40)))).toBe(true);
     expect(goals).toMatch(/\d+% {2}/);
     expect(goals).toMatch(/(raise|lower|bring|keep)/);
+    // Longer than the screen, they scroll; any other key closes them.
+    await press(stdin, KEY.pageDown);
+    expect(lastFrame()).toContain('Your goals as Armenia');
+    expect(lastFrame()).toContain('↑');
     await press(stdin, 'x');
     const briefing = await waitFor(lastFrame, (f) => f.includes('Your move'));
     expect(briefing).toContain('2022-01 · turn 3 of 12');

@@ -138,8 +138,8 @@ export function GameScreen(props: GameScreenProps) {
   let keys: string;
   if (ui.overlay === 'goals') {
     const party = scenario.parties[partyIndex]!;
-    body = <Panel title={`Your goals as ${party.name}`} width={width} height={layout.bodyRows} lines={goalsLines(goalsOf(scenario, game.session.state, partyIndex), inner, party.name)} offset={0} />;
-    keys = 'any key closes your goals (g shows them again)';
+    body = <Panel title={`Your goals as ${party.name}`} width={width} height={layout.bodyRows} lines={goalsLines(goalsOf(scenario, game.session.state, partyIndex), inner, party.name)} offset={ui.goalsScroll} />;
+    keys = '↑↓ PgUp PgDn scroll · any other key closes your goals (g shows them again)';
   } else if (ui.overlay === 'help') {
     body = <Panel title="Help" width={width} height={layout.bodyRows} lines={helpLines(inner, props.savePath)} offset={0} />;
     keys = 'any key closes the help';

@@ -18,6 +18,7 @@ export interface UiState {
   explainOption: number;
   explainScroll: number;
   debriefScroll: number;
+  goalsScroll: number;
   /** A one-line message in the footer (saved, undone, nothing to undo…). */
   status: string | null;
 }
@@ -52,7 +53,7 @@ export interface KeyContext {
 }
 
 export function initialUi(): UiState {
-  return { overlay: 'none', tab: 'world', moveCursor: 0, scroll: { world: 0, news: 0, relations: 0 }, explainParty: 0, explainOption: -1, explainScroll: 0, debriefScroll: 0, status: null };
+  return { overlay: 'none', tab: 'world', moveCursor: 0, scroll: { world: 0, news: 0, relations: 0 }, explainParty: 0, explainOption: -1, explainScroll: 0, debriefScroll: 0, goalsScroll: 0, status: null };
 }
 
 /** After a turn is played or undone: the cursor back on top, the news from the top. */
@@ -80,9 +81,14 @@ function scrollBy(input: string, key: KeyInfo, page: number): number {
 export function reduceKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyContext): { ui: UiState; command?: Command } {
   const base = { ...ui, status: null };
   switch (ui.overlay) {
+    case 'goals': {
+      // The goals scroll when they are longer than the screen; any other key closes them.
+      const by = down(input, key) ? 1 : up(input, key) ? -1 : scrollBy(input, key, ctx.page);
+      if (by !== 0) return { ui: { ...base, goalsScroll: Math.max(0, ui.goalsScroll + by) } };
+      return { ui: { ...base, overlay: 'none', goalsScroll: 0 } };
+    }
     case 'help':
-    case 'goals':
-      // Any key closes the help or the goals.
+      // Any key closes the help.
       return { ui: { ...base, overlay: 'none' } };
     case 'quit':
       if (input === 'y' || input === 'Y') return { ui: { ...base, overlay: 'none' }, command: { type: 'quit' } };

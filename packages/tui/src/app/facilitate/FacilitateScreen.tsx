@@ -163,8 +163,8 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       if (c.teamUi.overlay === 'goals' && round)
         return frame(
           <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
-          panel(`Your goals as ${party.name}`, goalsLines(goalsOf(scenario, round.context.world, teamAt), inner, party.name)),
-          'any key closes your goals',
+          panel(`Your goals as ${party.name}`, goalsLines(goalsOf(scenario, round.context.world, teamAt), inner, party.name), c.teamUi.goalsScroll),
+          '↑↓ PgUp PgDn scroll · any other key closes your goals',
         );
       if (c.teamUi.overlay === 'help')
         return frame(
