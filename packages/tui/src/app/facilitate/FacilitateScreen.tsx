@@ -160,20 +160,23 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       const briefing = teamBriefing!;
       const party = scenario.parties[teamAt]!;
       const layout = playLayout(size.columns, size.rows, briefing.moves.length);
+      const teamHeader = (
+        <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />
+      );
       if (c.teamUi.overlay === 'goals' && round)
         return frame(
-          <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
+          teamHeader,
           panel(`Your goals as ${party.name}`, goalsLines(goalsOf(scenario, round.context.world, teamAt), inner, party.name), c.teamUi.goalsScroll),
           '↑↓ PgUp PgDn scroll · any other key closes your goals',
         );
       if (c.teamUi.overlay === 'help')
         return frame(
-          <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
+          teamHeader,
           panel(`Keys for team ${party.name}`, teamHelpLines()),
           'any key closes the help',
         );
       return frame(
-        <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
+        teamHeader,
         <Briefing ui={c.teamUi} briefing={briefing} layout={layout} scenario={scenario} />,
         `${party.name}: ↑↓ or 1…9 choose · ⏎ decide (private) · Tab view · g goals · ? help · Esc back`,
       );
