@@ -43,10 +43,10 @@ describe.skipIf(!hasTmux)('wargame play in a real terminal (tmux; skipped when t
     const command = `cd ${JSON.stringify(dir)} && env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${JSON.stringify(cli)} play peace-tracks --as armenia --seed 1; sleep 30`;
     tmux('new-session', '-d', '-s', target, '-x', '80', '-y', '24', command);
 
-    // A new game opens on the player's goals; any key goes on to the briefing.
+    // A new game opens on the player's goals (they scroll); any other key goes on to the briefing.
     const goals = await waitForScreen((s) => s.includes('Your goals as Armenia'), 'the goals');
     for (const line of goals.split('\n')) expect(cells(line)).toBeLessThanOrEqual(80);
-    tmux('send-keys', '-t', target, 'Space');
+    tmux('send-keys', '-t', target, 'Escape');
     const first = await waitForScreen((s) => s.includes('Your move, Armenia'), 'the first briefing');
     expect(first).toContain('2023-10 · turn 1 of 12');
     for (const line of first.split('\n')) expect(cells(line)).toBeLessThanOrEqual(80);

@@ -178,6 +178,8 @@ describe('play: goals (g)', () => {
     for (let i = 1; i < g.goals.length; i++) expect(g.goals[i]!.share).toBeLessThanOrEqual(g.goals[i - 1]!.share);
     // An indicator a goal raises or lowers is named by its label, with its value now.
     expect(g.goals.some((x) => /^(raise|lower): .+ \(now -?[\d.]+\)$/.test(x.want))).toBe(true);
+    // In plain words: never an expression (the party's wants that combine several things name them instead).
+    expect(g.goals.filter((x) => /rel\(|!=|==|[a-z]+_[a-z_]+/.test(x.want)).map((x) => x.want)).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@
  * (events and every party's move, each with the source passage behind it) and
  * the moves the player can make with their expected effects.
  */
-import { beginTurn, logFor, monthText, viewOf, type Citation, type CompiledEffect, type CompiledScenario, type DecisionContext, type GameState, type PendingReply, type Session, type TurnLog, type Wants } from '@wargame/engine';
+import { beginTurn, logFor, monthText, viewOf, type Citation, type CompiledEffect, type CompiledScenario, type DecisionContext, type GameState, type PendingReply, type Session, type TurnLog, type Wants, type WorldReads } from '@wargame/engine';
 import { formatSigned, formatValue } from './format.js';
 
 export interface IndicatorRow {
@@ -362,20 +362,33 @@ export function goalsOf(scenario: CompiledScenario, state: GameState, partyIndex
     .map((it, k) => ({ it, w: weights[k]!, spec: doc.interests[k]!.wants }))
     .filter((x) => x.w > 0)
     .sort((a, b) => b.w - a.w)
-    .map(({ it, w, spec }) => ({ text: it.text, share: total > 0 ? w / total : 0, want: describeWant(scenario, state, spec), quotes: quotesOf(scenario, it.cite, 1) }));
+    .map(({ it, w, spec }) => ({ text: it.text, share: total > 0 ? w / total : 0, want: describeWant(scenario, state, spec, readNames(scenario, it.reads)), quotes: quotesOf(scenario, it.cite, 1) }));
   return { posture: party.postureLabels[posture]!, goals };
 }
 
-/** An interest's `wants` for people: the indicator's label and its value now where it names one. */
-function describeWant(scenario: CompiledScenario, state: GameState, wants: Wants): string {
+/** What an interest reads, for people: indicators by label, relations as "relations A–B". */
+function readNames(scenario: CompiledScenario, reads: WorldReads): string {
+  const names = [
+    ...[...reads.ind].map((i) => scenario.indicators[i]!.label),
+    ...[...reads.rel].map((k) => {
+      const [a, b] = scenario.relations.pairs[k]!;
+      return `relations ${scenario.parties[a]!.name}–${scenario.parties[b]!.name}`;
+    }),
+    ...(reads.moveCount.size > 0 || reads.lastMove.size > 0 ? ['the moves made'] : []),
+  ];
+  return names.length === 0 ? 'the state of the world' : names.join(', ');
+}
+
+/** An interest's `wants` for people: the indicator's label and its value now where it names one, else the things it weighs (never an expression). */
+function describeWant(scenario: CompiledScenario, state: GameState, wants: Wants, reads: string): string {
   const named = (expr: string) => {
     const i = scenario.indicators.findIndex((x) => x.id === expr.trim());
-    return i < 0 ? expr : `${scenario.indicators[i]!.label} (now ${formatValue(state.ind[i]!)})`;
+    return i < 0 ? `a measure of ${reads}` : `${scenario.indicators[i]!.label} (now ${formatValue(state.ind[i]!)})`;
   };
   if (wants.raise !== undefined) return `raise: ${named(wants.raise)}`;
   if (wants.lower !== undefined) return `lower: ${named(wants.lower)}`;
   if (wants.target) return `bring ${named(wants.target.of)} to ${wants.target.value}`;
   if (wants.band) return `keep ${named(wants.band.of)} between ${wants.band.within[0]} and ${wants.band.within[1]}`;
-  if (wants.hold !== undefined) return `keep true: ${wants.hold}`;
+  if (wants.hold !== undefined) return `keep a condition true, on ${reads}`;
   return 'see the scenario file';
 }
