@@ -283,6 +283,26 @@ describe('facilitate: inject', () => {
     expect(f.session.head.log!.parties.find((p) => p.party === 'eu')).toMatchObject({ controller: 'human', move: 'threaten_sanctions', posture: 'armenia_backer' });
   });
 
+  it('finds a target in the effects editor by typing its name, instead of scrolling every row (issue 14)', async () => {
+    const f = facilitate({ scenario: 'south-caucasus' });
+    await press(f.stdin, 'i', 'w', 'Ceasefire talks', KEY.enter);
+    const targets = f.scenario.indicators.length;
+    expect(targets).toBeGreaterThan(30);
+    // "lachin": only the Lachin corridor's access, wherever it stands in the list.
+    await press(f.stdin, 'lachin');
+    const found = f.frame();
+    expect(found).toMatch(/find: lachin \(1 of \d+\)/);
+    expect(found).toContain('❯ Access through the Lachin corridor');
+    await press(f.stdin, '+10', KEY.enter);
+    const staged = f.console().staged.inject.at(-1)!;
+    expect('custom' in staged && staged.custom.effects).toEqual({ lachin_access: 10 });
+    // A search with no match says so; Backspace takes letters back.
+    await press(f.stdin, 'i', 'w', 'X', KEY.enter, 'zzq');
+    expect(f.frame()).toContain('nothing matches');
+    await press(f.stdin, '\u007f', '\u007f', '\u007f');
+    expect(f.frame()).toContain('type letters to find');
+  });
+
   it('refuses to stage a written event without an amount, and x clears what is staged', async () => {
     const f = facilitate();
     await press(f.stdin, 'i', 'w', 'Rumours', KEY.enter, KEY.enter);

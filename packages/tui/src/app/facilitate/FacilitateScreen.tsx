@@ -208,7 +208,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       return frame(
         consoleHeader,
         panel(`Write an event — 2/2 effects of “${mode.label}”`, effectsEditorLines(f, mode.editor, inner, bodyRows - 1)),
-        '↑↓ target · type +5 -3 or =40 · ⌫ erase · ⏎ stage the event · Esc back',
+        'letters find · ↑↓ target · type +5 -3 or =40 · ⌫ erase · ⏎ stage the event · Esc back',
       );
     case 'adjudicate-party':
       return frame(consoleHeader, panel("Adjudicate: whose move's result do you rule on?", partyListLines(f, mode.cursor, inner)), '↑↓ choose · ⏎ write the ruling · Esc back');
@@ -217,7 +217,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       return frame(
         consoleHeader,
         panel(`Ruling: ${party.name}'s move this turn has these effects instead of its own`, effectsEditorLines(f, mode.editor, inner, bodyRows - 1)),
-        '↑↓ target · type +5 -3 or =40 · ⌫ erase · ⏎ stage (none: clear) · Esc back',
+        'letters find · ↑↓ target · type +5 -3 or =40 · ⌫ erase · ⏎ stage (none: clear) · Esc back',
       );
     }
     case 'turns':

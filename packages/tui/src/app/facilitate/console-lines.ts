@@ -7,7 +7,7 @@ import { monthText, type CompiledScenario, type Session } from '@wargame/engine'
 import { describeEffect, newsOf, quotesOf, type IndicatorRow } from '../briefing-model.js';
 import { cells, fit, formatValue, truncate, wrapText } from '../format.js';
 import { quoteLines, worldLines, type Line, type Segment } from '../lines.js';
-import { describeEffects, parseAmount, type EffectTarget } from './effects-draft.js';
+import { describeEffects, matchingTargets, parseAmount, type EffectTarget } from './effects-draft.js';
 import { turnMonth, turnName } from '../turn-name.js';
 import { headBranch, stagedCount, type ConsoleSetup, type ConsoleState, type EffectsEditor } from './console-state.js';
 
@@ -179,7 +179,7 @@ export function eventListLines(f: ConsoleView, cursor: number, width: number, ro
 
 /** The effects editor: every indicator and relation with its value now and the amount typed. */
 export function effectsEditorLines(f: ConsoleView, editor: EffectsEditor, width: number, rows: number): Line[] {
-  const targets: readonly EffectTarget[] = f.targets;
+  const targets: readonly EffectTarget[] = matchingTargets(f.targets, editor.filter ?? '');
   const state = f.session.state;
   const valueNow = (t: EffectTarget) => {
     const i = f.scenario.indicators.findIndex((x) => x.id === t.key);
@@ -187,8 +187,13 @@ export function effectsEditorLines(f: ConsoleView, editor: EffectsEditor, width:
     const k = f.scenario.relations.pairs.findIndex(([a, b]) => `rel(${f.scenario.parties[a]!.id},${f.scenario.parties[b]!.id})` === t.key);
     return k >= 0 ? state.rel[k]! : 0;
   };
-  const { first, last } = windowAround(targets.length, editor.cursor, Math.max(3, rows - 1));
+  const { first, last } = windowAround(targets.length, editor.cursor, Math.max(3, rows - 2));
   const out: Line[] = [];
+  out.push([
+    { text: 'find: ', bold: true },
+    { text: editor.filter ? `${editor.filter} (${targets.length} of ${f.targets.length})` : 'type letters to find an indicator or relation by name', ...(editor.filter ? { color: 'yellow' } : { dim: true }) },
+  ]);
+  if (targets.length === 0) out.push(plain('  nothing matches: Backspace takes a letter back', { dim: true }));
   const amountWidth = 10;
   const rangeWidth = 11;
   const labelWidth = Math.max(12, width - 2 - 11 - rangeWidth - amountWidth);

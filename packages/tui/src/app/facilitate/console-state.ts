@@ -26,7 +26,7 @@ import {
   type TurnInputs,
 } from '@wargame/engine';
 import { afterTurn, initialUi, reduceKey, type KeyInfo, type UiState } from '../ui-state.js';
-import { customEventId, describeEffects, draftEffects, type EffectTarget } from './effects-draft.js';
+import { customEventId, describeEffects, draftEffects, matchingTargets, type EffectTarget } from './effects-draft.js';
 import { turnName } from '../turn-name.js';
 import { refusalText } from '../refusal.js';
 
@@ -38,8 +38,11 @@ export interface FacKey extends KeyInfo {
 
 /** A hand-written set of effects being edited: one amount (as typed) per target key. */
 export interface EffectsEditor {
+  /** Index in the targets that match the filter. */
   cursor: number;
   amounts: Readonly<Record<string, string>>;
+  /** Letters typed to find a target by its label ("" shows them all). */
+  filter?: string;
 }
 
 export type Mode =
@@ -241,13 +244,19 @@ function editText(text: string, input: string, key: FacKey, max: number): string
   return text;
 }
 
-function editEffects(editor: EffectsEditor, input: string, key: FacKey, targets: readonly EffectTarget[], page: number): EffectsEditor {
+function editEffects(editor: EffectsEditor, input: string, key: FacKey, all: readonly EffectTarget[], page: number): EffectsEditor {
+  // Letters search the targets by label; digits and + − = . type the amount of the one under the cursor.
+  const filter = editor.filter ?? '';
+  if (/^[a-z ]$/i.test(input) && !key.ctrl && !key.meta) return { ...editor, filter: `${filter}${input}`.slice(0, 40), cursor: 0 };
+  const targets = matchingTargets(all, filter);
   const n = targets.length;
   if (key.downArrow || key.tab) return { ...editor, cursor: wrap(editor.cursor + 1, n) };
   if (key.upArrow) return { ...editor, cursor: wrap(editor.cursor - 1, n) };
   if (key.pageDown) return { ...editor, cursor: Math.min(n - 1, editor.cursor + page) };
   if (key.pageUp) return { ...editor, cursor: Math.max(0, editor.cursor - page) };
   const t = targets[editor.cursor];
+  // Backspace takes back a search letter when the target under the cursor has no amount typed.
+  if ((key.backspace || key.delete) && filter !== '' && (!t || editor.amounts[t.key] === undefined)) return { ...editor, filter: filter.slice(0, -1), cursor: 0 };
   if (!t) return editor;
   const current = editor.amounts[t.key] ?? '';
   let next: string;

@@ -13,6 +13,13 @@ export interface EffectTarget {
   max: number;
 }
 
+/** The targets whose label holds every word typed (case-insensitive), in the editor's order: search instead of scrolling 85 rows. */
+export function matchingTargets(targets: readonly EffectTarget[], filter: string): EffectTarget[] {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...targets];
+  return targets.filter((t) => words.every((w) => t.label.toLowerCase().includes(w)));
+}
+
 /** Key indicators first (the ones on screen), then the others, then relations. */
 export function effectTargets(scenario: CompiledScenario): EffectTarget[] {
   const ind = scenario.indicators.map((i) => ({ key: i.id, label: i.label, min: i.min, max: i.max, keyed: i.key }));
