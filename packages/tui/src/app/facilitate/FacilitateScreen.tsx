@@ -121,6 +121,9 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
     </Box>
   );
   const inner = width - 2;
+  /** A one-line text the facilitator types, with what it is for. */
+  const prompt = (title: string, label: string, text: string, hints: readonly string[], keys: string) =>
+    frame(consoleHeader, panel(title, [[{ text: `${label}: `, bold: true }, { text: `${text}▌`, color: 'yellow' }], [], ...hints.map((h): Line => [{ text: h, dim: true }])]), keys);
 
   switch (mode.kind) {
     case 'help':
@@ -195,15 +198,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
     case 'inject-event':
       return frame(consoleHeader, panel(`Scenario events (${scenario.events.length})`, eventListLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ inject into the next turn · Esc back');
     case 'custom-label':
-      return frame(
-        consoleHeader,
-        panel('Write an event — 1/2 its headline', [
-          [{ text: 'Headline: ', bold: true }, { text: `${mode.text}▌`, color: 'yellow' }],
-          [],
-          [{ text: 'e.g. "Border clash near Sotk". The id is made from it. Enter goes on to the effects.', dim: true }],
-        ]),
-        'type the headline · ⏎ next · Esc back',
-      );
+      return prompt('Write an event — 1/2 its headline', 'Headline', mode.text, ['e.g. "Border clash near Sotk". The id is made from it. Enter goes on to the effects.'], 'type the headline · ⏎ next · Esc back');
     case 'custom-effects':
       return frame(
         consoleHeader,
@@ -232,26 +227,18 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
     case 'branches':
       return frame(consoleHeader, panel(`Branches (${session.branches().length})`, branchTreeLines(f, mode.cursor, inner, bodyRows - 1)), '↑↓ choose · ⏎ switch to this branch · n name it · Esc back');
     case 'fast':
-      return frame(
-        consoleHeader,
-        panel('Fast months', [
-          [{ text: 'Turns to play: ', bold: true }, { text: `${mode.text}▌`, color: 'yellow' }],
-          [],
-          [{ text: 'The record plays these turns while it lasts (every party’s recorded move), then the computer plays every party, the teams’ too.', dim: true }],
-          [{ text: 'So the session spends its time on the decision turns. Each turn is saved as usual and can be rewound.', dim: true }],
-        ]),
+      return prompt(
+        'Fast months',
+        'Turns to play',
+        mode.text,
+        [
+          'The record plays these turns while it lasts (every party’s recorded move), then the computer plays every party, the teams’ too.',
+          'So the session spends its time on the decision turns. Each turn is saved as usual and can be rewound.',
+        ],
         'type a number · ⏎ play them · Esc cancel',
       );
     case 'branch-name':
-      return frame(
-        consoleHeader,
-        panel(`Name branch ${mode.branch + 1}`, [
-          [{ text: 'Name: ', bold: true }, { text: `${mode.text}▌`, color: 'yellow' }],
-          [],
-          [{ text: 'Kept with the branch for the rest of the session, in the save and the report. An empty name clears it.', dim: true }],
-        ]),
-        'type the name · ⏎ keep · Esc back to the branches',
-      );
+      return prompt(`Name branch ${mode.branch + 1}`, 'Name', mode.text, ['Kept with the branch for the rest of the session, in the save and the report. An empty name clears it.'], 'type the name · ⏎ keep · Esc back to the branches');
     case 'annotate':
       return frame(
         consoleHeader,
