@@ -14,6 +14,7 @@ import { Footer, Header } from '../Header.js';
 import { playLayout } from '../layout.js';
 import { Lines } from '../Lines.js';
 import { goalsLines, type Line } from '../lines.js';
+import { wrapText } from '../format.js';
 import { useTerminalSize, type TerminalSize } from '../use-terminal-size.js';
 import {
   branchLabel,
@@ -123,7 +124,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
   const inner = width - 2;
   /** A one-line text the facilitator types, with what it is for. */
   const prompt = (title: string, label: string, text: string, hints: readonly string[], keys: string) =>
-    frame(consoleHeader, panel(title, [[{ text: `${label}: `, bold: true }, { text: `${text}▌`, color: 'yellow' }], [], ...hints.map((h): Line => [{ text: h, dim: true }])]), keys);
+    frame(consoleHeader, panel(title, [[{ text: `${label}: `, bold: true }, { text: `${text}▌`, color: 'yellow' }], [], ...hints.flatMap((h) => wrapText(h, inner - 1).map((t): Line => [{ text: t, dim: true }]))]), keys);
 
   switch (mode.kind) {
     case 'help':

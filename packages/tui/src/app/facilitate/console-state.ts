@@ -27,7 +27,7 @@ import {
 } from '@wargame/engine';
 import { afterTurn, initialUi, reduceKey, type KeyInfo, type UiState } from '../ui-state.js';
 import { customEventId, describeEffects, draftEffects, matchingTargets, type EffectTarget } from './effects-draft.js';
-import { turnName } from '../turn-name.js';
+import { turnMonth, turnName } from '../turn-name.js';
 import { refusalText } from '../refusal.js';
 
 export interface FacKey extends KeyInfo {
@@ -360,8 +360,8 @@ export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: Con
       if (!event.save.ok) return toConsole(next, saveFailure(ctx.savePath, event.save.message));
       const played = event.record + event.computer;
       const how = [event.record > 0 ? `the record for ${event.record}` : '', event.computer > 0 ? `the computer for ${event.computer}` : ''].filter(Boolean).join(', ');
-      const span = played === 0 ? 'no turn' : `${played} turn${played === 1 ? '' : 's'} (${turnName(ctx.scenario, event.from + 1).replace(/^after /, '')} to ${turnName(ctx.scenario, event.to).replace(/^after /, '')})`;
-      return toConsole(next, `Fast months: ${span}${how ? `, ${how}` : ''}${event.stopped ? `; stopped: ${event.stopped}` : ''}; autosaved.`);
+      const span = played === 0 ? 'no turn' : `${played} turn${played === 1 ? '' : 's'}, ${turnMonth(ctx.scenario, event.from + 1)}–${turnMonth(ctx.scenario, event.to)}`;
+      return toConsole(next, `Fast months: ${span}${how ? `: ${how}` : ''}${event.stopped ? `; stopped: ${event.stopped}` : ''}; saved.`);
     }
     case 'autosaved':
       if (event.save.ok) return { state: state.saveFailed ? { ...state, saveFailed: false } : state };
