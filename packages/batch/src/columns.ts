@@ -28,8 +28,22 @@ export interface Column {
 export type Cell = number | boolean | string | null;
 export type Row = Cell[];
 
-/** The columns of a scenario's batch output, in a fixed order. */
-export function batchColumns(scenario: CompiledScenario): Column[] {
+/**
+ * The column of a parameter, or of a path a design varies (`party.russia.noise`
+ * → `param_party__russia__noise`, a plain identifier in SQL, pandas and R). A
+ * parameter id with a double underscore could clash with a path's column:
+ * `batchColumns` refuses that rather than merge two columns.
+ */
+export function paramColumnName(pathOrId: string): string {
+  return `param_${pathOrId.replace(/\./g, '__')}`;
+}
+
+/**
+ * The columns of a scenario's batch output, in a fixed order: the run, the
+ * declared parameters, then any paths the design varies (`paths`), outcomes,
+ * first turns and final indicators.
+ */
+export function batchColumns(scenario: CompiledScenario, paths: readonly string[] = []): Column[] {
   const cols: Column[] = [
     { name: 'run', type: 'INTEGER', role: 'run', label: 'global run index (cell × runs per cell + rep)' },
     { name: 'cell', type: 'INTEGER', role: 'run', label: 'sweep cell' },
@@ -37,7 +51,12 @@ export function batchColumns(scenario: CompiledScenario): Column[] {
     { name: 'seed', type: 'VARCHAR', role: 'run', label: 'the run seed: `wargame run <scenario> --seed <seed> --set …` replays it' },
     { name: 'turns', type: 'INTEGER', role: 'run', label: 'turns played' },
   ];
-  for (const p of scenario.parameters) cols.push({ name: `param_${p.id}`, type: 'DOUBLE', role: 'parameter', source: p.id, label: p.label });
+  for (const p of scenario.parameters) cols.push({ name: paramColumnName(p.id), type: 'DOUBLE', role: 'parameter', source: p.id, label: p.label });
+  for (const path of paths) {
+    const name = paramColumnName(path);
+    if (cols.some((c) => c.name === name)) throw new Error(`the path ${path} would share the column ${name} with a parameter`);
+    cols.push({ name, type: 'DOUBLE', role: 'parameter', source: path, label: path });
+  }
   for (const o of scenario.outcomes) {
     if (o.type === 'boolean') cols.push({ name: `outcome_${o.id}`, type: 'BOOLEAN', role: 'outcome', source: o.id, label: o.label, kind: 'boolean' });
     else if (o.type === 'category')

@@ -32,7 +32,13 @@ export const SweepAxisSchema = z.object({
 });
 
 export const DesignSchema = z.object({
-  kind: z.enum(['single', 'grid', 'lhs']),
+  /**
+   * single: one cell; grid: every combination of the sweep values; lhs: a Latin
+   * hypercube over the ranges (crossed with any grid values); file: the rows of
+   * a --design file (crossed with any grid values); sobol: Saltelli's design for
+   * Sobol indices over the ranges; morris: Morris trajectories over the ranges.
+   */
+  kind: z.enum(['single', 'grid', 'lhs', 'file', 'sobol', 'morris']),
   /** Parameters fixed with --set. */
   fixed: z.record(z.string(), z.number()),
   sweep: z.array(SweepAxisSchema),
@@ -45,6 +51,16 @@ export const DesignSchema = z.object({
   cells: z.array(z.object({ cell: int(), params: z.record(z.string(), z.number()) })),
   /** How many cells the whole design has (absent in files that list every cell, as whole batches made before 0.2 did). */
   cellCount: int().optional(),
+  /**
+   * Saltelli's design (kind sobol): `n` base rows; cells come in blocks of
+   * k + 2 (first and total order) or 2k + 2 (also second order) for k = the
+   * sweep's ranges, in SALib's order: A, AB_1 … AB_k, [BA_1 … BA_k,] B.
+   */
+  sobol: z.strictObject({ n: z.number().int().positive(), secondOrder: z.boolean() }).optional(),
+  /** Morris's design (kind morris): `trajectories` blocks of k + 1 cells on a grid of `levels` levels. */
+  morris: z.strictObject({ trajectories: z.number().int().positive(), levels: z.number().int().min(2) }).optional(),
+  /** The --design file (kind file): its name as given and the hash of its bytes. */
+  file: z.strictObject({ path: z.string(), hash: z.string() }).optional(),
 });
 
 export const BatchMetaSchema = z.object({

@@ -30,6 +30,7 @@
  * upper bound.
  */
 import { BatchInputError } from './errors.js';
+import type { BatchDesign } from './meta.js';
 import { finiteSql, num, outcomeColumns, tidy, type OutcomeColumn } from './summary.js';
 import { ident, literal, type BatchTable } from './table-types.js';
 import { formatSigned } from './text/numbers.js';
@@ -99,7 +100,7 @@ export interface SensitivityOutcome {
 
 export interface SensitivityResult {
   scenario: { id: string; hash: string; title: string };
-  design: 'single' | 'grid' | 'lhs';
+  design: BatchDesign['kind'];
   runs: number;
   /** Runs the file(s) were to hold; more than `runs` when interrupted. */
   planned: number;

@@ -1,4 +1,5 @@
 /** The summary of a batch (or of one shard or cell): what `wargame batch` prints and `--json` emits. */
+import type { BatchDesign } from './meta.js';
 
 /** A proportion with its 95% Wilson interval. */
 export interface Proportion {
@@ -41,7 +42,7 @@ export interface BatchSummary {
   /** Runs the file was to hold (its batch, or its shard); more than `runs` when the batch was interrupted. */
   planned: number;
   runsPerCell: number;
-  design: 'single' | 'grid' | 'lhs';
+  design: BatchDesign['kind'];
   /** Parameters swept (empty for a single cell). */
   swept: string[];
   /** All runs together (for a sweep: pooled over cells). */

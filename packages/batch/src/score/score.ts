@@ -33,6 +33,7 @@ import { BatchInputError } from '../errors.js';
 import { wilson } from '../stats/wilson.js';
 import { aggregateOutcomes, finiteSql, num, outcomeColumns, POOLED_CELL, tidy, type OutcomeColumn } from '../summary.js';
 import type { OutcomeSummary, Proportion } from '../summary-types.js';
+import type { BatchDesign } from '../meta.js';
 import type { BatchTable, SqlRow } from '../table-types.js';
 import type { Observed, ObservedValue } from './observed.js';
 
@@ -115,7 +116,7 @@ export interface ReliabilityBin {
 export interface ScoreResult {
   scenario: { id: string; hash: string; title: string };
   seed: string;
-  design: 'single' | 'grid' | 'lhs';
+  design: BatchDesign['kind'];
   swept: string[];
   runs: number;
   /** Runs the file(s) were to hold; more than `runs` when interrupted. */
