@@ -66,11 +66,20 @@ describe.skipIf(!hasTmux)('wargame facilitate in a real terminal (tmux; skipped 
       if (armeniaDown > 0) await p.waitFor((s) => s.includes(`❯ ${armeniaDown + 1}.`), "Armenia's cursor");
       const label = /❯ \d+\. (.+?)(?:…| \[on the record\]|$)/m.exec(p.screen())![1]!.trim().slice(0, 20);
       p.keys('Enter');
+      // The team sees its choice and confirms it.
+      await p.waitFor((s) => s.includes('Confirm, Armenia'), "Armenia's confirmation");
+      p.keys('Enter');
       const handoff = await p.waitFor((s) => s.includes('Pass the keyboard to Azerbaijan'), 'the hand-off to Azerbaijan');
       expect(handoff).not.toContain(label);
       p.keys('Enter');
       const theirs = await p.waitFor((s) => s.includes('Your move, Azerbaijan'), "Azerbaijan's private screen");
       expect(theirs).not.toContain(label);
+      p.keys('Enter');
+      await p.waitFor((s) => s.includes('Confirm, Azerbaijan'), "Azerbaijan's confirmation");
+      p.keys('Enter');
+      // The reveal: every move, for the facilitator to rule on; Enter resolves.
+      const reveal = await p.waitFor((s) => s.includes(`Every move of turn ${turn}`), `the reveal of turn ${turn}`);
+      expect(flat(reveal)).toContain(`Armenia (team): ${label}`);
       p.keys('Enter');
       const after = await p.waitFor((s) => s.includes(expectResolved), `turn ${turn} (${date}) resolved`);
       expect(flat(after)).toContain(`Armenia: ${label}`);

@@ -117,11 +117,11 @@ describe('facilitate: the console', () => {
     const f = facilitate();
     await press(f.stdin, '?');
     expect(f.frame()).toContain('Facilitator keys');
-    expect(f.frame()).toContain('fork a what-if');
-    expect(f.frame().replace(/\s+/g, ' ')).toContain('wargame facilitate --resume');
+    expect(f.frame()).toContain('rule a move a success');
     // Longer than 80×24: it scrolls, and any other key closes it.
     await press(f.stdin, KEY.pageDown);
     expect(f.frame()).toContain('Hot seat');
+    expect(f.frame().replace(/\s+/g, ' ')).toContain('wargame facilitate --resume');
     await press(f.stdin, 'x');
     expect(f.frame()).toContain('Next turn (1)');
   });
@@ -157,6 +157,11 @@ describe('facilitate: hot seat', () => {
     await press(f.stdin, KEY.enter);
     expect(f.frame()).toContain('Your move, Armenia');
     await press(f.stdin, KEY.down, KEY.enter);
+    // The team sees its choice before it counts, and confirms it.
+    expect(f.frame()).toContain('Confirm, Armenia');
+    expect(f.frame()).toContain('Accept the three principles');
+    expect(chosenCount(f.console())).toBe(0);
+    await press(f.stdin, KEY.enter);
     const next = f.frame();
     expect(next).toContain('Pass the keyboard to Azerbaijan');
     expect(next).toContain('1 chosen, kept secret');
@@ -171,7 +176,13 @@ describe('facilitate: hot seat', () => {
     expect(f.frame()).toContain('No turn played yet');
     expect(f.frame()).not.toContain('three principles');
     expect(f.session.head.turn).toBe(0);
-    await press(f.stdin, '1', KEY.enter);
+    await press(f.stdin, '1', KEY.enter, KEY.enter);
+    // The reveal: every move, for the facilitator; Enter resolves.
+    const reveal = await waitFor(f.frame, (x) => x.includes('Every move of turn 1'));
+    expect(reveal).toContain('Armenia (team): Accept the three principles');
+    expect(fitsIn(reveal, 80)).toBe(true);
+    expect(f.session.head.turn).toBe(0);
+    await press(f.stdin, KEY.enter);
     await waitFor(f.frame, (x) => x.includes('Turn 1 (2023-10) resolved'));
     expect(f.session.head.inputs).toEqual({ choices: { armenia: 'accept_three_principles', azerbaijan: 'wait_and_balance' } });
     expect(f.frame()).toContain('Armenia: Accept the three principles');
@@ -211,7 +222,7 @@ describe('facilitate: hot seat', () => {
 
   it('Esc goes back from a team to its hand-off, and from a hand-off cancels the turn without keeping choices', async () => {
     const f = facilitate({ teams: ['armenia', 'azerbaijan'] });
-    await press(f.stdin, KEY.enter, KEY.enter, KEY.enter);
+    await press(f.stdin, KEY.enter, KEY.enter, KEY.enter, KEY.enter);
     expect(f.frame()).toContain('Pass the keyboard to Azerbaijan');
     await press(f.stdin, KEY.escape);
     expect(f.frame()).toContain('Turn cancelled: no team choice was kept.');
@@ -276,7 +287,9 @@ describe('facilitate: inject', () => {
     const offers = beginTurn(scenario, f.session.state, { inject: [{ event: 'border_incident' }] });
     if (!offers.ok) throw new Error(offers.error.message);
     const at = offers.context.parties[eu.index]!.offers.findIndex((o) => o.move === 'threaten_sanctions');
-    await press(f.stdin, ...Array.from({ length: at }, () => KEY.down), KEY.enter);
+    await press(f.stdin, ...Array.from({ length: at }, () => KEY.down), KEY.enter, KEY.enter);
+    await waitFor(f.frame, (x) => x.includes('Every move of turn 2'));
+    await press(f.stdin, KEY.enter);
     await waitFor(f.frame, (x) => /Turn 2 \(2023-11\) resolved|refused/.test(x));
     expect(f.frame()).not.toContain('refused');
     expect(f.session.head.inputs).toEqual({ choices: { eu: 'threaten_sanctions' }, inject: [{ event: 'border_incident' }] });
@@ -324,7 +337,11 @@ describe('facilitate: adjudicate', () => {
     expect(f.frame()).toContain("Ruling: Azerbaijan's move");
     await press(f.stdin, KEY.down, '+10', KEY.enter);
     expect(f.frame()).toContain("⚖ ruling on Azerbaijan's move: Tension on the Armenia–Azerbaijan border +10");
-    await press(f.stdin, KEY.enter, KEY.enter, KEY.enter);
+    await press(f.stdin, KEY.enter, KEY.enter, KEY.enter, KEY.enter);
+    // The ruling staged before the turn shows in the reveal, on Azerbaijan's move.
+    const reveal = await waitFor(f.frame, (x) => x.includes('Every move of turn 1'));
+    expect(reveal).toContain('⚖ ruled: Tension on the Armenia–Azerbaijan border +10');
+    await press(f.stdin, KEY.enter);
     await waitFor(f.frame, () => f.session.head.turn === 1);
     expect(f.session.head.inputs).toEqual({ choices: { armenia: 'hold_line' }, adjudicate: { azerbaijan: { border_tension: 10 } } });
     const az = f.session.head.log!.parties.find((p) => p.party === 'azerbaijan')!;
@@ -472,7 +489,7 @@ describe('facilitate: autosave and resume', () => {
     let summary: FacilitateSummary | undefined;
     const f = facilitate({ scenario: 'sochi-2021', seed: '7', teams: ['armenia'], onQuit: (s) => (summary = s) });
     for (let i = 0; i < 2; i++) {
-      await press(f.stdin, KEY.enter, KEY.enter, KEY.enter);
+      await press(f.stdin, KEY.enter, KEY.enter, KEY.enter, KEY.enter, KEY.enter);
       await waitFor(f.frame, () => f.session.head.turn === i + 1);
       const save = loadSession(f.scenario, readFileSync(f.savePath, 'utf8'));
       expect(save.ok && save.session.head.hash).toBe(f.session.head.hash);
@@ -495,7 +512,7 @@ describe('facilitate: autosave and resume', () => {
     // The uninterrupted round: an inject staged, Armenia then Azerbaijan choose.
     const whole = facilitate({ seed: '5', teams: ['armenia', 'azerbaijan'] });
     await press(whole.stdin, 'i', 'e', KEY.down, KEY.down, KEY.down, KEY.enter);
-    await press(whole.stdin, KEY.enter, KEY.enter, KEY.down, KEY.enter, KEY.enter, KEY.enter);
+    await press(whole.stdin, KEY.enter, KEY.enter, KEY.down, KEY.enter, KEY.enter, KEY.enter, KEY.enter, KEY.enter, KEY.enter);
     await waitFor(whole.frame, (x) => x.includes('Turn 1 (2023-10) resolved'));
     const expected = whole.session.head;
     cleanup();
@@ -505,7 +522,7 @@ describe('facilitate: autosave and resume', () => {
     await press(f.stdin, 'i', 'e', KEY.down, KEY.down, KEY.down, KEY.enter);
     let saved = JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: TurnInputs; players?: string[] };
     expect(saved.pending, 'the staged inject is saved as soon as it is staged').toEqual({ inject: [{ event: 'border_incident' }] });
-    await press(f.stdin, KEY.enter, KEY.enter, KEY.down, KEY.enter);
+    await press(f.stdin, KEY.enter, KEY.enter, KEY.down, KEY.enter, KEY.enter);
     expect(f.frame()).toContain('Pass the keyboard to Azerbaijan');
     saved = JSON.parse(readFileSync(f.savePath, 'utf8')) as { pending?: TurnInputs; players?: string[] };
     expect(saved.pending).toEqual({ choices: { armenia: expected.inputs!.choices!['armenia'] }, inject: [{ event: 'border_incident' }] });
@@ -521,7 +538,7 @@ describe('facilitate: autosave and resume', () => {
     expect(g.frame()).toContain('Pass the keyboard to Azerbaijan');
     expect(chosenCount(g.console())).toBe(1);
     expect(stagedCount(g.console())).toBe(1);
-    await press(g.stdin, KEY.enter, KEY.enter);
+    await press(g.stdin, KEY.enter, KEY.enter, KEY.enter, KEY.enter);
     await waitFor(g.frame, (x) => x.includes('Turn 1 (2023-10) resolved'));
     expect(g.session.head.inputs).toEqual(expected.inputs);
     expect(g.session.head.hash).toBe(expected.hash);

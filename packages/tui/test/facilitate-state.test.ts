@@ -110,17 +110,24 @@ describe('facilitate console state: a turn', () => {
     expect(r.state.mode).toEqual({ kind: 'handoff', team: 0 });
     const offers = r.state.round!.context.parties.map((p) => p.offers.map((o) => o.move));
     r = keys(r.state, ctx, ENTER, DOWN, ENTER);
+    expect(r.state.mode).toEqual({ kind: 'confirm', team: 0, choice: 1 });
+    expect(chosenCount(r.state)).toBe(0);
+    r = keys(r.state, ctx, ENTER);
     expect(r.state.mode).toEqual({ kind: 'handoff', team: 1 });
     expect(chosenCount(r.state)).toBe(1);
     expect(r.effect).toBeUndefined();
-    r = keys(r.state, ctx, ENTER, ENTER);
+    r = keys(r.state, ctx, ENTER, ENTER, ENTER);
+    // Every team has chosen: the facilitator sees the reveal, and Enter there resolves the turn.
+    expect(r.state.mode).toEqual({ kind: 'reveal', cursor: ctx.teams[1] });
+    expect(r.effect).toBeUndefined();
+    r = keys(r.state, ctx, ENTER);
     expect(r.effect).toEqual({ type: 'play', inputs: { choices: { armenia: offers[0]![1], azerbaijan: offers[1]![0] } } });
   });
 
   it('Esc on a hand-off cancels the turn and keeps no choice', () => {
     const { ctx, state, scenario, session } = setup(['armenia', 'azerbaijan']);
     let r = reduceConsole(state, begun(scenario, session), ctx);
-    r = keys(r.state, ctx, ENTER, ENTER, ESC);
+    r = keys(r.state, ctx, ENTER, ENTER, ENTER, ESC);
     expect(r.state.round).toBeNull();
     expect(r.state.mode).toEqual({ kind: 'console' });
     expect(r.state.status).toBe('Turn cancelled: no team choice was kept.');
@@ -129,7 +136,7 @@ describe('facilitate console state: a turn', () => {
   it('a team whose party must answer a message gets the keyboard back to answer it; the turn is played with the answer', () => {
     const { ctx, state, scenario, session } = setup(['armenia', 'azerbaijan']);
     let r = reduceConsole(state, begun(scenario, session), ctx);
-    r = keys(r.state, ctx, ENTER, ENTER, ENTER, ENTER);
+    r = keys(r.state, ctx, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER);
     const pending: PendingReply = {
       party: 'azerbaijan',
       message: 'talks',
@@ -145,6 +152,8 @@ describe('facilitate console state: a turn', () => {
     expect(r.state.mode).toEqual({ kind: 'handoff', team: 1 });
     expect(r.state.round!.answering).toEqual(pending);
     r = keys(r.state, ctx, ENTER, DOWN, ENTER);
+    expect(r.state.mode).toEqual({ kind: 'confirm', team: 1, choice: 1 });
+    r = keys(r.state, ctx, ENTER);
     expect(r.effect).toMatchObject({ type: 'play', inputs: { replies: { azerbaijan: { talks: 'reject' } } } });
     expect(r.state.round!.answering).toBeNull();
   });

@@ -26,6 +26,7 @@ import {
   headlineLines,
   nextTurnLines,
   partyListLines,
+  revealLines,
   teamHelpLines,
   turnListLines,
   facilitatorWorld,
@@ -92,7 +93,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
   const turnNo = state.ended ? state.turn : state.turn + 1;
   // The team's briefing (its menu is the turn's decision context, with what is staged) is built once per team and answer, not per key.
   const round = c.round;
-  const teamAt = c.mode.kind === 'team' && round ? (round.teams[c.mode.team] ?? -1) : -1;
+  const teamAt = (c.mode.kind === 'team' || c.mode.kind === 'confirm') && round ? (round.teams[c.mode.team] ?? -1) : -1;
   const teamBriefing = useMemo(() => {
     if (teamAt < 0 || !round) return null;
     const b = buildBriefing(scenario, session, teamAt, round.answering, c.staged.inject.length > 0 ? { inject: [...c.staged.inject] } : {});
@@ -182,9 +183,37 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       return frame(
         teamHeader,
         <Briefing ui={c.teamUi} briefing={briefing} layout={layout} scenario={scenario} />,
-        `${party.name}: ↑↓ or 1…9 choose · ⏎ decide (private) · Tab view · g goals · ? help · Esc back`,
+        `${party.name}: ↑↓ or 1…9 choose · ⏎ choose (then confirm) · Tab view · g goals · ? help · Esc back`,
       );
     }
+    case 'confirm': {
+      // The team sees what it picked before it counts: Enter confirms, Esc goes back to its moves.
+      const briefing = teamBriefing!;
+      const party = scenario.parties[teamAt]!;
+      const picked = briefing.moves[mode.choice];
+      const answering = round?.answering;
+      const lines: Line[] = [
+        [{ text: answering ? `Your answer to ${scenario.parties.find((p) => p.id === answering.from)?.name ?? answering.from}'s ${answering.kind} “${answering.label}”:` : 'Your move this turn:', bold: true }],
+        [],
+        ...wrapText(picked?.label ?? '—', inner - 3).map((t): Line => [{ text: `  ${t}`, bold: true, color: 'yellow' }]),
+        ...(picked?.chance === undefined ? [] : [[{ text: `  ${Math.round(picked.chance * 100)}% chance of success`, dim: true }] as Line]),
+        ...wrapText(`if it works: ${picked?.effects.join(', ') || 'no direct effect'}`, inner - 3).map((t): Line => [{ text: `  ${t}`, color: 'cyan' }]),
+        ...(picked && picked.failure.length > 0 ? wrapText(`if it fails: ${picked.failure.join(', ')}`, inner - 3).map((t): Line => [{ text: `  ${t}`, dim: true }]) : []),
+        [],
+        ...wrapText('Enter confirms it (it stays secret until the reveal) · Esc goes back to your moves', inner - 1).map((t): Line => [{ text: t, dim: true }]),
+      ];
+      return frame(
+        <Header width={width} title={scenario.title} party={`Team ${party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
+        panel(`Confirm, ${party.name}`, lines),
+        `${party.name}: ⏎ confirm · Esc back to your moves`,
+      );
+    }
+    case 'reveal':
+      return frame(
+        header(scenario.title, 'Reveal', `${round?.teams.length ?? 0} team${round?.teams.length === 1 ? '' : 's'} chose`),
+        panel(`Every move of turn ${turnNo} (${round?.context.date ?? ''}) — rule on any before it resolves`, revealLines(f, mode.cursor, inner, bodyRows - 1)),
+        '↑↓ party · s success · f failure · e amounts · d no ruling · c change a team’s choice · ⏎ resolve · x cancel',
+      );
     case 'inject-menu':
       return frame(
         consoleHeader,

@@ -9,7 +9,8 @@ import { cells, fit, formatValue, truncate, wrapText } from '../format.js';
 import { quoteLines, worldLines, type Line, type Segment } from '../lines.js';
 import { describeEffects, matchingTargets, parseAmount, type EffectTarget } from './effects-draft.js';
 import { turnMonth, turnName } from '../turn-name.js';
-import { headBranch, stagedCount, type ConsoleSetup, type ConsoleState, type EffectsEditor } from './console-state.js';
+import { headBranch, revealedMove, stagedCount, type ConsoleSetup, type ConsoleState, type EffectsEditor } from './console-state.js';
+import { describeRuling } from '../rulings.js';
 
 /** What the console's screens are drawn from: the session (read), the setup and the console's state. */
 export interface ConsoleView extends ConsoleSetup {
@@ -122,7 +123,9 @@ export function nextTurnLines(f: ConsoleView, width: number): Line[] {
 }
 
 export const FACILITATE_KEYS: readonly [string, string][] = [
-  ['Enter  n', 'play the next turn: each team chooses in private, then it resolves'],
+  ['Enter  n', 'play the next turn: each team chooses in private and confirms; then the reveal shows every move'],
+  ['reveal: s · f · e', 'rule a move a success · a failure · other amounts (d: no ruling, the dice decide)'],
+  ['reveal: c · ⏎ · x', 'a team changes its choice (the others’ kept) · resolve the turn · cancel it'],
   ['m', 'fast months: the record (while there is one), then the computer, plays N turns'],
   ['i  ·  a  ·  x', 'inject an event · rule on a party’s move · clear what is staged'],
   ['r  ·  f  ·  b', 'rewind (later turns kept) · fork a what-if · branches (n names one)'],
@@ -314,12 +317,51 @@ export function teamHelpLines(): Line[] {
   const keys: [string, string][] = [
     ['↑ ↓  (k j)', 'highlight a move'],
     ['1 … 9', 'pick the move of that number'],
-    ['Enter', 'decide: your choice stays secret until the turn resolves'],
+    ['Enter', 'choose, then Enter again to confirm (Esc: back to your moves); your choice stays secret until the reveal'],
     ['Tab, Shift-Tab', 'views: world, news, relations'],
     ['g', 'your goals: what your party wants, weighed in its posture now'],
     ['PgUp PgDn  [ ]', 'scroll the view'],
-    ['Esc', 'back to the hand-off screen (your choice is not kept)'],
+    ['Esc', 'back to the hand-off screen'],
     ['?', 'this help (any key closes it)'],
   ];
   return keys.map(([k, what]) => [{ text: `  ${k.padEnd(16)}`, bold: true }, { text: what }]);
+}
+
+/**
+ * The reveal: every party's move this turn (the teams' choices, the
+ * computer's draws), its chance and expected effects, and the ruling on it if
+ * there is one; the facilitator rules before the turn resolves.
+ */
+export function revealLines(f: ConsoleView, cursor: number, width: number, rows: number): Line[] {
+  const round = f.state.round;
+  if (!round) return [];
+  const world = round.context.world;
+  const out: Line[] = [];
+  const parties = f.scenario.parties;
+  const perParty = 3;
+  const { first, last } = windowAround(parties.length, cursor, Math.max(1, Math.floor((rows - 1) / perParty)));
+  if (first > 0) out.push(plain(`  ↑ ${first} more`, { dim: true }));
+  for (let p = first; p < last; p++) {
+    const party = parties[p]!;
+    const move = revealedMove(round, f, p);
+    const m = move === null ? undefined : party.moves.find((x) => x.id === move);
+    const offer = move === null ? undefined : round.context.parties[p]!.offers.find((o) => o.move === move);
+    const who = round.teams.includes(p) ? 'team' : f.teams.includes(p) ? 'team, no move on offer' : 'computer';
+    const focused = p === cursor;
+    out.push([
+      { text: focused ? '❯ ' : '  ', color: 'yellow', bold: true },
+      { text: `${party.name} (${who}): `, bold: true },
+      { text: truncate(m ? m.label : 'no move', Math.max(10, width - 4 - cells(`${party.name} (${who}): `))), ...(focused ? { color: 'yellow', bold: true } : {}) },
+    ]);
+    const ruling = f.state.staged.adjudicate[party.id];
+    if (ruling) out.push(plain(truncate(`    ⚖ ${describeRuling(f.scenario, party.id, move, ruling)}`, width), { color: 'cyan', bold: true }));
+    else if (m) {
+      const chance = offer?.chance === null || offer?.chance === undefined ? 'cannot fail' : `${Math.round(offer.chance * 100)}% chance`;
+      const effects = m.effects.map((e) => describeEffect(f.scenario, e, world)).join(', ') || 'no direct effect';
+      out.push(plain(truncate(`    ${chance} · ${effects}`, width), { dim: true }));
+    } else out.push(plain('', {}));
+    out.push([]);
+  }
+  if (last < parties.length) out.push(plain(`  ↓ ${parties.length - last} more`, { dim: true }));
+  return out;
 }

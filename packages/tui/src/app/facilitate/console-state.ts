@@ -29,6 +29,7 @@ import { afterTurn, initialUi, reduceKey, type KeyInfo, type UiState } from '../
 import { customEventId, describeEffects, draftEffects, matchingTargets, type EffectTarget } from './effects-draft.js';
 import { turnMonth, turnName } from '../turn-name.js';
 import { refusalText } from '../refusal.js';
+import { failureRuling, rulingKind, successRuling } from '../rulings.js';
 
 export interface FacKey extends KeyInfo {
   backspace?: boolean;
@@ -49,12 +50,17 @@ export type Mode =
   | { kind: 'console' }
   | { kind: 'handoff'; team: number }
   | { kind: 'team'; team: number }
+  /** A team sees the move (or answer) it picked, by its index among the options, and confirms it or goes back. */
+  | { kind: 'confirm'; team: number; choice: number }
+  /** Every team has chosen: the facilitator sees every party's move and may rule on any before the turn resolves. */
+  | { kind: 'reveal'; cursor: number }
   | { kind: 'inject-menu'; cursor: number }
   | { kind: 'inject-event'; cursor: number }
   | { kind: 'custom-label'; text: string }
   | { kind: 'custom-effects'; label: string; editor: EffectsEditor }
   | { kind: 'adjudicate-party'; cursor: number }
-  | { kind: 'adjudicate-effects'; party: number; editor: EffectsEditor }
+  /** `back`: the screen Enter and Esc return to (the reveal, when the ruling is made there). */
+  | { kind: 'adjudicate-effects'; party: number; editor: EffectsEditor; back?: 'reveal' }
   | { kind: 'turns'; purpose: 'rewind' | 'fork'; cursor: number }
   | { kind: 'branches'; cursor: number }
   | { kind: 'branch-name'; branch: number; start: number; text: string }
@@ -312,6 +318,9 @@ export function reduceConsole(state: ConsoleState, event: ConsoleEvent, ctx: Con
         const asked = o.error.code === 'reply/needed' ? o.error.pending?.[0] : undefined;
         const team = asked && state.round ? state.round.teams.findIndex((p) => ctx.scenario.parties[p]!.id === asked.party) : -1;
         if (asked && state.round && team >= 0) return { state: { ...state, round: { ...state.round, answering: asked }, mode: { kind: 'handoff', team } } };
+        // Refused after the reveal (a ruling the engine does not take): back to the reveal with every choice kept.
+        if (state.round && state.round.teams.length > 0 && !state.round.answering && allChosen(state.round, ctx))
+          return { state: { ...state, mode: { kind: 'reveal', cursor: 0 }, status: `✖ The turn was refused. ${refusalText(ctx.scenario, o.error)}` } };
         return toConsole({ ...state, round: null }, `✖ The turn was refused. ${refusalText(ctx.scenario, o.error)}`);
       }
       const next: ConsoleState = { ...state, round: null, teamUi: initialUi(), staged: NOTHING_STAGED, whatIf: null, newsScroll: 0, saveFailed: !o.save.ok };
@@ -384,10 +393,12 @@ function onBegun(state: ConsoleState, result: BeginResult, ctx: ConsoleContext, 
   }
   const round: Round = { context: result.context, teams, choices: kept(carry?.choices), replies: kept(carry?.replies), answering: null };
   const next = teams.findIndex((p) => round.choices[ctx.scenario.parties[p]!.id] === undefined);
-  if (next < 0) {
+  // No team has a move this turn: it plays at once. A resumed round whose teams had all chosen opens on the reveal.
+  if (teams.length === 0) {
     const all = { ...state, round };
     return { state: all, effect: { type: 'play', inputs: pendingInputs(all) } };
   }
+  if (next < 0) return { state: { ...state, round, status: 'Round resumed: every team had chosen. Rule on any move, or Enter resolves the turn.', mode: { kind: 'reveal', cursor: teams[0]! } } };
   const status = carry ? `Round resumed: ${Object.keys(round.choices).length} of ${teams.length} teams had chosen; the keyboard goes to ${ctx.scenario.parties[teams[next]!]!.name}.` : state.status;
   return { state: { ...state, round, status, mode: { kind: 'handoff', team: next } } };
 }
@@ -408,11 +419,17 @@ function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleCont
       if (input === 'n' || input === 'N' || key.escape || input === 'q') return set({ mode: state.back, status: 'Still running.' });
       return { state };
     case 'handoff':
+      // A team handed the keyboard again from the reveal (to change its choice) keeps its first choice when it goes back.
+      if (key.escape && state.round && !state.round.answering && allChosen(state.round, ctx)) return set({ mode: { kind: 'reveal', cursor: state.round.teams[m.team]! } });
       if (key.escape) return toConsole({ ...state, round: null }, 'Turn cancelled: no team choice was kept.');
       if (key.return) return set({ teamUi: initialUi(), mode: { kind: 'team', team: m.team } });
       return { state };
     case 'team':
       return onTeam(state, m.team, input, key, ctx);
+    case 'confirm':
+      return onConfirm(state, m.team, m.choice, key, ctx);
+    case 'reveal':
+      return onReveal(state, m.cursor, input, key, ctx);
     case 'inject-menu':
       if (key.escape) return toConsole(state, null);
       if (isDown(input, key) || isUp(input, key)) return mode({ ...m, cursor: 1 - m.cursor });
@@ -465,14 +482,17 @@ function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleCont
       return { state };
     }
     case 'adjudicate-effects': {
-      if (key.escape) return mode({ kind: 'adjudicate-party', cursor: m.party });
+      // A ruling written from the reveal goes back to it; one staged before the turn, to the console.
+      const back = (next: ConsoleState, status: string | null): ConsoleResult =>
+        m.back === 'reveal' ? { state: { ...next, mode: { kind: 'reveal', cursor: m.party }, status } } : toConsole(next, status);
+      if (key.escape) return m.back === 'reveal' ? mode({ kind: 'reveal', cursor: m.party }) : mode({ kind: 'adjudicate-party', cursor: m.party });
       if (key.return) {
         const party = ctx.scenario.parties[m.party]!;
         const effects = draftEffects(ctx.targets, m.editor.amounts);
         const { [party.id]: _, ...others } = state.staged.adjudicate;
         if (Object.keys(effects).length === 0)
-          return toConsole({ ...state, staged: { ...state.staged, adjudicate: others } }, `No ruling for ${party.name}: its move will have its own effects.`);
-        return toConsole(
+          return back({ ...state, staged: { ...state.staged, adjudicate: others } }, `No ruling for ${party.name}: its move will have its own effects.`);
+        return back(
           { ...state, staged: { ...state.staged, adjudicate: { ...others, [party.id]: effects } } },
           `Ruling staged: ${party.name}'s move will have ${describeEffects(ctx.scenario, effects)} instead of its own effects.`,
         );
@@ -569,19 +589,113 @@ function onTeam(state: ConsoleState, team: number, input: string, key: FacKey, c
   if (key.escape) return { state: { ...state, mode: { kind: 'handoff', team } } };
   // A team's keys are play's, less those that act on the whole session (w, u, s, q); ? opens the team's help.
   if (input === 'w' || input === 'u' || input === 's' || input === 'q') return { state };
-  const p = round.teams[team]!;
-  const id = ctx.scenario.parties[p]!.id;
   // The team chooses among its offers in the turn's decision context, or among the answers to the message it is asked.
-  const options = round.answering ? round.answering.options.map((o) => o.reply) : round.context.parties[p]!.offers.map((o) => o.move);
+  const options = teamOptions(round, team);
   const { ui, command } = reduceKey(state.teamUi, input, key, { ended: false, moves: options.length, parties: 0, options: 0, dirty: false, page: ctx.page });
   if (command?.type !== 'play') return { state: { ...state, teamUi: ui } };
-  const choice = options[command.move]!;
+  // The team sees what it picked and confirms it (or goes back to its moves, the cursor where it was).
+  return { state: { ...state, teamUi: ui, mode: { kind: 'confirm', team, choice: command.move } } };
+}
+
+/** The options a team chooses among now: its offers, or the answers to the message it is asked. */
+export function teamOptions(round: Round, team: number): string[] {
+  const p = round.teams[team]!;
+  return round.answering ? round.answering.options.map((o) => o.reply) : round.context.parties[p]!.offers.map((o) => o.move);
+}
+
+/** Every team of the round has chosen its move. */
+function allChosen(round: Round, ctx: ConsoleContext): boolean {
+  return round.teams.every((p) => round.choices[ctx.scenario.parties[p]!.id] !== undefined);
+}
+
+/** A team confirms its choice (Enter) or goes back to its moves (Esc). Confirmed, the keyboard goes to the next team still to choose, or the facilitator sees the reveal. */
+function onConfirm(state: ConsoleState, team: number, index: number, key: FacKey, ctx: ConsoleContext): ConsoleResult {
+  const round = state.round;
+  if (!round) return toConsole(state, null);
+  if (key.escape) return { state: { ...state, mode: { kind: 'team', team } } };
+  if (!key.return) return { state };
+  const party = ctx.scenario.parties[round.teams[team]!]!;
+  const choice = teamOptions(round, team)[index]!;
   if (round.answering) {
-    const replies = { ...round.replies, [id]: { ...round.replies[id], [round.answering.message]: choice } };
+    const replies = { ...round.replies, [party.id]: { ...round.replies[party.id], [round.answering.message]: choice } };
     const next: ConsoleState = { ...state, round: { ...round, replies, answering: null }, teamUi: afterTurn(initialUi(), null) };
     return { state: next, effect: { type: 'play', inputs: pendingInputs(next) } };
   }
-  const next: ConsoleState = { ...state, round: { ...round, choices: { ...round.choices, [id]: choice } }, teamUi: afterTurn(initialUi(), null) };
-  if (team + 1 < round.teams.length) return { state: { ...next, mode: { kind: 'handoff', team: team + 1 } } };
-  return { state: next, effect: { type: 'play', inputs: pendingInputs(next) } };
+  const before = round.choices[party.id];
+  // A ruling was made on the move the team had chosen: a new choice is another move, so the ruling goes.
+  const dropRuling = before !== undefined && before !== choice && state.staged.adjudicate[party.id] !== undefined;
+  const { [party.id]: _, ...otherRulings } = state.staged.adjudicate;
+  const next: ConsoleState = {
+    ...state,
+    round: { ...round, choices: { ...round.choices, [party.id]: choice } },
+    teamUi: afterTurn(initialUi(), null),
+    ...(dropRuling ? { staged: { ...state.staged, adjudicate: otherRulings }, status: `${party.name} changed its move: the ruling on its move was dropped.` } : {}),
+  };
+  const waiting = next.round!.teams.findIndex((p) => next.round!.choices[ctx.scenario.parties[p]!.id] === undefined);
+  if (waiting >= 0) return { state: { ...next, mode: { kind: 'handoff', team: waiting } } };
+  return { state: { ...next, mode: { kind: 'reveal', cursor: round.teams[team]! } } };
+}
+
+/** The move each party makes this turn as the round stands: a team's choice, else the computer's draw (null: no move). */
+export function revealedMove(round: Round, ctx: Pick<ConsoleContext, 'scenario'>, p: number): string | null {
+  return round.choices[ctx.scenario.parties[p]!.id] ?? round.context.parties[p]!.policy;
+}
+
+/** The expected effects of a party's move, as the editor's typed amounts (a ruling on amounts starts from them). */
+function expectedAmounts(round: Round, p: number, move: string, targets: readonly EffectTarget[]): Record<string, string> {
+  const offer = round.context.parties[p]!.offers.find((o) => o.move === move);
+  const out: Record<string, string> = {};
+  for (const e of offer?.effects ?? []) {
+    const key = targetKeyOf(targets, e.key);
+    const v = Math.round(e.amount * 100) / 100;
+    if (key === null || (e.op === 'add' && v === 0)) continue;
+    out[key] = e.op === 'set' ? `=${v}` : v > 0 ? `+${v}` : String(v);
+  }
+  return out;
+}
+
+/** An effect's key as written (`rel(b, a)`, spaces and all) as the editor's target key. */
+function targetKeyOf(targets: readonly EffectTarget[], key: string): string | null {
+  if (targets.some((t) => t.key === key)) return key;
+  const rel = /^rel\(\s*([a-z0-9_]+)\s*,\s*([a-z0-9_]+)\s*\)$/.exec(key);
+  if (!rel) return null;
+  return targets.find((t) => t.key === `rel(${rel[1]},${rel[2]})` || t.key === `rel(${rel[2]},${rel[1]})`)?.key ?? null;
+}
+
+/**
+ * The reveal: every party's move, for the facilitator to rule on before the
+ * turn resolves — s succeeds, f fails, e other amounts, d drops the ruling
+ * (the dice decide), c hands the keyboard back to a team to change its choice
+ * (the others' are kept), Enter resolves, x cancels the turn.
+ */
+function onReveal(state: ConsoleState, cursor: number, input: string, key: FacKey, ctx: ConsoleContext): ConsoleResult {
+  const round = state.round;
+  if (!round) return toConsole(state, null);
+  const set = (patch: Partial<ConsoleState>): ConsoleResult => ({ state: { ...state, status: null, ...patch } });
+  const n = ctx.scenario.parties.length;
+  if (isDown(input, key)) return set({ mode: { kind: 'reveal', cursor: Math.min(n - 1, cursor + 1) } });
+  if (isUp(input, key)) return set({ mode: { kind: 'reveal', cursor: Math.max(0, cursor - 1) } });
+  if (input === '?') return set({ back: { kind: 'reveal', cursor }, mode: { kind: 'help' } });
+  if (key.return) return { state: { ...state, status: null }, effect: { type: 'play', inputs: pendingInputs(state) } };
+  if (input === 'x') return toConsole({ ...state, round: null }, 'Turn cancelled: no team choice was kept (rulings stay staged; x on the console clears them).');
+  const party = ctx.scenario.parties[cursor]!;
+  const move = revealedMove(round, ctx, cursor);
+  if (input === 'c') {
+    const team = round.teams.indexOf(cursor);
+    if (team < 0) return set({ status: `${party.name} is played by the computer: only a team's choice can be changed.` });
+    return set({ mode: { kind: 'handoff', team } });
+  }
+  const rule = (effects: Effects | null, status: string): ConsoleResult => {
+    const { [party.id]: _, ...others } = state.staged.adjudicate;
+    return set({ staged: { ...state.staged, adjudicate: effects ? { ...others, [party.id]: effects } : others }, status });
+  };
+  if (input === 'd' || key.backspace || key.delete)
+    return state.staged.adjudicate[party.id] ? rule(null, `No ruling on ${party.name}'s move: the dice decide.`) : set({ status: `There is no ruling on ${party.name}'s move.` });
+  if (input !== 's' && input !== 'f' && input !== 'e') return { state };
+  if (move === null) return set({ status: `${party.name} makes no move this turn: there is nothing to rule on.` });
+  if (input === 's') return rule(successRuling(ctx.scenario, party.id, move), `Ruled: ${party.name}'s move succeeds.`);
+  if (input === 'f') return rule(failureRuling(ctx.scenario, party.id, move), `Ruled: ${party.name}'s move fails.`);
+  const staged = state.staged.adjudicate[party.id];
+  const amounts = staged && rulingKind(ctx.scenario, party.id, move, staged) === 'amounts' ? amountsOf(staged) : expectedAmounts(round, cursor, move, ctx.targets);
+  return set({ mode: { kind: 'adjudicate-effects', party: cursor, editor: { cursor: 0, amounts }, back: 'reveal' } });
 }
