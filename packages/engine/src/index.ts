@@ -99,7 +99,7 @@ export { evaluateOutcomes, type OutcomeResult, type OutcomeValue } from './sim/o
 export { runGame, fastRun, prepareFastRun, type GameRun, type FastPlan } from './sim/run-game.js';
 export { Session, type SessionNode, type BranchInfo, type SessionError } from './session/session.js';
 export { MAX_SESSION_NODES, MAX_INJECTS_PER_TURN, MAX_BRANCH_NAME } from './session/limits.js';
-export { saveSession, loadSession, replaySave, SaveSchema, SAVE_FORMAT, SAVE_VERSION, type SaveFile, type SaveError, type LoadedSave } from './session/save.js';
+export { saveSession, loadSession, replaySave, SaveSchema, SAVE_FORMAT, SAVE_VERSION, type SaveFile, type SaveError, type LoadedSave, type SaveTimer } from './session/save.js';
 export { canonicalJson, hashValue } from './util/hash.js';
 export type { AppliedEffect } from './sim/effects.js';
 export { closest, didYouMean, editDistance } from './util/suggest.js';

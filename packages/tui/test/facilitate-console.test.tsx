@@ -225,7 +225,7 @@ describe('facilitate: hot seat', () => {
     await press(f.stdin, KEY.enter, KEY.enter, KEY.enter, KEY.enter);
     expect(f.frame()).toContain('Pass the keyboard to Azerbaijan');
     await press(f.stdin, KEY.escape);
-    expect(f.frame()).toContain('Turn cancelled: no team choice was kept.');
+    await waitFor(f.frame, (x) => x.includes('Turn cancelled: no team choice was kept.'));
     expect(chosenCount(f.console())).toBe(0);
     await press(f.stdin, KEY.enter, KEY.enter, KEY.escape);
     expect(f.frame()).toContain('Pass the keyboard to Armenia');
@@ -441,7 +441,7 @@ describe('facilitate: annotate', () => {
   it('annotates the current turn; the note is saved and shown', async () => {
     const f = facilitate();
     await playTurn(f);
-    await press(f.stdin, 't');
+    await press(f.stdin, 'w');
     expect(f.frame()).toContain('Note on after turn 1 (2023-10)');
     await press(f.stdin, 'Teams argued over the corridor', KEY.enter);
     expect(f.session.head.note).toBe('Teams argued over the corridor');
@@ -449,10 +449,10 @@ describe('facilitate: annotate', () => {
     const save = JSON.parse(readFileSync(f.savePath, 'utf8')) as { nodes: { note?: string }[] };
     expect(save.nodes[1]!.note).toBe('Teams argued over the corridor');
     // A second note on the same turn goes on its own line, not glued to the first (issue 14, bug 7).
-    await press(f.stdin, 't', 'Baku team conceded', KEY.enter);
+    await press(f.stdin, 'w', 'Baku team conceded', KEY.enter);
     expect(f.session.head.note).toBe('Teams argued over the corridor\nBaku team conceded');
     // Opened and kept unchanged, the note stays as it was.
-    await press(f.stdin, 't', KEY.enter);
+    await press(f.stdin, 'w', KEY.enter);
     expect(f.session.head.note).toBe('Teams argued over the corridor\nBaku team conceded');
   });
 });

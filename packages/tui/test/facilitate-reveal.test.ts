@@ -39,6 +39,7 @@ function setup(teamIds: string[], scenarioId = 'peace-tracks') {
     savePath: 'w.save.json',
     session: created.session,
     page: 5,
+    now: 0,
   };
   const begun: ConsoleEvent = { type: 'begun', result: beginTurn(scenario, created.session.state) };
   const start = reduceConsole(initialConsole({ ok: true }, undefined, 'w.save.json'), begun, ctx).state;

@@ -31,6 +31,7 @@ function setup(teamIds: string[] = [], scenarioId = 'peace-tracks') {
     savePath: 'w.save.json',
     session: created.session,
     page: 5,
+    now: 0,
   };
   return { scenario, session: created.session, ctx, state: initialConsole({ ok: true }, undefined, 'w.save.json') };
 }
@@ -85,7 +86,7 @@ describe('facilitate console state: staging', () => {
   it('never changes the state it is given', () => {
     const { ctx, state } = setup(['armenia']);
     const frozen = structuredClone(state);
-    keys(state, ctx, 'i', 'w', 'Rumours', ENTER, '=40', ENTER, 'a', ENTER, '+1', ENTER, 'p', 'v', 't', 'note', ENTER);
+    keys(state, ctx, 'i', 'w', 'Rumours', ENTER, '=40', ENTER, 'a', ENTER, '+1', ENTER, 'p', 'v', 'w', 'note', 't', '5', ENTER, ENTER);
     expect(state).toEqual(frozen);
   });
 });

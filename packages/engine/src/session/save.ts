@@ -18,6 +18,14 @@ export const SAVE_FORMAT = 'wargame-session';
 
 export const SAVE_VERSION = 1;
 
+export const SaveTimerSchema = z.strictObject({
+  /** When the time is up (UTC, ISO 8601). */
+  ends: z.iso.datetime(),
+  minutes: z.number().positive().max(1440),
+  label: z.string().min(1).max(40).optional(),
+});
+export type SaveTimer = z.infer<typeof SaveTimerSchema>;
+
 export const SaveSchema = z.strictObject({
   format: z.literal(SAVE_FORMAT),
   version: z.literal(SAVE_VERSION),
@@ -49,6 +57,12 @@ export const SaveSchema = z.strictObject({
   pending: TurnInputsSchema.optional(),
   /** The parties played by people (a facilitator's teams, a player's party), so a resumed session knows them before any turn is played. */
   players: z.array(z.string()).max(SCENARIO_LIMITS.parties).optional(),
+  /**
+   * A phase's countdown set by the facilitator, kept for the screens only (the
+   * projector following the save, a resumed console): never replayed, never in
+   * a state hash. The engine stores the time it is given and reads no clock.
+   */
+  timer: SaveTimerSchema.optional(),
 });
 export type SaveFile = z.infer<typeof SaveSchema>;
 
@@ -66,7 +80,7 @@ function emptyInputs(inputs: TurnInputs): boolean {
  * The save of a session (plain JSON data; the caller writes it), with the
  * inputs entered so far for the next turn when a round is in progress.
  */
-export function saveSession(session: Session, opts: { pending?: TurnInputs; players?: readonly string[] } = {}): SaveFile {
+export function saveSession(session: Session, opts: { pending?: TurnInputs; players?: readonly string[]; timer?: SaveTimer } = {}): SaveFile {
   const pending = opts.pending && !emptyInputs(opts.pending) ? opts.pending : undefined;
   return {
     format: SAVE_FORMAT,
@@ -87,6 +101,7 @@ export function saveSession(session: Session, opts: { pending?: TurnInputs; play
     })),
     ...(pending ? { pending } : {}),
     ...(opts.players ? { players: [...opts.players] } : {}),
+    ...(opts.timer ? { timer: { ...opts.timer } } : {}),
   };
 }
 
@@ -174,6 +189,8 @@ export interface LoadedSave {
   pending?: TurnInputs;
   /** The parties played by people, when the save names them (each a party of the scenario). */
   players?: string[];
+  /** The facilitator's countdown, when one was running (for the screens only). */
+  timer?: SaveTimer;
 }
 
 /** Replays a parsed save, verifying every node's hash, and checks the round in progress against the head's world. */
@@ -216,5 +233,11 @@ export function replaySave(scenario: CompiledScenario, save: SaveFile): LoadedSa
     if (!r.ok && r.error.code !== 'reply/needed') return bad(`the round in progress after turn ${nodes[save.head]!.turn} is refused: ${r.error.message}`);
   }
   Session.restore(created.session, nodes, states, save.head);
-  return { ok: true, session: created.session, ...(save.pending ? { pending: save.pending } : {}), ...(save.players ? { players: save.players } : {}) };
+  return {
+    ok: true,
+    session: created.session,
+    ...(save.pending ? { pending: save.pending } : {}),
+    ...(save.players ? { players: save.players } : {}),
+    ...(save.timer ? { timer: save.timer } : {}),
+  };
 }

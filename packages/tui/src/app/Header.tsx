@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { cells, truncate } from './format.js';
 
-export function Header({ width, title, party, posture, date, turn, turns, dirty, ended }: {
+export function Header({ width, title, party, posture, date, turn, turns, dirty, ended, clock }: {
   width: number;
   title: string;
   party: string;
@@ -12,11 +12,14 @@ export function Header({ width, title, party, posture, date, turn, turns, dirty,
   turns: number;
   dirty: boolean;
   ended: boolean;
+  /** A phase's countdown ("⏱ 4:05"), shown before the saved mark and never cut. */
+  clock?: string | null;
 }) {
   // Cut by hand rather than by flexbox, so the line never wraps in a narrow terminal.
   const right = dirty ? ' ● unsaved' : ' ✔ saved';
+  const timer = clock ? ` ${clock} │` : '';
   const when = ended ? `${date} · game over after ${turn} turns` : `${date} · turn ${turn} of ${turns}`;
-  const room = Math.max(0, width - cells(right));
+  const room = Math.max(0, width - cells(right) - cells(timer));
   const who = truncate(` ${party} (${posture})`, room);
   const rest = truncate(` │ ${when}`, room - cells(who));
   const tail = truncate(` │ ${title}`, room - cells(who) - cells(rest));
@@ -28,6 +31,7 @@ export function Header({ width, title, party, posture, date, turn, turns, dirty,
         <Text bold>{rest}</Text>
         <Text dimColor>{tail}</Text>
         <Text>{pad}</Text>
+        {timer ? <Text bold color={clock?.includes('time is up') ? 'red' : 'cyan'}>{timer}</Text> : null}
         <Text color={dirty ? 'yellow' : 'green'}>{right}</Text>
       </Text>
     </Box>

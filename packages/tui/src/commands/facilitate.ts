@@ -14,6 +14,7 @@ import { formatTiming } from '../app/timing.js';
 import { loadForApp, loadOrFail } from './load.js';
 import { readSave } from './replay.js';
 import { turnName } from '../app/turn-name.js';
+import { timerFromSave, type PhaseTimer } from '../app/timer.js';
 
 export interface FacilitateOptions {
   teams?: string;
@@ -59,7 +60,7 @@ export function teamsOfSession(session: Session): number[] {
 }
 
 /** Loads and verifies a save to resume (every turn replayed, every hash checked). */
-export function resumeSession(file: string, scenarioArg: string | undefined): { session: Session; pending?: TurnInputs; players?: string[] } {
+export function resumeSession(file: string, scenarioArg: string | undefined): ReturnType<typeof readSave> {
   return readSave(file, scenarioArg, `give it: wargame facilitate <scenario> --resume ${file}`);
 }
 
@@ -81,6 +82,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
   let teams: number[] | undefined;
   let notice: string | undefined;
   let pending: TurnInputs | undefined;
+  let timer: PhaseTimer | null = null;
   let from: number | undefined;
   if (opts.resume !== undefined) {
     if (opts.seed !== undefined) throw new UserError(`--seed cannot be given with --resume: the session goes on with the seed in ${opts.resume}`);
@@ -88,6 +90,9 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
     const resumed = resumeSession(opts.resume, arg);
     session = resumed.session;
     pending = resumed.pending;
+    // A countdown still running when the session stopped goes on; one that is up is dropped.
+    timer = timerFromSave(resumed.timer);
+    if (timer && timer.ends <= Date.now()) timer = null;
     scenario = session.scenario;
     // The teams are the save's own (written since the round is saved), else those that made choices.
     teams = opts.teams !== undefined ? parseTeams(scenario, opts.teams) : resumed.players ? [...new Set(resumed.players)].map((id) => scenario!.parties.findIndex((p) => p.id === id)) : teamsOfSession(session);
@@ -130,6 +135,7 @@ export async function facilitateCommand(arg: string | undefined, opts: Facilitat
     ...(scenario ? { scenario } : {}),
     ...(session ? { session } : {}),
     ...(pending ? { pending } : {}),
+    ...(timer ? { timer } : {}),
     ...(from === undefined ? {} : { from }),
     ...(teams ? { teams } : {}),
     seed,

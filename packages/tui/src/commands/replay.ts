@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { loadSession, SAVE_FORMAT, type CompiledScenario, type Session, type TurnInputs } from '@wargame/engine';
+import { loadSession, SAVE_FORMAT, type CompiledScenario, type SaveTimer, type Session, type TurnInputs } from '@wargame/engine';
 import { out, UserError } from '../io.js';
 import { loadOrFail } from './load.js';
 
@@ -13,7 +13,7 @@ const MAX_SAVE_BYTES = 64 * 1024 * 1024;
  * parse, a file that is not a save. `howToName` tells how to give the scenario
  * when the save does not name it.
  */
-export function readSave(file: string, scenarioArg?: string, howToName = 'give it with --scenario'): { scenario: CompiledScenario; session: Session; pending?: TurnInputs; players?: string[] } {
+export function readSave(file: string, scenarioArg?: string, howToName = 'give it with --scenario'): { scenario: CompiledScenario; session: Session; pending?: TurnInputs; players?: string[]; timer?: SaveTimer } {
   let text: string;
   try {
     const st = statSync(file);
@@ -38,7 +38,7 @@ export function readSave(file: string, scenarioArg?: string, howToName = 'give i
   const scenario = loadOrFail(id);
   const r = loadSession(scenario, text);
   if (!r.ok) throw new UserError(`${file}: ✖ ${r.error.message}`);
-  return { scenario, session: r.session, ...(r.pending ? { pending: r.pending } : {}), ...(r.players ? { players: r.players } : {}) };
+  return { scenario, session: r.session, ...(r.pending ? { pending: r.pending } : {}), ...(r.players ? { players: r.players } : {}), ...(r.timer ? { timer: r.timer } : {}) };
 }
 
 /** `wargame replay <save> [--scenario S]`: replays a save from its seed and verifies the state hash at every turn. */

@@ -5,6 +5,7 @@
  */
 import { err, UserError } from '../io.js';
 import { readSave } from './replay.js';
+import { timerFromSave } from '../app/timer.js';
 
 export async function watchCommand(file: string, opts: { scenario?: string }): Promise<number> {
   // Checked once before the screen opens, so a wrong file gets its message on the command line.
@@ -16,7 +17,7 @@ export async function watchCommand(file: string, opts: { scenario?: string }): P
   const read = () => {
     try {
       const r = readSave(file, opts.scenario);
-      return { ok: true as const, scenario: r.scenario, session: r.session };
+      return { ok: true as const, scenario: r.scenario, session: r.session, timer: timerFromSave(r.timer) };
     } catch (e) {
       if (e instanceof UserError) return { ok: false as const, message: e.message };
       throw e;

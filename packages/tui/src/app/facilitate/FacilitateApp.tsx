@@ -7,6 +7,7 @@ import { createPlaySession } from '../play-setup.js';
 import { SetupPicker, type CatalogEntry } from '../SetupPicker.js';
 import type { TerminalSize } from '../use-terminal-size.js';
 import { FacilitateScreen, type FacilitateSummary } from './FacilitateScreen.js';
+import type { PhaseTimer } from '../timer.js';
 
 export interface FacilitateAppProps {
   catalog: readonly CatalogEntry[];
@@ -16,6 +17,8 @@ export interface FacilitateAppProps {
   session?: Session;
   /** The round that was in progress in that save. */
   pending?: TurnInputs;
+  /** The countdown still running in that save. */
+  timer?: PhaseTimer;
   /** Party indices played by teams; asked for when not given. */
   teams?: readonly number[];
   /** The start month (absolute): the turns before it follow the history track; asked for when the teams are picked here. */
@@ -58,6 +61,7 @@ export function FacilitateApp(props: FacilitateAppProps) {
           writeFile={props.writeFile}
           {...(props.notice ? { notice: props.notice } : {})}
           {...(props.session && props.pending ? { pending: props.pending } : {})}
+          {...(props.session && props.timer ? { timer: props.timer } : {})}
           {...(props.size ? { size: props.size } : {})}
           {...(props.onQuit ? { onQuit: props.onQuit } : {})}
         />

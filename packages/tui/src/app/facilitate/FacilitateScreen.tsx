@@ -35,6 +35,8 @@ import {
 import { chosenCount, type ConsoleState } from './console-state.js';
 import { turnName } from '../turn-name.js';
 import { useFacilitator } from './use-facilitator.js';
+import { useCountdown } from '../use-countdown.js';
+import type { PhaseTimer } from '../timer.js';
 import { projectorLines } from './projector.js';
 
 export interface FacilitateSummary {
@@ -57,6 +59,8 @@ export interface FacilitateScreenProps {
   notice?: string;
   /** The round in progress in the resumed save. */
   pending?: TurnInputs;
+  /** The countdown running when the resumed save was written. */
+  timer?: PhaseTimer | null;
   size?: TerminalSize;
   onQuit?: (summary: FacilitateSummary) => void;
   /** For tests: told every new console state, to look at what the screen cannot show. */
@@ -78,6 +82,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
     writeSave: props.writeFile,
     ...(props.notice === undefined ? {} : { notice: props.notice }),
     ...(props.pending === undefined ? {} : { pending: props.pending }),
+    ...(props.timer ? { timer: props.timer } : {}),
     page: Math.max(1, bodyRows - 4),
     onQuit: (saved) => {
       props.onQuit?.({ savePath: props.savePath, turn: session.head.turn, at: turnName(scenario, session.head.turn), hash: session.head.hash, saved });
@@ -88,6 +93,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
   useInput(fac.onInput);
 
   const c = fac.state;
+  const clock = useCountdown(c.timer);
   const f: ConsoleView = { ...fac.setup, session, state: c };
   const state = session.state;
   const turnNo = state.ended ? state.turn : state.turn + 1;
@@ -103,7 +109,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
   const briefingDate = useMemo(() => facilitatorWorld(scenario, session).date, [scenario, session, session.head.id]);
   const mode = c.mode;
   const header = (title: string, who: string, sub: string) => (
-    <Header width={width} title={title} party={who} posture={sub} date={briefingDate} turn={turnNo} turns={scenario.calendar.turns} dirty={c.saveFailed} ended={state.ended} />
+    <Header width={width} title={title} party={who} posture={sub} date={briefingDate} turn={turnNo} turns={scenario.calendar.turns} dirty={c.saveFailed} ended={state.ended} clock={clock} />
   );
   const consoleHeader = header(scenario.title, 'Facilitator', branchLabel(session));
 
@@ -166,7 +172,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       const party = scenario.parties[teamAt]!;
       const layout = playLayout(size.columns, size.rows, briefing.moves.length);
       const teamHeader = (
-        <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />
+        <Header width={width} title={scenario.title} party={`Team ${briefing.party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} clock={clock} />
       );
       if (c.teamUi.overlay === 'goals' && round)
         return frame(
@@ -203,7 +209,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         ...wrapText('Enter confirms it (it stays secret until the reveal) · Esc goes back to your moves', inner - 1).map((t): Line => [{ text: t, dim: true }]),
       ];
       return frame(
-        <Header width={width} title={scenario.title} party={`Team ${party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} />,
+        <Header width={width} title={scenario.title} party={`Team ${party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} clock={clock} />,
         panel(`Confirm, ${party.name}`, lines),
         `${party.name}: ⏎ confirm · Esc back to your moves`,
       );
@@ -269,6 +275,17 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       );
     case 'branch-name':
       return prompt(`Name branch ${mode.branch + 1}`, 'Name', mode.text, ['Kept with the branch for the rest of the session, in the save and the report. An empty name clears it.'], 'type the name · ⏎ keep · Esc back to the branches');
+    case 'timer':
+      return prompt(
+        'Timer for this phase',
+        'Minutes',
+        mode.text,
+        [
+          'e.g. "5" or "10 negotiations": a countdown on the console, on every team’s screen and on the projector (v, wargame watch). Empty clears it.',
+          'The clock is the screens’ only: the game itself never waits for it.',
+        ],
+        'type minutes (and what for) · ⏎ start · Esc cancel',
+      );
     case 'annotate':
       return frame(
         consoleHeader,
@@ -287,7 +304,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
     return frame(
       consoleHeader,
       <Box paddingLeft={1} width={width} height={bodyRows}>
-        <Lines lines={projectorLines(f, inner, bodyRows)} height={bodyRows} width={width - 1} cut />
+        <Lines lines={projectorLines(f, inner, bodyRows, { clock })} height={bodyRows} width={width - 1} cut />
       </Box>,
       'v console · Enter next turn · p pause · ? help',
     );
@@ -342,6 +359,6 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         <Lines lines={next} height={nextRows} width={width - 1} cut />
       </Box>
     </Box>,
-    state.ended ? 'r rewind · f fork · b branches · t note · v projector · q quit' : '⏎ play turn · m fast months · i inject · a adjudicate · r rewind · f fork · b branches · t note · p pause · v projector · q quit',
+    state.ended ? 'r rewind · f fork · b branches · w note · v projector · q quit' : '⏎ play turn · m fast months · i inject · a adjudicate · t timer · w note · r rewind · f fork · b branches · p pause · v projector · q quit',
   );
 }

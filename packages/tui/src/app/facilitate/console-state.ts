@@ -30,6 +30,7 @@ import { customEventId, describeEffects, draftEffects, matchingTargets, type Eff
 import { turnMonth, turnName } from '../turn-name.js';
 import { refusalText } from '../refusal.js';
 import { failureRuling, rulingKind, successRuling } from '../rulings.js';
+import { MAX_TIMER_LABEL, parseTimer, type PhaseTimer } from '../timer.js';
 
 export interface FacKey extends KeyInfo {
   backspace?: boolean;
@@ -67,6 +68,8 @@ export type Mode =
   /** Fast months: how many turns the record (while there is one) or the computer plays, as typed. */
   | { kind: 'fast'; text: string }
   | { kind: 'annotate'; text: string }
+  /** A phase's countdown, as typed: minutes, then what for ("10 negotiations"); empty clears it. */
+  | { kind: 'timer'; text: string }
   | { kind: 'help'; scroll?: number }
   | { kind: 'quit' };
 
@@ -108,6 +111,8 @@ export interface ConsoleState {
   saveFailed: boolean;
   /** Teams see which of their moves is on the record (off by default: a workshop is about their own choice). */
   showRecord: boolean;
+  /** The phase's countdown the facilitator set (the screens' clock, never the engine's), or null. */
+  timer: PhaseTimer | null;
 }
 
 /** What stays the same for the whole session. */
@@ -127,6 +132,8 @@ export interface ConsoleContext extends ConsoleSetup {
   session: SessionView;
   /** Lines a page scroll moves, for the screen's size. */
   page: number;
+  /** The time of the event in milliseconds since the epoch, read at the edge: only a countdown uses it. */
+  now: number;
 }
 
 export type SaveResult = { ok: true } | { ok: false; message: string };
@@ -175,7 +182,7 @@ const NOTHING_STAGED: Staged = { inject: [], adjudicate: {} };
  * @example
  * const state = initialConsole({ ok: true }, 'Resumed workshop.save.json at turn 2.', 'workshop.save.json');
  */
-export function initialConsole(save: SaveResult, notice: string | undefined, savePath: string, staged: Staged = NOTHING_STAGED): ConsoleState {
+export function initialConsole(save: SaveResult, notice: string | undefined, savePath: string, staged: Staged = NOTHING_STAGED, timer: PhaseTimer | null = null): ConsoleState {
   return {
     mode: { kind: 'console' },
     back: { kind: 'console' },
@@ -189,6 +196,7 @@ export function initialConsole(save: SaveResult, notice: string | undefined, sav
     newsScroll: 0,
     saveFailed: !save.ok,
     showRecord: false,
+    timer,
   };
 }
 
@@ -531,6 +539,17 @@ function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleCont
       if (key.escape) return mode({ kind: 'branches', cursor: m.branch });
       if (key.return) return { state, effect: { type: 'name-branch', branch: m.branch, start: m.start, name: m.text } };
       return mode({ ...m, text: editText(m.text, input, key, MAX_BRANCH_NAME) });
+    case 'timer': {
+      if (key.escape) return toConsole(state, state.timer ? 'Timer not changed.' : 'No timer set.');
+      if (key.return) {
+        const r = parseTimer(m.text, ctx.now);
+        if (!r.ok) return set({ status: r.message });
+        if (r.timer === null) return toConsole({ ...state, timer: null }, state.timer ? 'Timer cleared.' : 'No timer set.');
+        const what = r.timer.label ? ` for ${r.timer.label}` : '';
+        return toConsole({ ...state, timer: r.timer }, `Timer: ${r.timer.minutes} minute${r.timer.minutes === 1 ? '' : 's'}${what}, on every screen and the projector.`);
+      }
+      return mode({ ...m, text: editText(m.text, input, key, 6 + MAX_TIMER_LABEL) });
+    }
     case 'annotate':
       if (key.escape) return toConsole(state, 'Note not changed.');
       if (key.return) return { state, effect: { type: 'annotate', note: m.text.trim() } };
@@ -561,8 +580,9 @@ function onConsole(state: ConsoleState, input: string, key: FacKey, ctx: Console
     // Rewind goes one turn back by default; a what-if most often replays the turn about to be played.
     return set({ mode: { kind: 'turns', purpose: input === 'r' ? 'rewind' : 'fork', cursor: Math.max(0, path.length - (input === 'r' ? 2 : 1)) } });
   }
+  if (input === 't') return set({ mode: { kind: 'timer', text: state.timer ? `${state.timer.minutes}${state.timer.label ? ` ${state.timer.label}` : ''}` : '' } });
   // A second note starts on a line of its own, after the first (kept as it was unless edited).
-  if (input === 't') return set({ mode: { kind: 'annotate', text: ctx.session.head.note ? `${ctx.session.head.note}\n` : '' } });
+  if (input === 'w') return set({ mode: { kind: 'annotate', text: ctx.session.head.note ? `${ctx.session.head.note}\n` : '' } });
   const advancing = key.return === true || input === 'n' || input === 'i' || input === 'a' || input === 'm';
   if (state.paused && advancing) return set({ status: 'Paused: press p to resume first.' });
   if (ctx.session.state.ended && advancing) return set({ status: 'The game is over: r rewinds or f forks a what-if to play on.' });

@@ -41,7 +41,7 @@ export function bigText(text: string): [string, string, string] {
  * (`wargame watch`): indicators some party cannot see are left out, and the
  * headlines are the public record (no secret move, no hidden effect).
  */
-export function projectorLines(f: ConsoleView, width: number, rows: number, opts: { publicOnly?: boolean } = {}): Line[] {
+export function projectorLines(f: ConsoleView, width: number, rows: number, opts: { publicOnly?: boolean; clock?: string | null } = {}): Line[] {
   const world = facilitatorWorld(f.scenario, f.session);
   const b = opts.publicOnly ? { ...world, indicators: world.indicators.filter((i) => f.scenario.indicators.find((x) => x.id === i.id)?.visibleTo === null) } : world;
   const state = f.session.state;
@@ -50,7 +50,8 @@ export function projectorLines(f: ConsoleView, width: number, rows: number, opts
   const side = [
     truncate(f.scenario.title, Math.max(0, width - big[0].length - 4)),
     state.ended ? `game over after ${state.turn} turns` : `turn ${b.turn} of ${b.turns}`,
-    f.state.paused ? '⏸ PAUSED' : f.state.whatIf ? '⑂ what-if' : '',
+    // The phase's countdown, where the room looks: beside the date.
+    [f.state.paused ? '⏸ PAUSED' : f.state.whatIf ? '⑂ what-if' : '', opts.clock ?? ''].filter(Boolean).join(' · '),
   ];
   big.forEach((row, i) => {
     out.push([{ text: `  ${row.padEnd(big[0].length)}`, bold: true, color: 'yellow' }, { text: `   ${side[i]}`, bold: i !== 0 }]);

@@ -28,6 +28,7 @@ import {
   type SaveResult,
 } from './console-state.js';
 import { effectTargets } from './effects-draft.js';
+import { timerToSave, type PhaseTimer } from '../timer.js';
 
 export interface FacilitatorOptions {
   scenario: CompiledScenario;
@@ -43,6 +44,8 @@ export interface FacilitatorOptions {
   pending?: TurnInputs;
   /** Lines a page scroll moves, for the screen's size. */
   page: number;
+  /** The countdown that was running when the resumed save was written. */
+  timer?: PhaseTimer | null;
   /** The facilitator confirmed quitting; `saved`: the last save succeeded. */
   onQuit: (saved: boolean) => void;
   /** Told every new state (tests look at what the screen cannot show). */
@@ -62,12 +65,16 @@ export function useFacilitator(opts: FacilitatorOptions): Facilitator {
   const latest = useRef(opts);
   latest.current = opts;
 
-  /** The round in progress as last saved (canonical JSON), so a save is written only when it changed. */
+  /** The round in progress and the countdown as last saved (canonical JSON), so a save is written only when they changed. */
   const savedRound = useRef('');
+  /** The countdown saved with the session (for the projector and a resume); kept here as effects run outside the reducer. */
+  const timerRef = useRef<PhaseTimer | null>(opts.timer ?? null);
+  const unsaved = (s: ConsoleState) => canonicalJson({ round: pendingInputs(s), timer: s.timer });
   const persist = (round: TurnInputs = {}): SaveResult => {
     try {
-      latest.current.writeSave(savePath, `${JSON.stringify(saveSession(session, { pending: round, players: teams.map((p) => scenario.parties[p]!.id) }), null, 2)}\n`);
-      savedRound.current = canonicalJson(round);
+      const timer = timerRef.current;
+      latest.current.writeSave(savePath, `${JSON.stringify(saveSession(session, { pending: round, players: teams.map((p) => scenario.parties[p]!.id), ...(timer ? { timer: timerToSave(timer) } : {}) }), null, 2)}\n`);
+      savedRound.current = canonicalJson({ round, timer });
       return { ok: true };
     } catch (e) {
       return { ok: false, message: (e as Error).message };
@@ -140,32 +147,32 @@ export function useFacilitator(opts: FacilitatorOptions): Facilitator {
   if (stateRef.current === null) {
     const pending = opts.pending ?? {};
     const staged = { inject: pending.inject ?? [], adjudicate: pending.adjudicate ?? {} };
-    let first = initialConsole({ ok: true }, opts.notice, savePath, staged);
+    let first = initialConsole({ ok: true }, opts.notice, savePath, staged, opts.timer ?? null);
     if (pending.choices || pending.replies) {
       // Reopen the round: the same decision point (the staged injects), the teams' entries kept.
-      const ctx = { ...setup, session, page: opts.page };
+      const ctx = { ...setup, session, page: opts.page, now: Date.now() };
       let r = reduceConsole(first, { type: 'begun', result: beginTurn(scenario, session.state, staged.inject.length > 0 ? { inject: [...staged.inject] } : {}), carry: pending }, ctx);
       while (r.effect && r.effect.type !== 'quit') r = reduceConsole(r.state, run(r.effect), ctx);
       first = r.state;
     }
     // The start is saved at once, so even a session that crashes before its first turn can be resumed.
     const saved = persist(pendingInputs(first));
-    stateRef.current = saved.ok ? first : reduceConsole(first, { type: 'autosaved', save: saved }, { ...setup, session, page: opts.page }).state;
+    stateRef.current = saved.ok ? first : reduceConsole(first, { type: 'autosaved', save: saved }, { ...setup, session, page: opts.page, now: Date.now() }).state;
     opts.onState?.(stateRef.current);
   }
   const [state, setState] = useState<ConsoleState>(stateRef.current);
 
   const onInput = (input: string, key: FacKey) => {
-    const ctx = { ...setup, session, page: latest.current.page };
+    const ctx = { ...setup, session, page: latest.current.page, now: Date.now() };
     let current = stateRef.current!;
     let quit = false;
     for (const k of splitKeys(input, key)) {
       let r = reduceConsole(current, { type: 'key', input: k.input, key: k.key }, ctx);
       while (r.effect && r.effect.type !== 'quit') r = reduceConsole(r.state, run(r.effect), ctx);
       current = r.state;
-      // A change to the round in progress (a staged inject or ruling, a team's choice) is saved as it is made.
-      const round = pendingInputs(current);
-      if (canonicalJson(round) !== savedRound.current) current = reduceConsole(current, { type: 'autosaved', save: persist(round) }, ctx).state;
+      timerRef.current = current.timer;
+      // A change to the round in progress (a staged inject or ruling, a team's choice) or to the countdown is saved as it is made.
+      if (unsaved(current) !== savedRound.current) current = reduceConsole(current, { type: 'autosaved', save: persist(pendingInputs(current)) }, ctx).state;
       if (r.effect?.type === 'quit') {
         quit = true;
         break;
