@@ -247,7 +247,7 @@ describe('wargame batch refuses bad requests with a clear message', () => {
   const folderOut = at('folder.parquet');
   mkdirSync(folderOut);
   const cases: [string, string[], RegExp][] = [
-    ['a sweep over an undeclared parameter', ['sochi-2021', '--runs', '2', '--sweep', 'western_presure=1,2'], /--sweep western_presure: the scenario "sochi-2021" declares no parameter "western_presure" \(did you mean "western_pressure"\?\)/],
+    ['a sweep over an undeclared parameter', ['sochi-2021', '--runs', '2', '--sweep', 'western_presure=1,2'], /--sweep western_presure: the scenario "sochi-2021" has no parameter or path "western_presure" \(did you mean "western_pressure"\?\)/],
     ['a value outside the range', ['sochi-2021', '--runs', '2', '--sweep', 'western_pressure=1,500'], /500 is outside the parameter's range/],
     ['a range without --lhs', ['sochi-2021', '--runs', '2', '--sweep', 'western_pressure=10:90'], /add --lhs K/],
     ['a bad shard', ['sochi-2021', '--runs', '2', '--shard', '5/4'], /--shard expects k\/n with 1 ≤ k ≤ n/],

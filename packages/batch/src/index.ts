@@ -3,7 +3,7 @@ export * from './columns.js';
 export * from './meta.js';
 export * from './summary-types.js';
 export * from './table-types.js';
-export { buildDesign, MAX_BATCH_RUNS, MAX_DESIGN_CELLS, parseSweep, parseShard, shardRange, runSeed, type Result } from './design.js';
+export { buildDesign, designPaths, MAX_BATCH_RUNS, MAX_DESIGN_CELLS, parseSweep, parseShard, shardRange, runSeed, type DesignFile, type DesignRequest, type Result } from './design.js';
 export { playRow, prepareBatchContext, type RowContext, type RowResult, type RunPlay } from './run-row.js';
 export { createRowContext, playChunk, type WorkerSetup, type ChunkTask, type ChunkResult } from './worker.js';
 export { executeBatch, type BatchExecution, type ExecutionResult } from './runner.js';
@@ -29,18 +29,42 @@ export { parseObserved, MAX_OBSERVED_BYTES, type Observed, type ObservedOutcome,
 export {
   scoreBatch,
   combineReliability,
+  combineEvents,
   RELIABILITY_BINS,
   type OutcomeScore,
   type ProbabilityScore,
   type MeanScore,
   type CellScore,
   type ReliabilityBin,
+  type ReliabilityEvent,
+  type ScoreOptions,
   type ScoreResult,
 } from './score/score.js';
+export { checkObservedDates, crpsOfCounts, firstTurnColumns, firstTurnCounts, monthOfTurn, timingScore, turnOfMonth, type Calendar, type TimingScore } from './score/timing.js';
 export { formatScore, formatCombinedReliability } from './score/format.js';
 export { claimPathFor } from './io/claim.js';
 export { openSink, PARQUET_SINK_MEMORY, type RowSink, type SinkOptions } from './io/sink.js';
+export { openSeriesSink, seriesPath, type SeriesSink } from './io/series-sink.js';
 export { readBatchMeta, type MetaResult } from './io/read-meta.js';
 export { openBatch, type OpenResult } from './io/table.js';
 export { mergeOutputs, type MergeResult } from './io/merge.js';
 export { PARQUET_META_KEY } from './io/parquet-sink.js';
+export {
+  discover,
+  discoveryTarget,
+  chooseBox,
+  DiscoverInputError,
+  MAX_DISCOVER_RUNS,
+  CART_DEFAULTS,
+  type DiscoverRequest,
+  type DiscoveryResult,
+  type DiscoveryDimension,
+  type DiscoveryLimit,
+  type DiscoveryPoint,
+  type DiscoveryLeaf,
+} from './discover/discover.js';
+export { prim, quasiPValues, sdtoolkitQuantile, PRIM_DEFAULTS, type PrimOptions, type PrimBox, type PrimResult } from './discover/prim.js';
+export { growTree, treeLeaves, type CartOptions, type CartNode, type CartLeaf } from './discover/cart.js';
+export { binomialUpperTail } from './discover/binomial.js';
+export { formatDiscovery, ruleText } from './discover/rules-text.js';
+export { renderDiscoveryReport } from './discover/discover-report.js';

@@ -15,7 +15,7 @@ const int = () => z.number().int().nonnegative();
 export const ColumnSchema = z.object({
   name: z.string(),
   type: z.enum(['INTEGER', 'DOUBLE', 'BOOLEAN', 'VARCHAR']),
-  role: z.enum(['run', 'parameter', 'outcome', 'turn', 'indicator']),
+  role: z.enum(['run', 'parameter', 'outcome', 'turn', 'indicator', 'posture', 'move']),
   source: z.string().optional(),
   label: z.string().optional(),
   kind: z.enum(['boolean', 'category', 'number']).optional(),
@@ -85,6 +85,12 @@ export const BatchMetaSchema = z.object({
    * history track for the turns before a month (a forecast from that date).
    */
   play: z.strictObject({ followHistoryUntil: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }).optional(),
+  /**
+   * Present in a per-turn series file (`--series`), not in a runs file: the
+   * runs file it belongs beside (its name) and how many rows (run × turn) it holds.
+   * `completed` and `shard` then count runs, as in the runs file.
+   */
+  series: z.strictObject({ runs: z.string(), rows: int() }).optional(),
   /** The program's version, and the content hash of the engine that played the runs (absent when run unbundled). */
   engine: z.object({ version: z.string(), build: z.string().optional() }),
 });
@@ -123,6 +129,8 @@ export function designForRuns(design: BatchDesign, from: number, to: number, run
 /** Why two files' designs are not one design (the cells both list must agree), or undefined. */
 export function designDifference(a: BatchDesign, b: BatchDesign): string | undefined {
   if (a.kind !== b.kind || JSON.stringify(a.fixed) !== JSON.stringify(b.fixed) || JSON.stringify(a.sweep) !== JSON.stringify(b.sweep)) return 'parameters fixed with --set or the sweep';
+  if (JSON.stringify([a.sobol, a.morris]) !== JSON.stringify([b.sobol, b.morris])) return 'the --sobol or --morris sample';
+  if (a.file?.hash !== b.file?.hash) return `the --design file (${a.file?.path ?? 'none'} vs ${b.file?.path ?? 'none'}, or its contents changed)`;
   if (cellCount(a) !== cellCount(b)) return `the number of cells (${cellCount(a)} vs ${cellCount(b)})`;
   const theirs = new Map(b.cells.map((c) => [c.cell, JSON.stringify(c.params)]));
   const clash = a.cells.find((c) => theirs.has(c.cell) && theirs.get(c.cell) !== JSON.stringify(c.params));

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import type { RowSink } from './io/sink.js';
+import type { SeriesSink } from './io/series-sink.js';
 import { createRowContext, playChunk, type ChunkResult, type ChunkTask, type WorkerSetup } from './worker.js';
 
 export interface BatchExecution {
@@ -21,6 +22,8 @@ export interface BatchExecution {
   to: number;
   workers: number;
   sink: RowSink;
+  /** Where the per-turn series goes, when the setup collects one. */
+  seriesSink?: SeriesSink;
   /** Runs per task (default: about 0.2 s of work, fewer for small batches so every worker gets some). */
   chunk?: number;
   signal?: AbortSignal;
@@ -52,6 +55,7 @@ export async function executeBatch(job: BatchExecution): Promise<ExecutionResult
   const write = async (r: ChunkResult, task: ChunkTask): Promise<ExecutionResult | null> => {
     if (!r.ok) return { ok: false, done, message: r.message, run: r.run, ...(r.seed === undefined ? {} : { seed: r.seed }) };
     await job.sink.write(r.rows);
+    if (r.series) job.seriesSink?.write(r.series);
     done += task.to - task.from;
     job.onProgress?.(done);
     return null;

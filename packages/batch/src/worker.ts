@@ -6,7 +6,7 @@
  */
 import { workerData } from 'piscina';
 import { compileScenarioDoc, type ScenarioDoc } from '@wargame/engine';
-import type { Row } from './columns.js';
+import type { Row, SeriesSpec } from './columns.js';
 import type { BatchDesign } from './meta.js';
 import { playRow, prepareBatchContext, type RowContext, type RunPlay } from './run-row.js';
 
@@ -20,6 +20,8 @@ export interface WorkerSetup {
   hash: string;
   /** How each run is played (history followed before a month); absent: free runs from the start. */
   play?: RunPlay;
+  /** The per-turn series to collect beside the rows (absent: none). */
+  series?: SeriesSpec;
 }
 
 export interface ChunkTask {
@@ -27,25 +29,27 @@ export interface ChunkTask {
   to: number;
 }
 
-export type ChunkResult = { ok: true; rows: Row[] } | { ok: false; message: string; run: number; seed?: string };
+/** A chunk's rows in run order, and its series rows (run, then turn order) when the batch collects a series. */
+export type ChunkResult = { ok: true; rows: Row[]; series?: Row[] } | { ok: false; message: string; run: number; seed?: string };
 
 /** Compiles the setup's scenario and returns a row context, or a message. */
 export function createRowContext(setup: WorkerSetup): { ok: true; ctx: RowContext } | { ok: false; message: string } {
   const { scenario, issues } = compileScenarioDoc(setup.doc);
   if (issues.length > 0) return { ok: false, message: `the worker could not compile the scenario: ${issues[0]!.message}` };
   if (scenario.hash !== setup.hash) return { ok: false, message: `the worker compiled another scenario (hash ${scenario.hash}, expected ${setup.hash})` };
-  return { ok: true, ctx: prepareBatchContext(scenario, setup.design, setup.seed, setup.runsPerCell, setup.play ?? {}) };
+  return { ok: true, ctx: prepareBatchContext(scenario, setup.design, setup.seed, setup.runsPerCell, setup.play ?? {}, setup.series) };
 }
 
 /** Plays runs [from, to) in order. */
 export function playChunk(ctx: RowContext, task: ChunkTask): ChunkResult {
   const rows: Row[] = [];
+  const series: Row[] | undefined = ctx.series ? [] : undefined;
   for (let run = task.from; run < task.to; run++) {
-    const r = playRow(ctx, run);
+    const r = playRow(ctx, run, series);
     if (!r.ok) return { ok: false, message: r.message, run, seed: r.seed };
     rows.push(r.row);
   }
-  return { ok: true, rows };
+  return series ? { ok: true, rows, series } : { ok: true, rows };
 }
 
 let context: { ok: true; ctx: RowContext } | { ok: false; message: string } | undefined;

@@ -9,7 +9,7 @@ export { loadScenario, SCENARIO_LIMITS, type LoadResult } from './scenario/load.
 export { parseScenarioYaml, MAX_SCENARIO_BYTES, MAX_KEYS_PER_MAPPING, type SourceFile } from './scenario/parse-yaml.js';
 export { formatIssue, formatPath, sortIssues, ISSUE_CODES, type ScenarioIssue, type CodedIssue, type IssueCode } from './scenario/issues.js';
 export { compileScenarioDoc, compileEffects } from './scenario/compile.js';
-export { applyOverrides, overridePaths, type OverrideResult } from './scenario/overrides.js';
+export { applyOverrides, overrideEntries, overridePaths, type OverrideResult } from './scenario/overrides.js';
 export { checkCitations, collectCitations, normaliseText } from './scenario/citations.js';
 export type { LoadOptions } from './scenario/load.js';
 export type {

@@ -10,6 +10,7 @@ import type { ServeCommandOptions } from './commands/serve.js';
 import type { CalibrateOptions } from './commands/calibrate.js';
 import type { BacktestOptions } from './commands/backtest.js';
 import type { BriefOptions } from './commands/brief.js';
+import type { DiscoverOptions } from './commands/discover.js';
 import { VERSION } from './version.js';
 import { historyFitCommand } from './commands/history-fit.js';
 import { timingCommand, type TimingOptions } from './commands/timing.js';
@@ -103,7 +104,8 @@ export function buildProgram(): Command {
     .argument('<scenario>', 'a scenario file, folder or shipped id')
     .option('--json', 'print the summary as JSON (with --machine: the XState machine config, which createMachine takes back and Stately\'s visualiser opens)')
     .option('--machine <party>', 'print the party\'s XState machine as a Mermaid state diagram (its postures with labels, transitions with guards)')
-    .action((scenario: string, o: { json?: boolean; machine?: string }) => {
+    .option('--paths', 'list every number that --set, --sweep, --design and calibrate can vary by its path, with its value in the scenario')
+    .action((scenario: string, o: { json?: boolean; machine?: string; paths?: boolean }) => {
       process.exitCode = inspectCommand(scenario, o);
     });
 
@@ -211,8 +213,19 @@ export function buildProgram(): Command {
     .option('--seed <seed>', 'the batch seed S (drawn and printed if not given); run i plays seed S.i', seedArg)
     .option('--workers <n>', 'worker threads (default: every core); never changes the results', intIn(1, 256))
     .option('--set <name=value>', 'fix a scenario parameter (repeatable)', collectSet, {})
-    .option('--sweep <name=values>', 'sweep a parameter: name=a,b,c for a grid, name=low:high with --lhs (repeatable; the full grid is run)', collectSweep, [])
+    .option(
+      '--sweep <name=values>',
+      'vary a parameter or a path (party.russia.noise, event.<id>.chance, …): name=a,b,c for a grid, name=low:high for --lhs, --sobol or --morris (repeatable; grid values are crossed with each other and with the sample)',
+      collectSweep,
+      [],
+    )
     .option('--lhs <k>', 'sample k cells from the --sweep ranges by Latin hypercube', intIn(2, 100_000))
+    .option('--sobol <n>', "Saltelli's design for Sobol indices over the --sweep ranges: n base rows, n(2k+2) cells for k ranges (read it with wargame sensitivity)", intIn(2, 100_000))
+    .option('--no-second-order', 'with --sobol: first-order and total indices only, n(k+2) cells')
+    .option('--morris <r>', "Morris's elementary effects over the --sweep ranges: r trajectories, r(k+1) cells (the cheap screen)", intIn(2, 100_000))
+    .option('--levels <p>', 'with --morris: grid levels (default 4)', intIn(2, 100))
+    .option('--series <what>', 'also write a per-turn table beside the runs (<out>.series.<ext>): turn for every indicator, posture and move, or a list such as border_tension,postures,moves')
+    .option('--design <file>', 'cells from a CSV design file: a header naming parameters or paths, one row of numbers per cell (from SALib, the EMA Workbench, pyDOE or R)')
     .option('--out <file>', 'the output file (default: <scenario>-batch.parquet)')
     .addOption(new Option('--format <format>', 'output format (default: from --out, else parquet)').choices(['parquet', 'csv', 'jsonl']))
     .option('--shard <k/n>', 'run only the k-th of n equal slices of the batch (merge them with wargame merge)', shardArg)
@@ -249,12 +262,34 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('discover')
+    .description('scenario discovery: which combinations of swept parameters lead to an outcome, as readable rules (PRIM box with its peeling trajectory, and a CART tree)')
+    .argument('<outputs...>', 'a batch output (or the shards of one) with parameters that vary')
+    .requiredOption('--outcome <id>', 'the outcome to explain')
+    .option('--value <value>', "which runs count: true (default) or false for a yes/no outcome, a value of a category, a comparison such as '>50' for a number")
+    .option('--density <share>', 'report the PRIM box with the most coverage among those at least this dense (0–1)', probabilityArg)
+    .option('--coverage <share>', 'report the densest PRIM box among those covering at least this share of the cases (0–1)', probabilityArg)
+    .option('--box <n>', 'report point n of the peeling trajectory (0: all runs; default: the last, as the EMA Workbench)', intIn(0, 100_000))
+    .option('--peel-alpha <share>', 'share of the box peeled per step (default 0.05)', probabilityArg)
+    .option('--paste-alpha <share>', 'share pasted back per step (default 0.05)', probabilityArg)
+    .option('--mass-min <share>', 'smallest share of the runs a PRIM box may hold (default 0.05)', probabilityArg)
+    .option('--no-paste', 'skip PRIM’s pasting phase')
+    .option('--depth <n>', 'CART: largest depth of the tree (default 3)', intIn(1, 12))
+    .option('--min-leaf <share>', 'CART: smallest share of the runs in a leaf (default 0.05)', probabilityArg)
+    .option('--json', 'print the result as JSON')
+    .option('--html <file>', 'also write an HTML page with the coverage–density trade-off and the box')
+    .action(async (paths: string[], o: DiscoverOptions) => {
+      process.exitCode = await (await import('./commands/discover.js')).discoverCommand(paths, o);
+    });
+
+  program
     .command('score')
-    .description("score a batch's forecasts against what happened: Brier and log scores per outcome, against a uniform baseline")
+    .description("score a batch's forecasts against what happened: Brier and log scores per outcome, against a uniform baseline, and the CRPS of when dated events first held")
     .argument('<outputs...>', 'batch outputs (several: scored each, with a pooled reliability table)')
-    .requiredOption('--observed <file>', 'a YAML file of observed outcomes: name: value')
+    .requiredOption('--observed <file>', 'a YAML file of observed outcomes: name: value, or name: { value: true, date: YYYY-MM } for an over: ever outcome')
+    .option('--scenario <file>', "the batch's scenario, whose calendar turns observed dates into turns (default: the shipped scenario of the batch's id)")
     .option('--json', 'print the scores as JSON')
-    .action(async (paths: string[], o: { observed: string; json?: boolean }) => {
+    .action(async (paths: string[], o: { observed: string; scenario?: string; json?: boolean }) => {
       process.exitCode = await (await import('./commands/analyse.js')).scoreCommand(paths, o);
     });
 

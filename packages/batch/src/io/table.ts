@@ -39,6 +39,11 @@ export async function openBatch(paths: string | string[]): Promise<OpenResult> {
     for (const path of list) {
       const read = await readMetaWith(path, duck);
       if (!read.ok) return close(duck, read.message);
+      if (read.meta.series)
+        return close(
+          duck,
+          `${path}: this is the per-turn series of a batch (${read.meta.series.rows.toLocaleString('en')} rows of run × turn), not its runs file: analyse ${read.meta.series.runs}, and load the series itself with DuckDB, pandas or R (README, "Per-turn series")`,
+        );
       inputs.push({ path, meta: read.meta, format: read.format });
     }
     const combined = combineShards(inputs, false);

@@ -21,8 +21,10 @@ const CLIP = '‡';
  * The score as plain text: for all runs, one row per observed outcome with the
  * probability the batch gave to what happened, Brier and log scores next to the
  * uniform baseline and the skill; number outcomes with CRPS and PIT; the mean
- * row. For a sweep, then one column per cell (rows: p(observed) or CRPS per
- * outcome, then the mean scores and skills). Last, the reliability table.
+ * row; outcomes observed with a date, with the forecast of when (the share of
+ * runs where it held, the 10/50/90% of its first month, CRPS in months). For a
+ * sweep, then one column per cell (rows: p(observed) or CRPS per outcome, the
+ * timing CRPS, then the mean scores and skills). Last, the reliability table.
  *
  * @example
  * process.stdout.write(formatScore(await scoreBatch(table, observed)));
@@ -76,6 +78,14 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
     if (rows.length > 1) lines.push('');
     appendAll(lines, renderTable([['outcome', 'observed', 'ensemble score'], ...numbers], ['l', 'l', 'l']));
   }
+  const timed = o.outcomes.flatMap((s) => (s.type === 'boolean' && s.timing ? [{ id: s.id, t: s.timing }] : []));
+  if (timed.length > 0) {
+    if (rows.length > 1 || numbers.length > 0) lines.push('');
+    lines.push('When (the month each outcome first held):');
+    const head = ['outcome', 'observed', 'held', '10%', '50%', '90%', 'PIT', 'CRPS (months)'];
+    const body = timed.map(({ id, t }) => [id, t.date, formatPercent(t.held / t.n), t.q10 ?? '—', t.q50 ?? '—', t.q90 ?? '—', t.pit.toFixed(2), t.crps.toFixed(2)]);
+    appendAll(lines, renderTable([head, ...body], ['l', 'l', 'r', 'l', 'l', 'l', 'r', 'r']));
+  }
   if (o.outcomes.length === 0) lines.push('No runs to score.');
 
   lines.push('');
@@ -86,6 +96,13 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
   const clipped = [o, ...result.cells].some((c) => c.outcomes.some((s) => s.type !== 'number' && s.clipped));
   if (clipped) lines.push(`${CLIP} the runs never produced the observed value: log score at p = 1/(2(n+1)) instead of infinity.`);
   if (numbers.length > 0) lines.push('CRPS: in the outcome\'s units, no baseline; PIT: share of runs below the observed value.');
+  if (timed.length > 0) {
+    const last = timed[0]!.t.last;
+    lines.push(`When: held = share of runs where it held by the last turn (${last}); 10/50/90% = its first month`);
+    lines.push('over those runs; PIT = share of runs where it held before the observed month (ties half);');
+    lines.push(`CRPS: of the first month, in months, a run where it never held counting as one turn past ${last};`);
+    lines.push('lower is better, 0 = every run had it first hold in the observed month.');
+  }
 
   if (sweep) {
     lines.push('', 'By cell:');
@@ -100,6 +117,14 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
           return s.type === 'number' ? formatNumber(s.crps) : `${formatPercent(s.p)}${s.clipped ? CLIP : ''}`;
         }),
       ]);
+      if (o.outcomes.some((s) => s.id === obs.id && s.type === 'boolean' && s.timing))
+        table.push([
+          `${obs.id} when CRPS`,
+          ...result.cells.map((c) => {
+            const s = c.outcomes.find((x) => x.id === obs.id);
+            return s?.type === 'boolean' && s.timing ? s.timing.crps.toFixed(2) : '—';
+          }),
+        ]);
     }
     const meanRow = (label: string, f: (m: MeanScore) => string) => table.push([label, ...result.cells.map((c) => (c.mean ? f(c.mean) : '—'))]);
     if (result.cells.some((c) => c.mean)) {
@@ -113,7 +138,8 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
 
   if (result.reliability.length > 0) {
     const events = result.reliability.reduce((s, b) => s + b.count, 0);
-    lines.push('', `Reliability (${events} forecasts: each ${sweep ? "cell's " : ''}boolean outcome and category value):`);
+    const each = 'each observed boolean outcome and category value';
+    lines.push('', `Reliability (${events} forecast${events === 1 ? '' : 's'}: ${each}${sweep ? ', forecast by all cells pooled, so each observation counts once' : ''}):`);
     const rel: string[][] = [['forecast', 'events', 'mean forecast', 'happened', 'frequency', '95% CI (%)']];
     for (const b of result.reliability)
       rel.push([
@@ -143,5 +169,6 @@ export function formatCombinedReliability(bins: readonly ReliabilityBin[], outpu
     lines.push(
       `  ${(100 * b.lo).toFixed(0).padStart(3)}–${(100 * b.hi).toFixed(0).padEnd(3)}%  forecast ${formatPoints(b.meanForecast).padStart(5)}%  observed ${formatPoints(b.frequency.p).padStart(5)}% ${formatInterval(b.frequency.lo, b.frequency.hi)}  (${b.hits}/${b.count})`,
     );
+  lines.push('  An observation forecast in several outputs counts once, forecast by their runs pooled.');
   return `${lines.join('\n')}\n`;
 }

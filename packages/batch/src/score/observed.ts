@@ -6,6 +6,13 @@
  *     peace_broker: none
  *     armenian_land_lost_km2: 0
  *
+ * An `over: ever` boolean outcome may also say when it first held, as a month:
+ *
+ *     karabakh_exodus: { value: true, date: 2023-09 }
+ *
+ * (`score.ts` turns the month into a turn with the scenario's calendar and
+ * scores the forecast of when; a date needs `value: true`).
+ *
  * or the same under `observed:`, next to the scenario it is for (checked
  * against the batch) and free-text `notes`:
  *
@@ -22,6 +29,7 @@ import { z } from 'zod';
 import { didYouMean, type ScenarioIssue, type SourceFile } from '@wargame/engine';
 import type { BatchMeta } from '../meta.js';
 import { outcomeColumns, type OutcomeColumn } from '../summary.js';
+import { firstTurnColumns } from './timing.js';
 import { readYamlDocument, type YamlData } from './yaml-document.js';
 
 export type ObservedValue = boolean | string | number;
@@ -29,9 +37,15 @@ export type ObservedValue = boolean | string | number;
 export interface ObservedOutcome {
   id: string;
   value: ObservedValue;
+  /** The month an `over: ever` outcome first held (YYYY-MM), when the file gives it. */
+  date?: string;
   /** Where the value was given (1-based), for messages. */
   line?: number;
   column?: number;
+  /** Where the date was given. */
+  dateAt?: { line: number; column: number };
+  /** The outcome's path in the file (`observed.<id>` in the wrapped form), for messages. */
+  path?: string[];
 }
 
 export interface Observed {
@@ -51,6 +65,14 @@ export const MAX_OBSERVED_BYTES = 1024 * 1024;
 
 const WRAPPER_KEYS = ['scenario', 'notes', 'observed'];
 const EXAMPLE = 'e.g. karabakh_exodus: true';
+const DATED_KEYS = ['value', 'date'];
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The mapping form of an `over: ever` outcome, once checked. */
+interface Dated {
+  value: boolean;
+  date?: string;
+}
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
@@ -64,22 +86,69 @@ function describe(value: unknown): string {
 
 const isStructure = (value: unknown) => typeof value === 'object' && value !== null;
 
+/** The month it first held: YYYY-MM, a month being a turn's unit. */
+function dateSchema(key: string) {
+  const expected = `the month ${key} first held: expected YYYY-MM (e.g. 2023-09)`;
+  return z.string({ error: (iss) => `${expected}, got ${describe(iss.input)}` }).refine((v) => MONTH.test(v), {
+    error: (iss) => {
+      const text = String(iss.input);
+      const day = /^(\d{4}-(0[1-9]|1[0-2]))-\d{2}$/.exec(text);
+      if (day) return `${expected}, got the day ${text}: turns are months, write ${day[1]}`;
+      if (/^\d{4}-\d{2}$/.test(text)) return `${expected}, got ${text}: the month must be 01–12`;
+      return `${expected}, got ${describe(text)}`;
+    },
+  });
+}
+
+/** `{ value, date }` for an `over: ever` boolean outcome: value required, date a month and only with value true. */
+function datedSchema(key: string) {
+  const example = `e.g. ${key}: { value: true, date: 2023-09 }`;
+  return z
+    .looseObject({
+      value: z.boolean({ error: (iss) => (iss.input === undefined ? `${key}: give value: true or false next to the date (${example})` : `${key}.value: expected true or false, got ${describe(iss.input)}`) }),
+      date: dateSchema(key).optional(),
+    })
+    .superRefine(
+      (v, ctx) => {
+        for (const k of Object.keys(v)) {
+          if (DATED_KEYS.includes(k)) continue;
+          ctx.addIssue({ code: 'custom', path: [k], message: `unknown key ${JSON.stringify(k)}${didYouMean(k, DATED_KEYS)} under ${key}: expected value and date (${example})`, params: { at: 'key' } });
+        }
+        if (v.value === false && v.date !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['date'], message: `${key} is observed false, so it has no month it first held: leave the date out, or make the value true` });
+      },
+      { when: () => true },
+    );
+}
+
 /** The schema of one outcome's observed value; every message names the outcome and what to write. */
-function valueSchema(o: OutcomeColumn): z.ZodType<ObservedValue> {
+function valueSchema(o: OutcomeColumn, ever: boolean): z.ZodType<ObservedValue | Dated> {
   const key = o.id;
   const common = (input: unknown): string | undefined => {
     if (input === null || input === undefined)
       return `no value given for ${key}: ${o.kind === 'boolean' ? 'write true or false' : o.kind === 'category' ? `write one of ${o.values.join(', ')}` : 'write a number'}, or leave the line out`;
-    if (isStructure(input)) return `expected one observed value for ${key}, got a ${Array.isArray(input) ? 'list' : 'mapping'}`;
+    if (isStructure(input)) {
+      const dateHint = o.kind === 'boolean' && !Array.isArray(input) ? ` (a date can be given only for an over: ever outcome, which records when it first held)` : '';
+      return `expected one observed value for ${key}, got a ${Array.isArray(input) ? 'list' : 'mapping'}${dateHint}`;
+    }
     return undefined;
   };
-  if (o.kind === 'boolean')
-    return z.boolean({
+  if (o.kind === 'boolean') {
+    const bool = z.boolean({
       error: (iss) => {
         const yamlOne = typeof iss.input === 'string' && /^(yes|no|y|n|on|off)$/i.test(iss.input) ? ' (YAML 1.2 reads yes/no/on/off as text)' : '';
-        return common(iss.input) ?? `${key} is a boolean outcome: expected true or false, got ${describe(iss.input)}${yamlOne}`;
+        const dated = ever ? ` (or { value: true, date: YYYY-MM })` : '';
+        return common(iss.input) ?? `${key} is a boolean outcome: expected true or false${dated}, got ${describe(iss.input)}${yamlOne}`;
       },
     });
+    if (!ever) return bool;
+    // A mapping is the dated form; anything else is read as a plain boolean (and its messages).
+    const dated = datedSchema(key);
+    return z.unknown().superRefine((input, ctx) => {
+      const r = (isStructure(input) && !Array.isArray(input) ? dated : bool).safeParse(input);
+      if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, ...(issue.code === 'custom' && issue.params ? { params: issue.params } : {}) });
+    }) as z.ZodType<boolean | Dated>;
+  }
   if (o.kind === 'number')
     return z.number({ error: (iss) => common(iss.input) ?? `${key} is a number outcome: expected a finite number, got ${describe(iss.input)}` });
   // A category value may be written as a bare number or boolean; it is compared as text.
@@ -97,8 +166,8 @@ function valueSchema(o: OutcomeColumn): z.ZodType<ObservedValue> {
 }
 
 /** The mapping of outcome → observed value: every outcome optional, any other key an unknown outcome. */
-function bodySchema(outcomes: ReadonlyMap<string, OutcomeColumn>, error: string) {
-  const shape = Object.fromEntries([...outcomes].map(([id, o]) => [id, valueSchema(o).optional()]));
+function bodySchema(outcomes: ReadonlyMap<string, OutcomeColumn>, ever: ReadonlySet<string>, error: string) {
+  const shape = Object.fromEntries([...outcomes].map(([id, o]) => [id, valueSchema(o, ever.has(id)).optional()]));
   return z.looseObject(shape, { error }).superRefine(
     (body, ctx) => {
       if (!isStructure(body)) return;
@@ -114,7 +183,7 @@ function bodySchema(outcomes: ReadonlyMap<string, OutcomeColumn>, error: string)
 }
 
 /** The wrapped form: `scenario` (this batch's), `notes` and `observed`, nothing else. */
-function wrappedSchema(meta: BatchMeta, outcomes: ReadonlyMap<string, OutcomeColumn>) {
+function wrappedSchema(meta: BatchMeta, outcomes: ReadonlyMap<string, OutcomeColumn>, ever: ReadonlySet<string>) {
   const id = meta.scenario.id;
   return z
     .looseObject({
@@ -123,7 +192,7 @@ function wrappedSchema(meta: BatchMeta, outcomes: ReadonlyMap<string, OutcomeCol
         .refine((v) => v === id, { error: (iss) => `this file observes scenario "${String(iss.input)}", but the batch is of "${id}": score it against a batch of ${String(iss.input)}, or fix the id` })
         .optional(),
       notes: z.string({ error: (iss) => `expected notes as text, got ${isStructure(iss.input) ? 'a structure' : describe(iss.input)}` }).optional(),
-      observed: bodySchema(outcomes, `expected a mapping of outcome → observed value under observed (${EXAMPLE})`).optional(),
+      observed: bodySchema(outcomes, ever, `expected a mapping of outcome → observed value under observed (${EXAMPLE})`).optional(),
     })
     .superRefine(
       (doc, ctx) => {
@@ -173,16 +242,17 @@ export function parseObserved(file: SourceFile, meta: BatchMeta): ObservedParse 
     return fail({ file: file.name, ...read.locate([]), path: [], message: `expected a mapping of outcome → observed value at the top of the file (${EXAMPLE}), got ${describe(data)}` });
 
   const outcomes = new Map(outcomeColumns(meta).map((o) => [o.id, o]));
+  const ever = new Set(firstTurnColumns(meta).keys());
   // The wrapped form, unless the scenario really has an outcome named like a wrapper key.
   const doc = data as Record<string, unknown>;
   const wrapped = Object.keys(doc).some((k) => WRAPPER_KEYS.includes(k) && !outcomes.has(k));
-  const schema = wrapped ? wrappedSchema(meta, outcomes) : bodySchema(outcomes, `expected a mapping of outcome → observed value (${EXAMPLE})`);
+  const schema = wrapped ? wrappedSchema(meta, outcomes, ever) : bodySchema(outcomes, ever, `expected a mapping of outcome → observed value (${EXAMPLE})`);
   const checked = schema.safeParse(doc);
   const issues = [...read.issues, ...(checked.success ? [] : checked.error.issues.map((i) => locateIssue(file.name, read, i)))];
   if (issues.length > 0) return fail(...issues);
 
   const bodyPath = wrapped ? ['observed'] : [];
-  const checkedBody = (wrapped ? (checked.data as { observed?: Record<string, ObservedValue> }).observed : checked.data) as Record<string, ObservedValue> | undefined;
+  const checkedBody = (wrapped ? (checked.data as { observed?: Record<string, ObservedValue | Dated> }).observed : checked.data) as Record<string, ObservedValue | Dated> | undefined;
   const observed: Observed = { file: file.name, outcomes: [] };
   if (wrapped) {
     const { scenario, notes } = checked.data as { scenario?: string; notes?: string };
@@ -191,7 +261,12 @@ export function parseObserved(file: SourceFile, meta: BatchMeta): ObservedParse 
   }
   // In the file's order: zod's output lists the schema's keys first.
   const given = (wrapped ? doc['observed'] : doc) as Record<string, unknown>;
-  for (const id of Object.keys(given)) observed.outcomes.push({ id, value: checkedBody![id]!, ...read.locate([...bodyPath, id]) });
+  for (const id of Object.keys(given)) {
+    const v = checkedBody![id]!;
+    const path = [...bodyPath, id];
+    if (typeof v !== 'object') observed.outcomes.push({ id, value: v, ...read.locate(path), path });
+    else observed.outcomes.push({ id, value: v.value, ...read.locate(path), path, ...(v.date === undefined ? {} : { date: v.date, dateAt: read.locate([...path, 'date']) }) });
+  }
   if (observed.outcomes.length === 0)
     return fail({ file: file.name, ...read.locate(bodyPath), path: bodyPath, message: `no outcomes observed: give at least one outcome: value line (${EXAMPLE})` });
   return { ok: true, observed };

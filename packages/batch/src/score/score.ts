@@ -21,14 +21,27 @@
  * - The mean over a cell's scored boolean and category outcomes, and the skill
  *   of those means (1 − mean score / mean baseline, as forecast competitions
  *   aggregate it, not a mean of ratios).
- * - Reliability: every cell's forecast of every boolean outcome (p of true) and
- *   every category value (p of that value, one-vs-rest) is an event; events are
- *   binned by forecast into tenths, with the mean forecast and the observed
- *   frequency (and its Wilson interval) per bin. Pooled forecasts of a sweep
- *   are not events (they would count each cell twice). `combineReliability`
- *   merges the tables of several batch files.
+ * - Timing (`timing.ts`): an `over: ever` outcome observed with the month it
+ *   first held is also scored by the CRPS of the first-turn distribution, in
+ *   months, runs where it never held counting as one turn past the horizon.
+ * - Reliability: an event is one real observation and the forecast of it: each
+ *   observed boolean outcome (p of true) and each declared value of an observed
+ *   category (p of that value, one-vs-rest), forecast by all runs pooled. For
+ *   a sweep that is the mixture of the cells, the forecast of someone who holds
+ *   the design as their uncertainty about the parameters. The cells are not
+ *   events of their own: they are rival forecasts of the same observation, so
+ *   counting each would count one observation once per cell (12 times on a
+ *   12-cell sweep) and make the Wilson intervals, which assume independent
+ *   events, far too narrow; the cells are compared by their scores instead.
+ *   Events are binned by forecast into tenths, with the mean forecast and the
+ *   observed frequency (and its Wilson interval) per bin.
+ * - `combineReliability` over several batch files keeps the rule: forecasts of
+ *   the same observation (same scenario id, outcome, value and what happened)
+ *   in several files, such as two seeds or two sweeps of one scenario scored
+ *   against one observed file, become one event whose forecast pools all their
+ *   runs; only different observations add events.
  */
-import { didYouMean } from '@wargame/engine';
+import { didYouMean, formatIssue } from '@wargame/engine';
 import { BatchInputError } from '../errors.js';
 import { wilson } from '../stats/wilson.js';
 import { aggregateOutcomes, finiteSql, num, outcomeColumns, POOLED_CELL, tidy, type OutcomeColumn } from '../summary.js';
@@ -36,6 +49,7 @@ import type { OutcomeSummary, Proportion } from '../summary-types.js';
 import type { BatchDesign } from '../meta.js';
 import type { BatchTable, SqlRow } from '../table-types.js';
 import type { Observed, ObservedValue } from './observed.js';
+import { checkObservedDates, firstTurnCounts, firstTurnColumns, timingScore, type Calendar, type TimingScore } from './timing.js';
 
 export interface ProbabilityScore {
   /** Runs with a value for this outcome. */
@@ -57,7 +71,14 @@ export interface ProbabilityScore {
 }
 
 export type OutcomeScore =
-  | ({ id: string; label: string; type: 'boolean'; observed: boolean } & ProbabilityScore)
+  | ({
+      id: string;
+      label: string;
+      type: 'boolean';
+      observed: boolean;
+      /** When the observed file gives the month an `over: ever` outcome first held: the score of the forecast of when. */
+      timing?: TimingScore;
+    } & ProbabilityScore)
   | ({
       id: string;
       label: string;
@@ -100,6 +121,22 @@ export interface CellScore {
   mean?: MeanScore;
 }
 
+/** One observation and the batch's forecast of it (see the module comment). */
+export interface ReliabilityEvent {
+  scenario: string;
+  outcome: string;
+  /** The category value forecast (one-vs-rest); absent for a boolean (the event "it held"). */
+  value?: string;
+  /** Runs with a value for the outcome. */
+  n: number;
+  /** Runs that forecast the event (held, or produced the value). */
+  count: number;
+  /** count / n. */
+  p: number;
+  /** The event happened. */
+  hit: boolean;
+}
+
 export interface ReliabilityBin {
   /** Forecasts in [lo, hi) (the last bin includes 1). */
   lo: number;
@@ -127,8 +164,17 @@ export interface ScoreResult {
   /** All runs as one forecast (for a sweep: the mixture over cells). */
   overall: CellScore;
   cells: CellScore[];
+  /** The events of the reliability table: one per observed boolean, one per declared value of an observed category. */
+  events: ReliabilityEvent[];
   /** Bins with at least one event, in order. */
   reliability: ReliabilityBin[];
+  /** The calendar that turned observed dates into turns (absent when no date was observed). */
+  calendar?: Calendar;
+}
+
+export interface ScoreOptions {
+  /** The scenario's calendar: needed when the observed file gives dates (the batch file does not record it). */
+  calendar?: Calendar;
 }
 
 /** Reliability bins: tenths of the forecast scale. */
@@ -258,15 +304,23 @@ function finishBins(bins: readonly { count: number; sum: number; hits: number }[
  * const table = combineReliability([await scoreBatch(a, obsA), await scoreBatch(b, obsB)]);
  */
 export function combineReliability(results: readonly ScoreResult[]): ReliabilityBin[] {
-  const bins = Array.from({ length: RELIABILITY_BINS }, () => ({ count: 0, sum: 0, hits: 0 }));
-  for (const r of results)
-    for (const b of r.reliability) {
-      const k = Math.min(RELIABILITY_BINS - 1, Math.round(b.lo * RELIABILITY_BINS));
-      bins[k]!.count += b.count;
-      bins[k]!.sum += b.meanForecast * b.count;
-      bins[k]!.hits += b.hits;
+  return reliabilityOf(combineEvents(results.flatMap((r) => r.events)));
+}
+
+/** Events of the same observation merged into one whose forecast pools their runs (see the module comment). */
+export function combineEvents(events: readonly ReliabilityEvent[]): ReliabilityEvent[] {
+  const merged = new Map<string, ReliabilityEvent>();
+  for (const e of events) {
+    const key = JSON.stringify([e.scenario, e.outcome, e.value ?? null, e.hit]);
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...e });
+    else {
+      seen.n += e.n;
+      seen.count += e.count;
+      seen.p = tidy(seen.count / seen.n);
     }
-  return finishBins(bins);
+  }
+  return [...merged.values()];
 }
 
 /**
@@ -278,10 +332,11 @@ export function combineReliability(results: readonly ScoreResult[]): Reliability
  * const parsed = parseObserved({ name: 'observed.yaml', text }, table.meta);
  * if (parsed.ok) process.stdout.write(formatScore(await scoreBatch(table, parsed.observed)));
  */
-export async function scoreBatch(table: BatchTable, observed: Observed): Promise<ScoreResult> {
+export async function scoreBatch(table: BatchTable, observed: Observed, options: ScoreOptions = {}): Promise<ScoreResult> {
   const { meta } = table;
   const byId = new Map(outcomeColumns(meta).map((o) => [o.id, o]));
-  const wanted: { o: OutcomeColumn; value: ObservedValue }[] = [];
+  const turnColumns = firstTurnColumns(meta);
+  const wanted: { o: OutcomeColumn; value: ObservedValue; date?: string }[] = [];
   for (const obs of observed.outcomes) {
     const o = byId.get(obs.id);
     const fits =
@@ -294,7 +349,20 @@ export async function scoreBatch(table: BatchTable, observed: Observed): Promise
           : `the observed value ${JSON.stringify(obs.value)} does not fit the ${o.kind} outcome ${o.id}`,
         'observed-mismatch',
       );
-    wanted.push({ o, value: obs.value });
+    if (obs.date !== undefined && !(turnColumns.has(obs.id) && obs.value === true))
+      throw new BatchInputError(`${obs.id} is observed with a date, but ${turnColumns.has(obs.id) ? 'as false' : 'the batch records no first turn for it (only over: ever boolean outcomes have one)'}`, 'observed-mismatch');
+    wanted.push({ o, value: obs.value, ...(obs.date === undefined ? {} : { date: obs.date }) });
+  }
+  const { calendar } = options;
+  const dated = wanted.filter((w) => w.date !== undefined);
+  if (dated.length > 0) {
+    if (!calendar)
+      throw new BatchInputError(
+        `the observed file gives the month ${dated.map((w) => w.o.id).join(', ')} first held; turning a month into a turn needs the calendar of ${meta.scenario.id}, which the batch file does not record: give the scenario's calendar`,
+        'observed-mismatch',
+      );
+    const issues = checkObservedDates(observed, calendar);
+    if (issues.length > 0) throw new BatchInputError(issues.map(formatIssue).join('\n'), 'observed-mismatch');
   }
 
   const props = wanted.filter((w) => w.o.kind !== 'number');
@@ -304,6 +372,8 @@ export async function scoreBatch(table: BatchTable, observed: Observed): Promise
   );
   const numbers = new Map<string, Map<number, { n: number; crps: number; pit: number; mean: number }>>();
   for (const w of wanted) if (w.o.kind === 'number') numbers.set(w.o.id, await numberScores(table, w.o, w.value as number));
+  const firstTurns = new Map<string, Map<number, number[]>>();
+  if (calendar) for (const w of dated) firstTurns.set(w.o.id, await firstTurnCounts(table, w.o.column, turnColumns.get(w.o.id)!, calendar));
 
   const scoreCell = (c: (typeof cells)[number]): CellScore => {
     const outcomes: OutcomeScore[] = [];
@@ -315,19 +385,27 @@ export async function scoreBatch(table: BatchTable, observed: Observed): Promise
       }
       const summary = c.outcomes[props.indexOf(w)];
       const s = summary && scoreProportions(w.o, summary, w.value);
-      if (s) outcomes.push(s);
+      const counts = firstTurns.get(w.o.id)?.get(c.cell);
+      const timing = s?.type === 'boolean' && counts && calendar && w.date !== undefined ? timingScore(counts, w.date, calendar) : undefined;
+      if (s) outcomes.push(timing && s.type === 'boolean' ? { ...s, timing } : s);
     }
     const mean = meanScore(outcomes);
     return { cell: c.cell, params: c.params, runs: c.runs, outcomes, ...(mean ? { mean } : {}) };
   };
   const scoredCells = cells.map(scoreCell);
+  const pooled = scoreCell(overall);
 
-  const events: { p: number; hit: boolean }[] = [];
-  for (const c of scoredCells)
-    for (const o of c.outcomes) {
-      if (o.type === 'boolean') events.push({ p: o.observed ? o.count / o.n : 1 - o.count / o.n, hit: o.observed });
-      else if (o.type === 'category') for (const d of o.distribution) events.push({ p: d.count / o.n, hit: d.value === o.observed });
-    }
+  // One event per observation, forecast by all runs pooled (see the module comment).
+  const events: ReliabilityEvent[] = [];
+  const scenario = meta.scenario.id;
+  for (const o of pooled.outcomes) {
+    if (o.type === 'boolean') {
+      // The event is "it held": its forecast is the share of runs where it held, whatever was observed.
+      const heldRuns = o.observed ? o.count : o.n - o.count;
+      events.push({ scenario, outcome: o.id, n: o.n, count: heldRuns, p: tidy(heldRuns / o.n), hit: o.observed });
+    } else if (o.type === 'category')
+      for (const d of o.distribution) events.push({ scenario, outcome: o.id, value: d.value, n: o.n, count: d.count, p: tidy(d.count / o.n), hit: d.value === o.observed });
+  }
 
   return {
     scenario: { ...meta.scenario },
@@ -338,8 +416,10 @@ export async function scoreBatch(table: BatchTable, observed: Observed): Promise
     planned: meta.shard.to - meta.shard.from,
     ...(observed.file === undefined ? {} : { file: observed.file }),
     observed: wanted.map((w) => ({ id: w.o.id, type: w.o.kind, value: w.value })),
-    overall: scoreCell(overall),
+    overall: pooled,
     cells: scoredCells,
+    events,
     reliability: reliabilityOf(events),
+    ...(calendar && dated.length > 0 ? { calendar: { ...calendar } } : {}),
   };
 }

@@ -20,18 +20,23 @@ import type { ScenarioDoc } from './schema.js';
 
 export type OverrideResult = { ok: true; doc: ScenarioDoc; params: Record<string, number> } | { ok: false; message: string };
 
-/** Every path a scenario accepts, for help and did-you-mean. */
-export function overridePaths(doc: ScenarioDoc): string[] {
-  const out = [...Object.keys(doc.parameters)];
-  for (const e of doc.events) if (e.chance !== undefined) out.push(`event.${e.id}.chance`);
-  for (const id of Object.keys(doc.indicators)) out.push(`indicator.${id}.initial`);
-  for (const r of doc.relations.initial) out.push(`relation.${r.between[0]}.${r.between[1]}.initial`);
+/** Every path a scenario accepts with its value in the document (a number, or an expression's text), for `inspect --paths`. */
+export function overrideEntries(doc: ScenarioDoc): { path: string; value: unknown }[] {
+  const out = Object.entries(doc.parameters).map(([id, p]) => ({ path: id, value: p.default as unknown }));
+  for (const e of doc.events) if (e.chance !== undefined) out.push({ path: `event.${e.id}.chance`, value: e.chance });
+  for (const [id, ind] of Object.entries(doc.indicators)) out.push({ path: `indicator.${id}.initial`, value: ind.initial });
+  for (const r of doc.relations.initial) out.push({ path: `relation.${r.between[0]}.${r.between[1]}.initial`, value: r.value });
   for (const [id, p] of Object.entries(doc.parties)) {
-    out.push(`party.${id}.temperature`, `party.${id}.noise`);
-    for (const it of p.interests) out.push(`party.${id}.interest.${it.id}.weight`);
-    for (const m of p.moves) if (m.chance !== undefined) out.push(`party.${id}.move.${m.id}.chance`);
+    out.push({ path: `party.${id}.temperature`, value: p.temperature }, { path: `party.${id}.noise`, value: p.noise });
+    for (const it of p.interests) out.push({ path: `party.${id}.interest.${it.id}.weight`, value: it.weight });
+    for (const m of p.moves) if (m.chance !== undefined) out.push({ path: `party.${id}.move.${m.id}.chance`, value: m.chance });
   }
   return out;
+}
+
+/** Every path a scenario accepts, for help and did-you-mean. */
+export function overridePaths(doc: ScenarioDoc): string[] {
+  return overrideEntries(doc).map((e) => e.path);
 }
 
 function unknown(path: string, doc: ScenarioDoc): OverrideResult {

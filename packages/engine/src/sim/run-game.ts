@@ -75,7 +75,15 @@ export const prepareFastRun = planTurns;
  */
 export function fastRun(
   plan: TurnPlan,
-  opts: { seed: string; params?: Params; followHistoryUntil?: number; turns?: number; context?: RunContext },
+  opts: {
+    seed: string;
+    params?: Params;
+    followHistoryUntil?: number;
+    turns?: number;
+    context?: RunContext;
+    /** Sees the state after each turn (a batch's per-turn series); must not change it. */
+    onTurn?: (state: Readonly<GameState>) => void;
+  },
 ): { ok: true; state: GameState } | { ok: false; error: InitError } {
   const init = createInitialState(plan.scenario, opts);
   if (!init.ok) return init;
@@ -85,6 +93,10 @@ export function fastRun(
   const until = opts.followHistoryUntil ?? -Infinity;
   // `turns`: stop after that many turns (a run compared with a game that stopped early).
   const last = opts.turns ?? Infinity;
-  while (!s.ended && s.turn < last) playTurn(ctx, s, s.month < until);
+  const onTurn = opts.onTurn;
+  while (!s.ended && s.turn < last) {
+    playTurn(ctx, s, s.month < until);
+    onTurn?.(s);
+  }
   return { ok: true, state: s };
 }

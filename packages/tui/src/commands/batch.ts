@@ -9,6 +9,11 @@ import {
   BATCH_VERSION,
   batchColumns,
   buildDesign,
+  designPaths,
+  openSeriesSink,
+  parseSeriesSpec,
+  seriesColumns,
+  seriesPath,
   designDifference,
   designForRuns,
   executeBatch,
@@ -29,6 +34,7 @@ import { historyInputs, replayCommand, withOverrides } from './run.js';
 import { err, fileErrorText, out, UserError } from '../io.js';
 import { createProgress } from '../progress.js';
 import { readScenario } from '../scenario-files.js';
+import { readDesignFile } from './design-file.js';
 import { withBatch } from './analyse.js';
 import { BUILD_ID, VERSION } from '../version.js';
 
@@ -39,6 +45,18 @@ export interface BatchOptions {
   set: Record<string, number>;
   sweep: string[];
   lhs?: number;
+  /** Saltelli's design with this many base rows (Sobol indices). */
+  sobol?: number;
+  /** With --sobol: also the second-order indices (2k + 2 cells a base row instead of k + 2); commander's --no-second-order. */
+  secondOrder?: boolean;
+  /** Morris's design with this many trajectories. */
+  morris?: number;
+  /** Morris's grid levels. */
+  levels?: number;
+  /** A design file: one row per cell. */
+  design?: string;
+  /** A per-turn series beside the runs: `turn` (everything) or a list of indicators, `postures`, `moves`. */
+  series?: string;
   out?: string;
   format?: OutputFormat;
   shard?: string;
@@ -60,7 +78,20 @@ function drawSeed(): string {
 /** The command that makes this output (without --out, --format and --workers, which do not change the rows). */
 export function batchCommand(
   arg: string,
-  o: { runs: number; seed: string; set: Record<string, number>; sweep: SweepAxis[]; lhs?: number; shard?: { k: number; n: number }; followHistoryUntil?: string; setFile?: string },
+  o: {
+    runs: number;
+    seed: string;
+    set: Record<string, number>;
+    sweep: SweepAxis[];
+    lhs?: number;
+    sobol?: { n: number; secondOrder: boolean };
+    morris?: { trajectories: number; levels: number };
+    design?: string;
+    series?: string;
+    shard?: { k: number; n: number };
+    followHistoryUntil?: string;
+    setFile?: string;
+  },
 ): string {
   const parts = [`wargame batch ${shellWord(arg)} --runs ${o.runs} --seed ${shellWord(o.seed)}`];
   if (o.followHistoryUntil !== undefined) parts.push(`--follow-history-until ${o.followHistoryUntil}`);
@@ -68,6 +99,10 @@ export function batchCommand(
   for (const [k, v] of Object.entries(o.set)) parts.push(`--set ${k}=${v}`);
   for (const a of o.sweep) parts.push(`--sweep ${a.parameter}=${a.values ? a.values.join(',') : a.range!.join(':')}`);
   if (o.lhs !== undefined) parts.push(`--lhs ${o.lhs}`);
+  if (o.sobol) parts.push(`--sobol ${o.sobol.n}${o.sobol.secondOrder ? '' : ' --no-second-order'}`);
+  if (o.morris) parts.push(`--morris ${o.morris.trajectories} --levels ${o.morris.levels}`);
+  if (o.design !== undefined) parts.push(`--design ${shellWord(o.design)}`);
+  if (o.series !== undefined) parts.push(`--series ${shellWord(o.series)}`);
   if (o.shard && o.shard.n > 1) parts.push(`--shard ${o.shard.k}/${o.shard.n}`);
   return parts.join(' ');
 }
@@ -104,8 +139,24 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     if (!r.ok) throw new UserError(r.message);
     sweep.push(r.value);
   }
-  const design = buildDesign(scenario, { fixed: params, sweep, seed, runsPerCell: o.runs, ...(o.lhs === undefined ? {} : { lhs: o.lhs }) });
+  if ((o.levels !== undefined || o.secondOrder === false) && o.morris === undefined && o.sobol === undefined)
+    throw new UserError(o.levels !== undefined ? '--levels goes with --morris R' : '--no-second-order goes with --sobol N');
+  const sobol = o.sobol === undefined ? undefined : { n: o.sobol, secondOrder: o.secondOrder !== false };
+  const morris = o.morris === undefined ? undefined : { trajectories: o.morris, levels: o.levels ?? 4 };
+  const file = o.design === undefined ? undefined : readDesignFile(o.design);
+  const design = buildDesign(scenario, {
+    fixed: params,
+    sweep,
+    seed,
+    runsPerCell: o.runs,
+    ...(o.lhs === undefined ? {} : { lhs: o.lhs }),
+    ...(sobol ? { sobol } : {}),
+    ...(morris ? { morris } : {}),
+    ...(file ? { file } : {}),
+  });
   if (!design.ok) throw new UserError(design.message);
+  const series = o.series === undefined ? undefined : parseSeriesSpec(scenario, o.series);
+  if (series && !series.ok) throw new UserError(series.message);
   const shard = o.shard === undefined ? { k: 1, n: 1 } : (() => {
     const r = parseShard(o.shard);
     if (!r.ok) throw new UserError(r.message);
@@ -130,6 +181,10 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     set: o.set,
     sweep,
     ...(o.lhs === undefined ? {} : { lhs: o.lhs }),
+    ...(sobol ? { sobol } : {}),
+    ...(morris ? { morris } : {}),
+    ...(o.design === undefined ? {} : { design: o.design }),
+    ...(o.series === undefined ? {} : { series: o.series }),
     shard,
     ...(o.followHistoryUntil === undefined ? {} : { followHistoryUntil: o.followHistoryUntil }),
     ...(o.setFile === undefined ? {} : { setFile: o.setFile }),
@@ -145,7 +200,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     total,
     shard: { ...shard, ...range },
     completed: 0,
-    columns: batchColumns(scenario),
+    columns: batchColumns(scenario, designPaths(scenario, design.value)),
     command,
     ...(play ? { play } : {}),
     engine: { version: VERSION, ...(BUILD_ID === undefined ? {} : { build: BUILD_ID }) },
@@ -179,6 +234,19 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     const sink = await openSink({ path, format, columns: meta.columns, ...(o.resume ? { resume: { path } } : {}) }).catch((e: unknown) => {
       throw e instanceof BatchUsageError ? e : new UserError((e as Error).message);
     });
+    // The per-turn series goes beside the runs file and is published with it.
+    const seriesFile = series ? seriesPath(path) : undefined;
+    const seriesSink =
+      series && seriesFile
+        ? await openSeriesSink({ path: seriesFile, format, columns: seriesColumns(scenario, series.value), resume: o.resume === true }).catch(async (e: unknown) => {
+            await sink.abort();
+            throw e instanceof BatchUsageError ? e : new UserError((e as Error).message);
+          })
+        : undefined;
+    const abortAll = async () => {
+      await sink.abort();
+      await seriesSink?.abort();
+    };
     const controller = new AbortController();
     let abandoned = false;
     const progress = createProgress(range.to - start, { tty: process.stderr.isTTY === true, quiet: o.quiet === true, label: 'batch' });
@@ -189,7 +257,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
         err(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: finishing the runs in progress, then writing what is done (Ctrl-C again to abandon without writing).`);
       } else if (!abandoned) {
         abandoned = true;
-        void sink.abort().finally(() => {
+        void abortAll().finally(() => {
           err(`abandoned: ${path} was not changed.`);
           process.exit(130);
         });
@@ -199,19 +267,29 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
     process.on('SIGTERM', onSignal);
     try {
       const result = await executeBatch({
-        setup: { doc: scenario.doc, design: design.value, seed, runsPerCell: o.runs, hash: scenario.hash, ...(play ? { play: { followHistoryUntil: monthIndex(play.followHistoryUntil) } } : {}) },
+        setup: {
+          doc: scenario.doc,
+          design: design.value,
+          seed,
+          runsPerCell: o.runs,
+          hash: scenario.hash,
+          ...(play ? { play: { followHistoryUntil: monthIndex(play.followHistoryUntil) } } : {}),
+          ...(series ? { series: series.value } : {}),
+        },
         from: start,
         to: range.to,
         workers,
         sink,
+        ...(seriesSink ? { seriesSink } : {}),
         signal: controller.signal,
         onProgress: (done) => progress.update(done),
       });
       progress.stop();
       if (!result.ok) {
-        await sink.abort();
+        await abortAll();
         const cell = Math.floor(result.run / o.runs);
         const cellParams = design.value.cells[cell]?.params ?? {};
+        // What differs from the defaults, and every path the design varies (run --set takes paths too).
         const sets = Object.fromEntries(Object.entries(cellParams).filter(([k, v]) => scenario.parameters.find((p) => p.id === k)?.default !== v));
         const replay = result.seed
           ? replayCommand(arg, result.seed, { set: sets, ...(o.setFile === undefined ? {} : { setFile: o.setFile }), ...(o.followHistoryUntil === undefined ? {} : { followHistoryUntil: o.followHistoryUntil }) })
@@ -219,6 +297,12 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
         throw new UserError(`run ${result.run} failed: ${result.message}${replay ? `\nreplay it: ${replay}` : ''}\n${path} was not changed.`);
       }
       meta.completed = start - range.from + result.done;
+      // The series first, the runs file last: a published runs file always has its series beside it.
+      await seriesSink?.commit(meta, path).catch(async (e: unknown) => {
+        await abortAll();
+        if (e instanceof BatchUsageError) throw e;
+        throw new UserError(`cannot write ${seriesFile}: ${fileErrorText(e)}; the previous files (if any) are unchanged`);
+      });
       await sink.commit(meta).catch(async (e: unknown) => {
         await sink.abort();
         if (e instanceof BatchUsageError) throw e;
@@ -232,7 +316,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
       }
     } catch (e) {
       // A write that failed part-way (a full disk, a device gone): no temporary is left behind, the old file stays.
-      await sink.abort();
+      await abortAll();
       // Only the system's file errors are the user's to fix; anything else stays a bug, reported as one.
       if (typeof (e as NodeJS.ErrnoException).code !== 'string' || e instanceof UserError || e instanceof BatchUsageError) throw e;
       throw new UserError(`cannot write ${path}: ${fileErrorText(e)}; nothing was written and the previous file (if any) is unchanged`);
@@ -247,7 +331,7 @@ export async function batchCommandRun(arg: string, o: BatchOptions): Promise<num
   if (o.json) out(JSON.stringify({ output: path, summary }, null, 2));
   else {
     out(formatSummary(summary));
-    if (!o.quiet) err(`wrote ${path}${format === 'parquet' ? '' : ` (+ ${path}.meta.json)`}`);
+    if (!o.quiet) err(`wrote ${path}${format === 'parquet' ? '' : ` (+ ${path}.meta.json)`}${o.series === undefined ? '' : ` and its per-turn series ${seriesPath(path)}`}`);
   }
   return 0;
 }

@@ -1,4 +1,4 @@
-import { closest, describeGuard, monthText, type Citation, type CompiledScenario, type GuardRef, type PostureMeta } from '@wargame/engine';
+import { closest, describeGuard, monthText, overrideEntries, type Citation, type CompiledScenario, type GuardRef, type PostureMeta } from '@wargame/engine';
 import { out, UserError } from '../io.js';
 import { loadOrFail } from './load.js';
 
@@ -78,8 +78,18 @@ export function machineMermaid(s: CompiledScenario, partyIndex: number): string 
   return [...lines, ...onMessages].join('\n');
 }
 
-export function inspectCommand(arg: string, opts: { json?: boolean; machine?: string }): number {
+export function inspectCommand(arg: string, opts: { json?: boolean; machine?: string; paths?: boolean }): number {
   const s = loadOrFail(arg);
+  if (opts.paths) {
+    // Every number --set, --sweep, --design and calibrate can vary, with its value in the scenario.
+    const entries = overrideEntries(s.doc);
+    if (opts.json) out(JSON.stringify(entries, null, 2));
+    else {
+      const width = Math.max(...entries.map((e) => e.path.length));
+      out(entries.map((e) => `${e.path.padEnd(width)}  ${typeof e.value === 'number' ? e.value : JSON.stringify(e.value)}`).join('\n'));
+    }
+    return 0;
+  }
   if (opts.machine !== undefined) {
     const ids = s.parties.map((p) => p.id);
     const p = ids.indexOf(opts.machine);
