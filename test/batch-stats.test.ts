@@ -783,24 +783,16 @@ describe('scoreBatch', () => {
       [0.8, 0.5],
     ]);
     expect(r.overall.outcomes[0]).toMatchObject({ count: 15, n: 30, p: 0.5 });
-    // Events: p(war) 0.2, 0.5, 0.8 (all happened); who = x and who = y at 0.5 in each cell (x happened).
-    expect(r.reliability.map((b) => [b.lo, b.count, b.meanForecast, b.hits])).toEqual([
-      [0.2, 1, 0.2, 1],
-      [0.5, 7, 0.5, 4],
-      [0.8, 1, 0.8, 1],
-    ]);
+    // One event per observation, forecast by the cells pooled: p(war) 0.5 (happened); who = x and who = y at 0.5 (x happened).
+    expect(r.reliability.map((b) => [b.lo, b.count, b.meanForecast, b.hits])).toEqual([[0.5, 3, 0.5, 2]]);
+    // The same observations scored twice still count once.
     const both = combineReliability([r, r]);
-    expect(both.map((b) => [b.count, b.hits])).toEqual([
-      [2, 2],
-      [14, 8],
-      [2, 2],
-    ]);
+    expect(both.map((b) => [b.count, b.hits])).toEqual([[3, 2]]);
     // What `wargame score` prints after the tables when it scores several outputs.
     expect(formatCombinedReliability(both, 2)).toMatchInlineSnapshot(`
       "Reliability over all 2 outputs (forecast bin → observed frequency, 95% interval):
-         20–30 %  forecast  20.0%  observed 100.0% [34.2, 100.0]  (2/2)
-         50–60 %  forecast  50.0%  observed  57.1% [32.6, 78.6]  (8/14)
-         80–90 %  forecast  80.0%  observed 100.0% [34.2, 100.0]  (2/2)
+         50–60 %  forecast  50.0%  observed  66.7% [20.8, 93.9]  (2/3)
+        An observation forecast in several outputs counts once, forecast by their runs pooled.
       "
     `);
     expect(formatScore(r)).toMatchInlineSnapshot(`
@@ -827,12 +819,11 @@ describe('scoreBatch', () => {
       mean log      1.15   0.69   0.46
       log skill    -0.66  +0.00  +0.34
 
-      Reliability (9 forecasts: each cell's boolean outcome and category value):
+      Reliability (3 forecasts of the cells pooled: each observed boolean outcome and category value):
       forecast  events  mean forecast  happened  frequency  95% CI (%)
-      20–30%         1          20.0%         1     100.0%  [20.7, 100.0]
-      50–60%         7          50.0%         4      57.1%  [25.0, 84.2]
-      80–90%         1          80.0%         1     100.0%  [20.7, 100.0]
+      50–60%         3          50.0%         2      66.7%  [20.8, 93.9]
       A calibrated batch has frequencies close to its mean forecasts.
+      Each observation counts once: the cells are rival forecasts of it, compared by cell above.
       "
     `);
   });
@@ -855,7 +846,7 @@ describe('scoreBatch', () => {
       ‡ the runs never produced the observed value: log score at p = 1/(2(n+1)) instead of infinity.
       CRPS: in the outcome's units, no baseline; PIT: share of runs below the observed value.
 
-      Reliability (1 forecasts: each boolean outcome and category value):
+      Reliability (1 forecast: each observed boolean outcome and category value):
       forecast  events  mean forecast  happened  frequency  95% CI (%)
       0–10%          1           0.0%         1     100.0%  [20.7, 100.0]
       A calibrated batch has frequencies close to its mean forecasts.

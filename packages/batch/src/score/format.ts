@@ -138,8 +138,8 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
 
   if (result.reliability.length > 0) {
     const events = result.reliability.reduce((s, b) => s + b.count, 0);
-    const each = 'each observed boolean outcome and category value';
-    lines.push('', `Reliability (${events} forecast${events === 1 ? '' : 's'}: ${each}${sweep ? ', forecast by all cells pooled, so each observation counts once' : ''}):`);
+    const forecasts = `${events} forecast${events === 1 ? '' : 's'}${sweep ? ' of the cells pooled' : ''}`;
+    lines.push('', `Reliability (${forecasts}: each observed boolean outcome and category value):`);
     const rel: string[][] = [['forecast', 'events', 'mean forecast', 'happened', 'frequency', '95% CI (%)']];
     for (const b of result.reliability)
       rel.push([
@@ -152,6 +152,7 @@ export function formatScore(result: ScoreResult, options: FormatOptions = {}): s
       ]);
     appendAll(lines, renderTable(rel, ['l', 'r', 'r', 'r', 'r', 'l']));
     lines.push('A calibrated batch has frequencies close to its mean forecasts.');
+    if (sweep) lines.push('Each observation counts once: the cells are rival forecasts of it, compared by cell above.');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -20,12 +20,16 @@ import {
   scoreBatch,
   sensitivity,
   summarizeBatch,
+  type BatchMeta,
   type BatchTable,
+  type Calendar,
   type OutputFormat,
   type ScoreResult,
 } from '@wargame/batch';
-import { formatIssue } from '@wargame/engine';
+import { formatIssue, monthText, type CompiledScenario } from '@wargame/engine';
 import { err, out, UserError, writeFileAtomic } from '../io.js';
+import { shippedScenarios } from '../scenario-files.js';
+import { loadOrFail } from './load.js';
 
 /**
  * The CLI's reading of the batch package's errors: a request the data cannot
@@ -99,9 +103,36 @@ function readObserved(path: string): { name: string; text: string } {
   return { name: path, text: readFileSync(path, 'utf8') };
 }
 
-export async function scoreCommand(paths: string[], o: { observed: string; json?: boolean }): Promise<number> {
+/**
+ * The calendar that turns observed months into turns: the batch file does not
+ * record it, so it is read from the scenario (--scenario, else the shipped
+ * scenario of the batch's id). Another version of the scenario than the
+ * batch's is used with a note: the calendar rarely changes, and a turn the
+ * calendar cannot hold is refused when the runs are read.
+ */
+function calendarFor(meta: BatchMeta, scenarioArg: string | undefined, loaded: Map<string, CompiledScenario>): Calendar {
+  const arg = scenarioArg ?? meta.scenario.id;
+  let s = loaded.get(arg);
+  if (!s) {
+    // Without --scenario only a shipped id is looked up: the id comes from the batch file, not a path to follow.
+    const shipped = scenarioArg === undefined ? shippedScenarios().find((x) => x.id === arg) : undefined;
+    if (scenarioArg === undefined && !shipped)
+      throw new UserError(
+        `the observed file gives months, which score turns into turns with the calendar of scenario "${arg}" (the batch file does not record it), but "${arg}" is not a shipped scenario: pass --scenario <file or folder>`,
+      );
+    s = loadOrFail(shipped?.path ?? arg);
+    loaded.set(arg, s);
+  }
+  if (s.id !== meta.scenario.id) throw new UserError(`--scenario ${arg} is scenario "${s.id}", but the batch is of "${meta.scenario.id}": give the batch's scenario`);
+  if (s.hash !== meta.scenario.hash)
+    err(`note: the dates are placed with the calendar of ${arg}, another version of ${s.id} than the batch's (hash ${s.hash.slice(0, 12)}…, the batch's ${meta.scenario.hash.slice(0, 12)}…): ${monthText(s.calendar.start)}, ${s.calendar.turns} turns of ${s.calendar.step} month${s.calendar.step === 1 ? '' : 's'}`);
+  return { ...s.calendar };
+}
+
+export async function scoreCommand(paths: string[], o: { observed: string; scenario?: string; json?: boolean }): Promise<number> {
   const file = readObserved(o.observed);
   const results: ScoreResult[] = [];
+  const loaded = new Map<string, CompiledScenario>();
   // Shards of one batch are scored as that one batch (as sensitivity reads them); different batches
   // (several scenarios, seeds or designs) each on their own, then reliability is pooled.
   for (const group of await batchesOf(paths))
@@ -109,7 +140,9 @@ export async function scoreCommand(paths: string[], o: { observed: string; json?
       await withBatch(group, async (table) => {
         const parsed = parseObserved(file, table.meta);
         if (!parsed.ok) throw new UserError(parsed.issues.map(formatIssue).join('\n'));
-        return { ...(await scoreBatch(table, parsed.observed)), file: group.join(' + ') };
+        const dated = parsed.observed.outcomes.some((x) => x.date !== undefined);
+        const options = dated ? { calendar: calendarFor(table.meta, o.scenario, loaded) } : {};
+        return { ...(await scoreBatch(table, parsed.observed, options)), file: group.join(' + ') };
       }),
     );
   if (o.json) out(JSON.stringify(results.length === 1 ? results[0] : { results, reliability: combineReliability(results) }, null, 2));
