@@ -47,7 +47,8 @@ describe('wargame report <save>', () => {
     expect(html).toContain('the record followed until 2024-01, then the computer from 2024-01 to');
     expect(html).toMatch(/Armenia against the record/);
     expect(html).toMatch(/the class argues about Brussels/);
-    expect((html.match(/<svg/g) ?? []).length).toBe(2); // indicators, and Armenia's relations
+    // The key indicators, one chart per scale (peace-tracks: 0–100 in two charts of at most six, and the 0–1 peace text), and Armenia's relations.
+    expect((html.match(/<svg/g) ?? []).length).toBe(4);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 

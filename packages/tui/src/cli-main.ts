@@ -302,7 +302,8 @@ export function buildProgram(): Command {
     .option('--as <party>', 'saved game: the party whose path is compared with the record (default: the parties people played)')
     .option('--runs <n>', 'saved game: computer-played runs to compare its outcomes with (0: none)', intIn(0, 100_000), 2000)
     .option('--scenario <scenario>', 'saved game: the scenario file, folder or id (default: the one named in the save)')
-    .action(async (path: string, o: { format: 'md' | 'html'; out?: string; as?: string; runs: number; scenario?: string }) => {
+    .option('--team <party>', "saved game: one team's version, only what that party knew (its goals, the news as it was told, what it could see)")
+    .action(async (path: string, o: { format: 'md' | 'html'; out?: string; as?: string; runs: number; scenario?: string; team?: string }) => {
       process.exitCode = await (await import('./commands/analyse.js')).reportCommand(path, o);
     });
 
