@@ -70,6 +70,15 @@ describe('wargame score with dates', () => {
     expect(result.events).toHaveLength(dated.size);
   });
 
+  it('places each month in the turn the engine records: runs that follow the record to mid 2024 score 0', () => {
+    batch(['south-caucasus', '--runs', '5', '--seed', '4', '--follow-history-until', '2024-07', '--out', at('record.parquet')]);
+    const r = runCli(['score', at('record.parquet'), '--observed', OBSERVED, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as ScoreResult;
+    const timings = result.overall.outcomes.map((o) => (o.type === 'boolean' && o.timing ? [o.id, o.timing.held, o.timing.q50, o.timing.crps] : [o.id]));
+    expect(timings).toEqual([...datedOutcomes()].map(([id, date]) => [id, 5, date, 0]));
+  });
+
   it('prints the forecast of when next to the observed month', () => {
     const r = runCli(['score', at('flagship.parquet'), '--observed', OBSERVED]);
     expect(r.code).toBe(0);

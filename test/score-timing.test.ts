@@ -120,6 +120,23 @@ describe('timing CRPS', () => {
 });
 
 describe('observed dates', () => {
+  it('reads mutated dated forms without throwing, every issue with a message', () => {
+    const junk = fc.constantFrom('{', '}', ': ', ', ', 'date', 'value', '2023-', '09', '-13', 'true', 'false', '\n  ', '[', ']', '~', '"', '.nan');
+    const doc = fc.tuple(fc.nat({ max: 40 }), fc.array(junk, { maxLength: 6 })).map(([at, bits]) => {
+      const text = 'exodus: { value: true, date: 2023-09 }\ntreaty: false\n';
+      const i = Math.min(at, text.length);
+      return text.slice(0, i) + bits.join('') + text.slice(i);
+    });
+    fc.assert(
+      fc.property(doc, (text) => {
+        const r = parseObserved({ name: 'observed.yaml', text }, META);
+        if (!r.ok) for (const issue of r.issues) expect(issue.message.length).toBeGreaterThan(0);
+        else for (const o of r.observed.outcomes) if (o.date !== undefined) expect(o.date).toMatch(/^\d{4}-(0[1-9]|1[0-2])$/);
+      }),
+      { seed: 1205, numRuns: 300 },
+    );
+  });
+
   it('reads the dated form, flat and wrapped, with where the date stood', () => {
     const flat = parseObserved({ name: 'o.yaml', text: 'treaty: false\nexodus: { value: true, date: 2023-09 }\n' }, META);
     expect(flat.ok && flat.observed.outcomes).toEqual([
