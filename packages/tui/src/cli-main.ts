@@ -201,8 +201,9 @@ export function buildProgram(): Command {
     .argument('<save>', 'a save file')
     .option('--scenario <scenario>', 'the scenario file, folder or id (default: the one named in the save)')
     .option('--json', 'print the result as JSON')
-    .action((file: string, o: { scenario?: string; json?: boolean }) => {
-      process.exitCode = replayCommand(file, o);
+    .option('--show', 'then step through the session turn by turn on screen, for the room (← → turns, b branches)')
+    .action(async (file: string, o: { scenario?: string; json?: boolean; show?: boolean }) => {
+      process.exitCode = await replayCommand(file, o);
     });
 
   program

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { loadSession, SAVE_FORMAT, type CompiledScenario, type SaveTimer, type Session, type TurnInputs } from '@wargame/engine';
-import { out, UserError } from '../io.js';
+import { err, out, UserError } from '../io.js';
 import { loadOrFail } from './load.js';
 
 /** Saves are refused above this size before reading: a session of 100,000 turns is far smaller. */
@@ -41,9 +41,24 @@ export function readSave(file: string, scenarioArg?: string, howToName = 'give i
   return { scenario, session: r.session, ...(r.pending ? { pending: r.pending } : {}), ...(r.players ? { players: r.players } : {}), ...(r.timer ? { timer: r.timer } : {}) };
 }
 
-/** `wargame replay <save> [--scenario S]`: replays a save from its seed and verifies the state hash at every turn. */
-export function replayCommand(file: string, opts: { scenario?: string; json?: boolean }): number {
+/**
+ * `wargame replay <save> [--scenario S] [--show]`: replays a save from its seed
+ * and verifies the state hash at every turn; `--show` then steps through it turn
+ * by turn on screen, for the room.
+ */
+export async function replayCommand(file: string, opts: { scenario?: string; json?: boolean; show?: boolean }): Promise<number> {
   const { scenario, session } = readSave(file, opts.scenario);
+  if (opts.show) {
+    if (opts.json) throw new UserError('--show and --json cannot be given together: --show is a screen, --json prints the check');
+    if (!process.stdout.isTTY || !process.stdin.isTTY) {
+      err('wargame replay --show is a screen and needs a terminal; without one, wargame replay <save> checks the save and wargame report <save> writes it out');
+      return 2;
+    }
+    if (session.branches().every((b) => b.turns === 0)) throw new UserError(`${file}: the save has no turns played yet; there is nothing to show`);
+    const { runReplayShow } = await import('../app/replay/run-replay.js');
+    await runReplayShow({ scenario, session, file });
+    return 0;
+  }
   const branches = session.branches();
   if (opts.json) {
     out(JSON.stringify({ ok: true, scenario: { id: scenario.id, hash: scenario.hash }, seed: session.seed, params: session.params, nodes: session.nodes.length, branches, head: { node: session.head.id, turn: session.head.turn, hash: session.head.hash }, outcomes: session.outcomes() }, null, 2));
