@@ -100,6 +100,7 @@ export function GameScreen(props: GameScreenProps) {
       parties: parties.length,
       options: explainedNow ? (game.session.head.log?.parties.find((p) => p.party === explainedNow.id)?.reason.options?.length ?? 0) : 0,
       dirty: game.isDirty(),
+      newsTurns: game.session.head.turn,
       page: Math.max(1, (current.overlay === 'none' && !state.ended ? layout.paneRows : layout.bodyRows) - 2),
     });
     if (!command) return update(next);
@@ -210,7 +211,7 @@ export function Briefing({ ui, briefing, layout, scenario }: { ui: UiState; brie
   const paneFor = (tab: Tab, w: number): Line[] => {
     const bar = Math.max(6, Math.min(layout.barWidth, Math.floor(w / 8)));
     const spark = Math.max(6, Math.min(layout.sparkWidth, Math.floor(w / 5)));
-    return tab === 'world' ? worldLines(briefing, w, bar, spark) : tab === 'news' ? newsLines(briefing, w) : relationLines(briefing, w, bar, spark, bounds);
+    return tab === 'world' ? worldLines(briefing, w, bar, spark) : tab === 'news' ? newsLines(briefing, w, ui.newsBack) : relationLines(briefing, w, bar, spark, bounds);
   };
   const focused = briefing.moves[Math.min(ui.moveCursor, briefing.moves.length - 1)];
   const first = Math.max(0, Math.min(ui.moveCursor - layout.moveRows + 1, briefing.moves.length - layout.moveRows));

@@ -73,6 +73,8 @@ export interface Briefing {
   indicators: IndicatorRow[];
   relations: RelationRow[];
   lastTurn: { date: string; items: NewsItem[]; drifts: string[] } | null;
+  /** Every turn's news as the party was told it, oldest first (the last is `lastTurn`): ← → browse them. */
+  newsHistory: { date: string; items: NewsItem[]; drifts: string[] }[];
   /** What moved the player's indicators last turn, and why: each change with the moves and events behind it. */
   causes: CauseRow[];
   moves: MoveOption[];
@@ -306,6 +308,12 @@ export function buildBriefing(
   // The news as the party was told it: others' secret moves and messages between others left out.
   const last = told ? logFor(scenario, told, partyIndex, now) : null;
   const lastTurn = last ? { date: last.date, ...newsOf(scenario, last, party.id) } : null;
+  const newsHistory = path.flatMap((n, k) => {
+    if (!n.log) return [];
+    if (k === path.length - 1 && lastTurn) return [lastTurn];
+    const heard = logFor(scenario, n.log, partyIndex, states[k]!);
+    return [{ date: heard.date, ...newsOf(scenario, heard, party.id) }];
+  });
   const recorded = scenario.history.find((h) => h.month === now.month && h.party === partyIndex);
   // The menu is the decision context's: the moves and effects of the world the move will be made in.
   const decision = decisionAt(scenario, session, begin);
@@ -336,6 +344,7 @@ export function buildBriefing(
     indicators,
     relations,
     lastTurn,
+    newsHistory,
     causes: last ? causesOf(scenario, last, partyIndex, (i) => (view.indicators[i]!.kind === 'belief' ? 0 : now.ind[i]! - before.ind[i]!)) : [],
     moves,
   };

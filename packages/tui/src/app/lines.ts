@@ -64,17 +64,22 @@ export function relationLines(b: Briefing, width: number, barWidth: number, spar
 }
 
 /** Last turn's news: a headline per event and party, its detail and the source passage. */
-export function newsLines(b: Briefing, width: number): Line[] {
+export function newsLines(b: Briefing, width: number, back = 0): Line[] {
   if (!b.lastTurn) return [plain('No turn played yet: the news of each turn appears here.', { dim: true })];
-  const out: Line[] = [plain(`What happened in ${b.lastTurn.date}`, { bold: true })];
-  for (const item of b.lastTurn.items) {
+  // An earlier turn's news (← older, → newer), or the last turn's with what moved and why.
+  const shown = back > 0 ? (b.newsHistory[b.newsHistory.length - 1 - back] ?? b.lastTurn) : b.lastTurn;
+  const earlier = shown !== b.lastTurn;
+  const n = b.newsHistory.length;
+  const browse = n > 1 ? ` · ${earlier ? `${back} turn${back === 1 ? '' : 's'} back; ` : ''}${earlier || n > 1 ? '← older' : ''}${earlier ? ' → newer' : ''}` : '';
+  const out: Line[] = [[{ text: `What happened in ${shown.date}`, bold: true }, { text: browse, dim: true }]];
+  for (const item of shown.items) {
     out.push(...wrapped(item.headline, width, '  ', item.mine ? { bold: true, color: 'yellow' } : item.kind === 'event' ? { color: 'magenta' } : {}, ''));
     if (item.detail) out.push(...wrapped(`↳ ${item.detail}`, width, '    ', { dim: true }, '  '));
     out.push(...quoteLines(item.quotes, width));
   }
-  if (b.lastTurn.drifts.length > 0) out.push(...wrapped(`Every month while it lasts: ${b.lastTurn.drifts.join('; ')}`, width, '  ', { dim: true }, ''));
+  if (shown.drifts.length > 0) out.push(...wrapped(`Every month while it lasts: ${shown.drifts.join('; ')}`, width, '  ', { dim: true }, ''));
   // What moved the player's indicators, and why: its own move's first.
-  if (b.causes.length > 0) {
+  if (b.causes.length > 0 && !earlier) {
     out.push(plain(''));
     out.push(plain(`What moved, and why (${b.lastTurn.date})`, { bold: true }));
     for (const c of b.causes) out.push(...wrapped(causeText(c), width, '    ', c.parts.some((p) => p.mine) ? { color: 'yellow' } : {}, '  '));
@@ -171,6 +176,7 @@ export const HELP_KEYS: readonly [string, string][] = [
   ['Enter', 'play the highlighted move: the turn resolves'],
   ['1 … 9', 'pick the move of that number (Enter plays it)'],
   ['Tab, Shift-Tab', 'briefing views: world, news, relations'],
+  ['← →', 'the news of earlier turns (← older, → newer)'],
   ['PgUp PgDn  [ ]', 'scroll the view'],
   ['g', 'your goals: what your party wants, weighed in its posture now'],
   ['w', 'why: explain a computer party’s last move (← → other party)'],

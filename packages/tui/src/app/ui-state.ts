@@ -19,6 +19,8 @@ export interface UiState {
   explainScroll: number;
   debriefScroll: number;
   goalsScroll: number;
+  /** The news shown: 0 the last turn's, n the turn n before it (← older, → newer). */
+  newsBack: number;
   /** A one-line message in the footer (saved, undone, nothing to undo…). */
   status: string | null;
 }
@@ -50,15 +52,17 @@ export interface KeyContext {
   dirty: boolean;
   /** Lines a page scroll moves. */
   page: number;
+  /** Turns played whose news can be browsed (← →); none when absent. */
+  newsTurns?: number;
 }
 
 export function initialUi(): UiState {
-  return { overlay: 'none', tab: 'world', moveCursor: 0, scroll: { world: 0, news: 0, relations: 0 }, explainParty: 0, explainOption: -1, explainScroll: 0, debriefScroll: 0, goalsScroll: 0, status: null };
+  return { overlay: 'none', tab: 'world', moveCursor: 0, scroll: { world: 0, news: 0, relations: 0 }, explainParty: 0, explainOption: -1, explainScroll: 0, debriefScroll: 0, goalsScroll: 0, newsBack: 0, status: null };
 }
 
 /** After a turn is played or undone: the cursor back on top, the news from the top. */
 export function afterTurn(ui: UiState, status: string | null): UiState {
-  return { ...ui, moveCursor: 0, scroll: { world: 0, news: 0, relations: 0 }, debriefScroll: 0, explainOption: -1, explainScroll: 0, status };
+  return { ...ui, moveCursor: 0, scroll: { world: 0, news: 0, relations: 0 }, debriefScroll: 0, explainOption: -1, explainScroll: 0, newsBack: 0, status };
 }
 
 const wrap = (i: number, n: number) => (n <= 0 ? 0 : ((i % n) + n) % n);
@@ -128,6 +132,12 @@ export function reduceKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyCont
   if (down(input, key)) return { ui: { ...base, moveCursor: Math.min(Math.max(0, ctx.moves - 1), ui.moveCursor + 1) } };
   if (up(input, key)) return { ui: { ...base, moveCursor: Math.max(0, ui.moveCursor - 1) } };
   if (key.return && ctx.moves > 0) return { ui: base, command: { type: 'play', move: Math.min(ui.moveCursor, ctx.moves - 1) } };
+  // ← → browse the news of earlier turns (→ back towards the last one); the News view shows them.
+  if (key.leftArrow || key.rightArrow) {
+    const last = Math.max(0, (ctx.newsTurns ?? 0) - 1);
+    const newsBack = Math.max(0, Math.min(last, ui.newsBack + (key.leftArrow ? 1 : -1)));
+    return { ui: { ...base, newsBack, tab: 'news', scroll: { ...ui.scroll, news: 0 } } };
+  }
   if (key.tab) {
     const i = TABS.indexOf(ui.tab);
     return { ui: { ...base, tab: TABS[wrap(i + (key.shift ? -1 : 1), TABS.length)]! } };

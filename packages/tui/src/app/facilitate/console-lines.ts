@@ -320,6 +320,7 @@ export function teamHelpLines(): Line[] {
     ['1 … 9', 'pick the move of that number'],
     ['Enter', 'choose, then Enter again to confirm (Esc: back to your moves); your choice stays secret until the reveal'],
     ['Tab, Shift-Tab', 'views: world, news, relations'],
+    ['← →', 'the news of earlier turns (← older, → newer)'],
     ['g', 'your goals: what your party wants, weighed in its posture now'],
     ['PgUp PgDn  [ ]', 'scroll the view'],
     ['Esc', 'back to the hand-off screen'],

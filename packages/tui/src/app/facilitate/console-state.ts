@@ -611,7 +611,7 @@ function onTeam(state: ConsoleState, team: number, input: string, key: FacKey, c
   if (input === 'w' || input === 'u' || input === 's' || input === 'q') return { state };
   // The team chooses among its offers in the turn's decision context, or among the answers to the message it is asked.
   const options = teamOptions(round, team);
-  const { ui, command } = reduceKey(state.teamUi, input, key, { ended: false, moves: options.length, parties: 0, options: 0, dirty: false, page: ctx.page });
+  const { ui, command } = reduceKey(state.teamUi, input, key, { ended: false, moves: options.length, parties: 0, options: 0, dirty: false, page: ctx.page, newsTurns: ctx.session.head.turn });
   if (command?.type !== 'play') return { state: { ...state, teamUi: ui } };
   // The team sees what it picked and confirms it (or goes back to its moves, the cursor where it was).
   return { state: { ...state, teamUi: ui, mode: { kind: 'confirm', team, choice: command.move } } };
