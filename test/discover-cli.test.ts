@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discover, DiscoverInputError, openBatch, type DiscoverRequest, type DiscoveryResult } from '@wargame/batch';
+import { discover, DiscoverInputError, openBatch, sampleSeedOf, type DiscoverRequest, type DiscoveryResult } from '@wargame/batch';
 import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wargame-discover-'));
@@ -113,6 +113,16 @@ describe('wargame discover', () => {
     const whole = await inProcess({ outcome: 'renewed_war' });
     const shards = discoverJson([at('shard.2.parquet'), at('shard.1.parquet'), '--outcome', 'renewed_war']);
     expect(shards).toEqual(whole);
+    // Sampling works on shards read as one table too.
+    const opened = await openBatch([at('shard.1.parquet'), at('shard.2.parquet')]);
+    if (!opened.ok) throw new Error(opened.message);
+    try {
+      const sampled = await discover(opened.table, { outcome: 'renewed_war', maxRuns: 250 });
+      expect(sampled.used).toBe(250);
+      expect(sampled.runs).toBe(600);
+    } finally {
+      opened.table.close();
+    }
   });
 
   it('samples a batch larger than its bound, the same way every time', async () => {
@@ -122,6 +132,12 @@ describe('wargame discover', () => {
     expect(a.used).toBe(250);
     expect(a.runs).toBe(600);
     expect(b).toEqual(a);
+    // Every batch seed gives a sample seed DuckDB accepts (REPEATABLE takes 0 to 2^31 − 1).
+    for (const seed of ['1', 'big', 'flagship', '2024.06', 'x'.repeat(40)]) {
+      const s = sampleSeedOf(seed);
+      expect(Number.isInteger(s) && s >= 0 && s < 2 ** 31).toBe(true);
+    }
+    expect(sampleSeedOf('big')).toBeGreaterThan(2 ** 30); // a seed whose 32-bit draw broke the SQL
   });
 
   it('writes an HTML page with the trade-off curve and the box, and no network resource', () => {

@@ -53,6 +53,7 @@ export {
   discover,
   discoveryTarget,
   chooseBox,
+  sampleSeedOf,
   DiscoverInputError,
   MAX_DISCOVER_RUNS,
   CART_DEFAULTS,

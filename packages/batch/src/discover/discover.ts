@@ -200,7 +200,7 @@ export async function discover(table: BatchTable, request: DiscoverRequest): Pro
   }
 
   // The rows: only the columns needed, a seeded sample past the bound.
-  const sampleSeed = seedrandom.alea(`${meta.seed}/discover`).int32() >>> 0;
+  const sampleSeed = sampleSeedOf(meta.seed);
   const sampled = runs > maxRuns;
   const cols = varying.map((p, j) => `CAST(${ident(p.column)} AS DOUBLE) AS x${j}`);
   // Only the columns needed go into the sample (DuckDB single-threaded, so the seed makes it repeatable).
@@ -277,6 +277,11 @@ export async function discover(table: BatchTable, request: DiscoverRequest): Pro
     prim: { options, trajectory, chosen, chosenBy, rule: ruleText(box.limits, 'prim'), box },
     cart: { maxDepth, minLeaf, leaves },
   };
+}
+
+/** The seed of a batch's sample: from the batch seed, in [0, 2^31), the range DuckDB's REPEATABLE accepts. */
+export function sampleSeedOf(batchSeed: string): number {
+  return seedrandom.alea(`${batchSeed}/discover`).int32() >>> 1;
 }
 
 function point(b: PrimBox, index: number, init: PrimResult['init'], ids: readonly string[]): DiscoveryPoint {
