@@ -46,6 +46,9 @@ describe('wargame report <save>', () => {
     // The game followed the record for three turns: so do the runs it is compared with.
     expect(html).toContain('the record followed until 2024-01, then the computer from 2024-01 to');
     expect(html).toMatch(/Armenia against the record/);
+    // Graded against the computer playing Armenia over the same 300 runs, and the story told.
+    expect(html).toMatch(/<h2>Armenia against the computer<\/h2>\s*<p><strong>Your Armenia did (better|worse) than \d+% of the computer&#39;s Armenia on/);
+    expect(html).toContain('<h2>The story</h2>');
     expect(html).toMatch(/the class argues about Brussels/);
     // The key indicators, one chart per scale (peace-tracks: 0–100 in two charts of at most six, and the 0–1 peace text), and Armenia's relations.
     expect((html.match(/<svg/g) ?? []).length).toBe(4);

@@ -15,6 +15,7 @@ import { Lines, LineView } from './Lines.js';
 import { debriefLines, explainLines, goalsLines, helpLines, moveDetailLines, moveLine, newsLines, relationLines, worldLines, type Line } from './lines.js';
 import { afterTurn, initialUi, reduceKey, TABS, type Tab, type UiState } from './ui-state.js';
 import { useBackgroundBatch } from './use-background-batch.js';
+import { gradeParty, interestUtilities, storyOf } from './grade.js';
 import { usePlayGame } from './use-play-game.js';
 import { useTerminalSize, type TerminalSize } from './use-terminal-size.js';
 import { turnName } from './turn-name.js';
@@ -68,13 +69,22 @@ export function GameScreen(props: GameScreenProps) {
   const ended = briefing.ended;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the session is mutable; the comparison is taken once the game has ended
   const comparison = useMemo(() => comparisonOf(game.session), [game.session, ended]);
-  const progress = useBackgroundBatch({ active: ended, scenario, params: game.session.params, seed: props.seed, runs: props.backgroundRuns, play: comparison.play });
+  const progress = useBackgroundBatch({ active: ended, scenario, params: game.session.params, seed: props.seed, runs: props.backgroundRuns, play: comparison.play, grade: { party: partyIndex } });
   // biome-ignore lint/correctness/useExhaustiveDependencies: the session is mutable; `game.version` is what says it changed
   const debrief = useMemo(() => (ended ? buildDebrief(scenario, game.session, partyIndex, startTurn) : null), [ended, scenario, game.session, partyIndex, startTurn, game.version]);
   const frequencies = useMemo(
     () => (debrief && progress?.finished && !progress.error ? tallyOutcomes(scenario, progress.columns, Object.fromEntries(debrief.outcomes.map((o) => [o.id, o.result]))) : null),
     [debrief, progress, scenario],
   );
+  // The grade against the computer playing the same party over the same runs, and the story of the game.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the session is mutable; `game.version` is what says it changed
+  const grade = useMemo(() => {
+    if (!ended || !progress?.finished || progress.error || progress.utilities.length === 0) return null;
+    const took = game.session.stateOf(game.session.path()[Math.min(startTurn, game.session.path().length - 1)]!.id);
+    return gradeParty(scenario, partyIndex, took.posture[partyIndex]!, interestUtilities(scenario, partyIndex, game.session.state), progress.utilities);
+  }, [ended, progress, scenario, partyIndex, startTurn, game.version]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the session is mutable; `game.version` is what says it changed
+  const story = useMemo(() => (ended ? storyOf(scenario, game.session, partyIndex, startTurn) : null), [ended, scenario, game.session, partyIndex, startTurn, game.version]);
   const width = layout.width;
   const inner = width - 2;
 
@@ -175,6 +185,8 @@ export function GameScreen(props: GameScreenProps) {
       runs: props.backgroundRuns,
       batchFrom: comparison.from,
       indicators: briefing.indicators,
+      grade,
+      story,
     });
     body = <Panel title="Debrief" width={width} height={layout.bodyRows} lines={lines} offset={ui.debriefScroll} />;
     keys = '↑↓ PgUp/PgDn scroll · u undo · s save · w why · q quit';

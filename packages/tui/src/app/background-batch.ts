@@ -6,6 +6,7 @@
 import type { CompiledScenario } from '@wargame/engine';
 import type { RunPlay } from '@wargame/batch';
 import type { BatchValue } from './debrief-model.js';
+import { computerRunUtilities } from './grade.js';
 
 export interface BatchProgress {
   done: number;
@@ -14,6 +15,8 @@ export interface BatchProgress {
   error?: string;
   /** Each outcome's value in every run played so far, by outcome id. */
   columns: Record<string, BatchValue[]>;
+  /** With `grade`: the graded party's interests' utilities at the end of every run played so far. */
+  utilities: number[][];
   /** Wall time so far, in milliseconds. */
   elapsedMs: number;
 }
@@ -31,6 +34,8 @@ export interface BackgroundBatchOptions {
   sliceMs?: number;
   /** Least time between two progress reports (the last one is always reported). */
   reportEveryMs?: number;
+  /** Also keep, for each run, where this party's interests ended (the debrief's grade: grade.ts). */
+  grade?: { party: number };
 }
 
 /**
@@ -43,8 +48,9 @@ export function startBackgroundBatch(opts: BackgroundBatchOptions): () => void {
   let cancelled = false;
   const started = performance.now();
   const columns: Record<string, BatchValue[]> = Object.fromEntries(opts.scenario.outcomes.map((o) => [o.id, []]));
+  const utilities: number[][] = [];
   const report = (done: number, finished: boolean, error?: string) =>
-    opts.onProgress({ done, total: opts.runs, finished, columns, elapsedMs: performance.now() - started, ...(error === undefined ? {} : { error }) });
+    opts.onProgress({ done, total: opts.runs, finished, columns, utilities, elapsedMs: performance.now() - started, ...(error === undefined ? {} : { error }) });
 
   void (async () => {
     // Loaded only when a debrief needs it: the batch package is not on the path to the first screen.
@@ -56,6 +62,8 @@ export function startBackgroundBatch(opts: BackgroundBatchOptions): () => void {
     const ctx = batch.prepareBatchContext(opts.scenario, design.value, opts.seed, opts.runs, opts.play ?? {});
     const cols = batch.batchColumns(opts.scenario);
     const index = opts.scenario.outcomes.map((o) => [o.id, cols.findIndex((c) => c.name === `outcome_${o.id}`)] as const);
+    // The same runs again on the engine's fast path, for the graded party's final world (the rows hold outcomes, not utilities).
+    const graded = opts.grade ? computerRunUtilities(opts.scenario, { seed: opts.seed, params: opts.params, play: opts.play ?? {}, party: opts.grade.party }) : null;
     const sliceMs = opts.sliceMs ?? 12;
     const reportEvery = opts.reportEveryMs ?? 80;
     let next = 0;
@@ -68,6 +76,12 @@ export function startBackgroundBatch(opts: BackgroundBatchOptions): () => void {
         const r = batch.playChunk(ctx, { from: next, to });
         if (!r.ok) return report(next, true, `run ${r.run} (seed ${r.seed ?? '?'}) failed: ${r.message}`);
         for (const row of r.rows) for (const [id, i] of index) columns[id]!.push(row[i] as BatchValue);
+        if (graded)
+          for (let i = next; i < to; i++) {
+            const u = graded(i);
+            if (!Array.isArray(u)) return report(next, true, `run ${i} (seed ${opts.seed}.${i}) failed: ${u.error}`);
+            utilities.push(u);
+          }
         next = to;
       }
       const finished = next >= opts.runs;

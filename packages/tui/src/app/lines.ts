@@ -10,6 +10,7 @@ import type { Debrief, OutcomeFrequency } from './debrief-model.js';
 import { frequencySentence } from './debrief-model.js';
 import type { Explanation } from './explain-model.js';
 import type { BatchProgress } from './background-batch.js';
+import { gradeHeadline, gradeSentences, type Grade, type StoryItem } from './grade.js';
 import { fit, formatChange, formatCount, formatPercent, formatSigned, formatUtility, formatValue, meterBar, resample, sparkline, truncate, wrapText } from './format.js';
 
 export interface Segment {
@@ -219,6 +220,9 @@ export function debriefLines(
     runs: number;
     batchFrom: string | null;
     indicators: readonly IndicatorRow[];
+    /** Against the computer playing the same party over the same runs, once they are played. */
+    grade?: Grade | null;
+    story?: { turning: StoryItem[]; moves: StoryItem[] } | null;
   },
 ): Line[] {
   const { width } = opts;
@@ -232,6 +236,22 @@ export function debriefLines(
     out.push(...wrapped(sentence, width, '    ', o.type === 'boolean' && o.result.value === true ? { color: 'green' } : {}, `  ${mark} `));
   }
   out.push(...progressText(opts.progress, opts.runs, opts.batchFrom, width));
+  if (opts.grade) {
+    out.push(plain(''));
+    out.push(...wrapped(gradeHeadline(opts.grade, opts.partyName), width, '', { bold: true }));
+    const [overall, ...each] = gradeSentences(opts.grade, opts.partyName);
+    out.push(...wrapped(overall!, width, '  ', {}, '  '));
+    for (const s of each) out.push(...wrapped(s, width, '    ', { dim: true }, '  • '));
+  }
+  if (opts.story && (opts.story.turning.length > 0 || opts.story.moves.length > 0)) {
+    out.push(plain(''));
+    out.push(plain('The story: turning points', { bold: true }));
+    for (const t of opts.story.turning) out.push(...wrapped(`${t.date}  ${t.text}`, width, '           ', t.kind === 'outcome' ? { color: 'green' } : {}, '  '));
+    if (opts.story.moves.length > 0) {
+      out.push(plain('Key moves, and why (w explains any computer move)', { bold: true }));
+      for (const m of opts.story.moves) out.push(...wrapped(`${m.date}  ${m.text}${m.why ? ` · why: ${m.why}` : ''}`, width, '           ', {}, '  '));
+    }
+  }
   out.push(plain(''));
   const hist = d.recorded > 0 ? `you made the recorded move in ${d.matched} of ${d.recorded} recorded month${d.recorded === 1 ? '' : 's'}` : 'the track records no move of yours in these months';
   out.push(...wrapped(`Your path against the history track (${hist}${d.historyEnds ? `; the record ends ${d.historyEnds}` : ''})`, width, '', { bold: true }));

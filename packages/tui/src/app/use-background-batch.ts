@@ -4,8 +4,8 @@ import { useEffect, useState } from 'react';
 import type { RunPlay } from '@wargame/batch';
 import { startBackgroundBatch, type BatchProgress } from './background-batch.js';
 
-export function useBackgroundBatch(opts: { active: boolean; scenario: CompiledScenario; params: Record<string, number>; seed: string; runs: number; play: RunPlay }): BatchProgress | null {
-  const { active, scenario, params, seed, runs, play } = opts;
+export function useBackgroundBatch(opts: { active: boolean; scenario: CompiledScenario; params: Record<string, number>; seed: string; runs: number; play: RunPlay; grade?: { party: number } }): BatchProgress | null {
+  const { active, scenario, params, seed, runs, play, grade } = opts;
   const [progress, setProgress] = useState<BatchProgress | null>(null);
   const [started, setStarted] = useState(false);
   useEffect(() => {
@@ -16,7 +16,7 @@ export function useBackgroundBatch(opts: { active: boolean; scenario: CompiledSc
   useEffect(() => {
     if (!started || runs <= 0) return;
     // A fresh object per report, so React sees the change.
-    return startBackgroundBatch({ scenario, params, seed, runs, play, onProgress: (p) => setProgress({ ...p }) });
+    return startBackgroundBatch({ scenario, params, seed, runs, play, ...(grade ? { grade } : {}), onProgress: (p) => setProgress({ ...p }) });
   }, [started, scenario, params, seed, runs]);
   return progress;
 }

@@ -18,6 +18,7 @@ import { buildDebrief, frequencySentence, tallyOutcomes, type BatchValue } from 
 import { formatCount, formatPercent, formatValue } from '../app/format.js';
 import { eventLine, moveLine, turnRecords, type TurnRecord } from '../app/turn-record.js';
 import { turnName } from '../app/turn-name.js';
+import { computerRunUtilities, gradeHeadline, gradeParty, gradeSentences, interestUtilities, storyOf } from '../app/grade.js';
 import { err, UserError, writeFileAtomic } from '../io.js';
 import { readSave } from './replay.js';
 
@@ -276,6 +277,34 @@ async function workshopReport(file: string, scenario: CompiledScenario, session:
       numeric: [false, false, false],
     },
   });
+
+  // Each played party against the computer playing it over the same runs, interest by interest.
+  if (columns)
+    for (const p of players) {
+      const party = scenario.parties[p]!;
+      const run = computerRunUtilities(scenario, { seed: session.seed, params: session.params, play: comparison.play, party: p });
+      const theirs: number[][] = [];
+      for (let i = 0; i < o.runs; i++) {
+        const u = run(i);
+        if (!Array.isArray(u)) throw new UserError(`the comparison run ${i} failed: ${u.error} (replay: wargame run ${scenario.id} --seed ${session.seed}.${i})`);
+        theirs.push(u);
+      }
+      const took = session.stateOf(session.path()[Math.min(firstPlayedTurn(session, party.id), session.path().length - 1)]!.id);
+      const grade = gradeParty(scenario, p, took.posture[p]!, interestUtilities(scenario, p, session.state), theirs);
+      const [overall, ...each] = gradeSentences(grade, party.name);
+      doc.push({ kind: 'heading', level: 2, text: `${party.name} against the computer` });
+      doc.push({ kind: 'paragraph', inlines: [{ strong: gradeHeadline(grade, party.name) }, ` ${overall}`] });
+      doc.push({ kind: 'list', items: each.map((t) => [t]) });
+    }
+
+  // The story: turning points, and each party's key move with the computer's reason for it.
+  const story = storyOf(scenario, session, players.length === 1 ? players[0]! : -1, 0);
+  if (story.turning.length > 0 || story.moves.length > 0) {
+    doc.push({ kind: 'heading', level: 2, text: 'The story' });
+    if (story.turning.length > 0) doc.push({ kind: 'table', table: { head: ['Date', 'Turning point'], rows: story.turning.map((t) => [t.date, t.text]), numeric: [false, false] } });
+    if (story.moves.length > 0)
+      doc.push({ kind: 'table', table: { head: ['Date', 'Key move', 'Why'], rows: story.moves.map((m) => [m.date, m.text, m.why ?? '']), numeric: [false, false, false] } });
+  }
 
   doc.push(...branchesSideBySide(scenario, session));
 
