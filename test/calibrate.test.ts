@@ -36,6 +36,41 @@ describe('calibrate', () => {
     expect(check.logLikelihood).toBeCloseTo(a.result.logLikelihood, 9);
   });
 
+  it('profile intervals re-fit the other numbers: never narrower than the conditional ones at the same optimum, and the estimate is the best point seen', () => {
+    const targets = [
+      { path: 'russia_bandwidth', lo: 0, hi: 100 },
+      { path: 'western_pressure', lo: 0, hi: 100 },
+    ];
+    const opts = { restarts: 1, samples: 20, maxEvaluations: 30 };
+    const conditional = calibrate(sochi, targets, opts);
+    const profile = calibrate(sochi, targets, { ...opts, profile: true });
+    if (!conditional.ok || !profile.ok) throw new Error('calibration failed');
+    expect(conditional.result.intervalKind).toBe('conditional');
+    expect(profile.result.intervalKind).toBe('profile');
+    expect(profile.result.logLikelihood).toBeGreaterThanOrEqual(conditional.result.logLikelihood - 1e-9);
+    const check = historyLogLikelihood(sochi, profile.result.estimates, { samples: 20 });
+    expect(check.ok && check.logLikelihood).toBeCloseTo(profile.result.logLikelihood, 9);
+    for (const r of [conditional.result, profile.result])
+      for (const t of targets) {
+        const curve = r.curves[t.path]!;
+        expect(curve).toHaveLength(21);
+        // The estimate is the best point seen, so no curve rises above it…
+        for (const c of curve) expect(c.logLikelihood).toBeLessThanOrEqual(r.logLikelihood + 1e-9);
+        // …and the interval's ends are the outermost grid values within 1.92 log-likelihood units of it.
+        const inside = curve.filter((c) => 2 * (r.logLikelihood - c.logLikelihood) <= 3.84).map((c) => c.value);
+        const iv = r.intervals[t.path]!;
+        expect(iv.lo).toBeCloseTo(Math.min(...inside, r.estimates[t.path]!), 9);
+        expect(iv.hi).toBeCloseTo(Math.max(...inside, r.estimates[t.path]!), 9);
+      }
+    // Both trace their curves around the restarts' best (the same restarts); a profile re-fits the others at each
+    // value, so its curve is never below the conditional one, and somewhere above it when the numbers trade off.
+    for (const t of targets)
+      profile.result.curves[t.path]!.forEach((c, g) => {
+        expect(c.logLikelihood).toBeGreaterThanOrEqual(conditional.result.curves[t.path]![g]!.logLikelihood - 1e-9);
+      });
+    expect(targets.some((t) => profile.result.curves[t.path]!.some((c, g) => c.logLikelihood > conditional.result.curves[t.path]![g]!.logLikelihood + 1e-6))).toBe(true);
+  });
+
   it('refuses unknown paths and empty ranges', () => {
     expect(calibrate(sochi, [{ path: 'party.rusia.noise', lo: 0, hi: 1 }]).ok).toBe(false);
     expect(calibrate(sochi, [{ path: 'russia_bandwidth', lo: 5, hi: 5 }]).ok).toBe(false);

@@ -135,6 +135,7 @@ export function buildProgram(): Command {
     .option('--restarts <n>', 'optimiser restarts (the first from the scenario\'s values, the others seeded)', intIn(1, 50), 3)
     .option('--evaluations <n>', 'likelihood evaluations per restart', intIn(5, 100_000))
     .option('--no-quiet', 'fit the recorded moves only, not the quiet months')
+    .option('--profile', 'profile-likelihood intervals: the other numbers re-fitted at each of 21 values (slower; without it the others are held at the estimate)')
     .option('--out <file>', 'the set file to write (default: <scenario>.calibrated.yaml)')
     .option('--json', 'print the result as JSON')
     .action(async (scenario: string, o: CalibrateOptions) => {

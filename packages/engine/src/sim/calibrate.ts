@@ -4,8 +4,11 @@
  * computer policy — the history check's log-likelihood of the recorded moves
  * plus, by default, of staying quiet in the months the record is silent (so a
  * model that acts early is penalised). Optimised by Nelder–Mead on the box of
- * the bounds, from seeded restarts; intervals are likelihood-ratio intervals of
- * each number with the others held at the estimate (conditional profiles).
+ * the bounds, from seeded restarts; intervals are 95% likelihood-ratio
+ * intervals, either conditional (each number along its axis with the others
+ * held at the estimate: cheap, and too narrow when numbers trade off) or, with
+ * `profile`, true profile-likelihood intervals (the others re-fitted at every
+ * grid value, as R's `profile` does for a likelihood).
  * Deterministic: the noise averaging and the restarts are seeded.
  */
 import seedrandom from 'seedrandom';
@@ -28,8 +31,13 @@ export interface CalibrationResult {
   logLikelihood: number;
   /** At the scenario's own values, for comparison. */
   baseline: number;
-  /** Per number: the 95% likelihood-ratio interval with the others at the estimate, from a grid; null ends mean the interval reaches a bound. */
+  /** Per number: the 95% likelihood-ratio interval (conditional or profile, see `intervalKind`), from a grid of 21 values; `reaches*` when it reaches a bound. */
   intervals: Record<string, { lo: number; hi: number; reachesLo: boolean; reachesHi: boolean }>;
+  intervalKind: 'conditional' | 'profile';
+  /** Per number: the log-likelihood at each grid value (the others held, or re-fitted for a profile), to plot or check the intervals. */
+  curves: Record<string, { value: number; logLikelihood: number }[]>;
+  /** A grid value of the intervals fitted better than the restarts' best: the estimate is that point (more --restarts would have found it). */
+  improvedOnGrid?: true;
   restarts: { start: Record<string, number>; logLikelihood: number; evaluations: number }[];
   evaluations: number;
 }
@@ -44,6 +52,8 @@ export interface CalibrationOptions {
   until?: number;
   /** Count the quiet months (default true). */
   quiet?: boolean;
+  /** Profile-likelihood intervals (the other numbers re-fitted at each grid value) instead of conditional ones. */
+  profile?: boolean;
 }
 
 export type CalibrationError = { ok: false; message: string };
@@ -119,17 +129,39 @@ export function calibrate(
     restarts.push({ start: toValues(start), logLikelihood: -m.fx, evaluations: evaluations - before });
     if (!best || m.fx < best.fx) best = { x: m.x, fx: m.fx };
   }
-  const estimate = best!;
-  // Conditional 95% likelihood-ratio intervals: where 2 × (ℓ̂ − ℓ) ≤ 3.84 along each axis.
-  const intervals: CalibrationResult['intervals'] = {};
+  let estimate = best!;
+  // 95% likelihood-ratio intervals: the grid values where 2 × (ℓ̂ − ℓ) ≤ 3.84 (χ²₁). Every grid value's objective
+  // is computed first, since a profile may find a better fit than the restarts did, and that moves ℓ̂.
   const grid = 20;
+  const profile = opts.profile === true && targets.length > 1;
+  // The curves are traced around the restarts' best; a grid point that fits better becomes the estimate afterwards.
+  const around = estimate.x;
+  let seen = estimate;
+  const curves = targets.map((_, i) =>
+    Array.from({ length: grid + 1 }, (_, g) => {
+      const at = (others: readonly number[]) => {
+        const x = [...others];
+        x.splice(i, 0, g / grid);
+        return x;
+      };
+      const rest = around.filter((_, j) => j !== i);
+      let point = { x: at(rest), fx: objective(at(rest)) };
+      if (profile) {
+        // Re-fit the others with this number fixed, from the estimate (a short search: the optimum is near).
+        const m = nelderMead((o) => objective(at(o)), rest, { maxEvaluations: 15 * rest.length + 10, step: 0.1, tolerance: 1e-3 });
+        if (m.fx < point.fx) point = { x: at(m.x), fx: m.fx };
+      }
+      if (point.fx < seen.fx - 1e-9) seen = point;
+      return point.fx;
+    }),
+  );
+  const improvedOnGrid = seen !== estimate;
+  estimate = seen;
+  const intervals: CalibrationResult['intervals'] = {};
+  const curveValues: CalibrationResult['curves'] = {};
   targets.forEach((t, i) => {
-    const inside: number[] = [];
-    for (let g = 0; g <= grid; g++) {
-      const x = [...estimate.x];
-      x[i] = g / grid;
-      if (2 * (objective(x) - estimate.fx) <= 3.84) inside.push(g / grid);
-    }
+    curveValues[t.path] = curves[i]!.map((fx, g) => ({ value: t.lo + ((t.hi - t.lo) * g) / grid, logLikelihood: -fx }));
+    const inside = curves[i]!.flatMap((fx, g) => (2 * (fx - estimate.fx) <= 3.84 ? [g / grid] : []));
     inside.push(estimate.x[i]!);
     const lo = Math.min(...inside);
     const hi = Math.max(...inside);
@@ -142,6 +174,9 @@ export function calibrate(
       logLikelihood: -estimate.fx,
       baseline: baseline.logLikelihood,
       intervals,
+      intervalKind: profile ? 'profile' : 'conditional',
+      curves: curveValues,
+      ...(improvedOnGrid ? { improvedOnGrid: true as const } : {}),
       restarts,
       evaluations,
     },

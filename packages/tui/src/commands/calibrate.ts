@@ -18,6 +18,8 @@ export interface CalibrateOptions {
   out?: string;
   quiet: boolean;
   json?: boolean;
+  /** Profile-likelihood intervals (the others re-fitted at each value). */
+  profile?: boolean;
 }
 
 /** Targets from `--params`: a parameter id (its declared range), or `path=lo:hi` for any override path. */
@@ -48,6 +50,7 @@ export function calibrateCommand(arg: string, opts: CalibrateOptions): number {
     samples: opts.samples,
     restarts: opts.restarts,
     quiet: opts.quiet,
+    profile: opts.profile === true,
     ...(opts.evaluations === undefined ? {} : { maxEvaluations: opts.evaluations }),
     ...(opts.until === undefined ? {} : { until: monthIndex(opts.until) }),
   });
@@ -67,7 +70,7 @@ export function calibrateCommand(arg: string, opts: CalibrateOptions): number {
   out(`log-likelihood ${result.logLikelihood.toFixed(3)} (the scenario's own values: ${result.baseline.toFixed(3)}; ${opts.quiet ? 'recorded moves and quiet months' : 'recorded moves only'})`);
   out('');
   const w = Math.max(9, ...targets.map((t) => t.path.length));
-  out(`${'number'.padEnd(w)}  ${'estimate'.padStart(10)}  95% interval (others held at the estimate)`);
+  out(`${'number'.padEnd(w)}  ${'estimate'.padStart(10)}  95% interval (${result.intervalKind === 'profile' ? 'profile likelihood: the others re-fitted at each value' : targets.length > 1 ? 'others held at the estimate; --profile re-fits them' : 'likelihood ratio'})`);
   for (const t of targets) {
     const iv = result.intervals[t.path]!;
     const end = (v: number, at: boolean) => `${at ? '≤' : ''}${Math.round(v * 100) / 100}`;
@@ -79,6 +82,7 @@ export function calibrateCommand(arg: string, opts: CalibrateOptions): number {
   out(
     `restarts: ${lls.map((x) => x.toFixed(2)).join(', ')} — ${result.restarts.length === 1 ? 'one restart: run more to check the optimum is not a local one' : agree ? 'they agree' : 'they disagree: the likelihood has several optima; the best is kept, and more --restarts are advised'}`,
   );
+  if (result.improvedOnGrid) out('a value on the intervals\' grid fitted better than the restarts: the estimate is that point (more --restarts or --evaluations would have found it)');
   out(`wrote ${file}`);
   return 0;
 }
