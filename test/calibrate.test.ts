@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { calibrate, historyLogLikelihood, nelderMead } from '@wargame/engine';
+import { calibrate, compileScenarioDoc, historyLogLikelihood, nelderMead } from '@wargame/engine';
+import { parseTargets } from '../packages/tui/src/commands/calibrate.js';
 import { load } from './helpers/scenarios.js';
 import { runCli } from './helpers/cli.js';
 
@@ -69,6 +70,15 @@ describe('calibrate', () => {
         expect(c.logLikelihood).toBeGreaterThanOrEqual(conditional.result.curves[t.path]![g]!.logLikelihood - 1e-9);
       });
     expect(targets.some((t) => profile.result.curves[t.path]!.some((c, g) => c.logLikelihood > conditional.result.curves[t.path]![g]!.logLikelihood + 1e-6))).toBe(true);
+  });
+
+  it("fits the scenario's calibration list with its parameters by default; --params replaces both", () => {
+    const marked = compileScenarioDoc({ ...sochi.doc, calibration: [{ path: 'party.russia.noise', range: [0, 0.4] }] });
+    expect(marked.issues).toEqual([]);
+    const targets = parseTargets(marked.scenario, undefined);
+    expect(targets.map((t) => t.path)).toEqual([...sochi.parameters.map((p) => p.id), 'party.russia.noise']);
+    expect(targets.at(-1)).toEqual({ path: 'party.russia.noise', lo: 0, hi: 0.4 });
+    expect(parseTargets(marked.scenario, 'western_pressure').map((t) => t.path)).toEqual(['western_pressure']);
   });
 
   it('refuses unknown paths and empty ranges', () => {

@@ -583,6 +583,25 @@ describe('validator', () => {
     expect(elapsed).toBeLessThan(100);
   });
 
+  it('checks calibration targets: a real path, a range it may take, low before high', () => {
+    const text = minimalWith([
+      'end:\n',
+      'calibration:\n  - { path: party.north.noise, range: [0, 0.5] }\n  - { path: party.nort.noise, range: [0, 1] }\n  - { path: party.south.temperature, range: [1, 0.5] }\n  - { path: party.south.noise, range: [-1, 1] }\n  - { path: north, range: [0, 1] }\nend:\n',
+    ]);
+    const r = loadScenario([{ name: 'calibration.yaml', text }]);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues.map((i) => `${i.code} → ${formatPath(i.path)}: ${i.message}`)).toEqual([
+      'invalid-id → calibration[4].path: expected a path such as party.russia.noise (see wargame inspect <scenario> --paths), got the string "north"',
+    ]);
+    const fixed = loadScenario([{ name: 'calibration.yaml', text: text.replace('  - { path: north, range: [0, 1] }\n', '') }]);
+    expect(fixed.ok ? [] : fixed.issues.map((i) => `${i.code} → ${formatPath(i.path)}: ${i.message}`)).toEqual([
+      'unknown-path → calibration[1].path: unknown path "party.nort.noise" (did you mean "party.north.noise"?); `wargame inspect <scenario> --paths` lists them',
+      'reversed-range → calibration[2].range: range [1, 0.5] is empty or reversed: write [low, high]',
+      'value-out-of-range → calibration[3].range: party.south.noise: must be at least 0, got -1',
+    ]);
+  });
+
   it('treats ids that are also Object.prototype properties as ordinary names', () => {
     // "constructor" is a valid id; lookups by id must not find Object.prototype.constructor.
     const text = minimalWith(

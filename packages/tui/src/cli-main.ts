@@ -128,7 +128,7 @@ export function buildProgram(): Command {
     .command('calibrate')
     .description('fit parameters (or any path, e.g. party.russia.noise=0:0.3) to the history track by maximum likelihood; writes a --set-file')
     .argument('<scenario>', 'a scenario file, folder or shipped id')
-    .option('--params <list>', 'comma-separated parameters (their declared ranges) or path=low:high (default: every parameter)')
+    .option('--params <list>', "comma-separated parameters (their declared ranges) or path=low:high (default: every parameter and the scenario's calibration list)")
     .option('--until <YYYY-MM>', 'fit only the record before this month', monthArg)
     .option('--seed <seed>', 'the seed of the noise averaging and the restarts', seedArg, 'history')
     .option('--samples <n>', 'noise samples per decision (fewer: faster, rougher)', positiveInt, 100)

@@ -9,6 +9,7 @@ import { emptyReads, type WorldReads } from '../expr/reads.js';
 import { monthIndex, monthText } from '../expr/parse.js';
 import { hashValue } from '../util/hash.js';
 import { didYouMean } from '../util/suggest.js';
+import { applyOverrides, overridePaths } from './overrides.js';
 import type {
   CompiledEffect,
   CompiledEvent,
@@ -503,6 +504,23 @@ export class ScenarioCompiler {
       history.push({ month, date: h.date, party, move, ...(h.note === undefined ? {} : { note: h.note }), cite: this.cites(h.cite, [...p, 'cite']) });
     });
     history.sort((a, b) => a.month - b.month || a.party - b.party);
+    // Calibration targets name real numbers, over ranges they may take (checked at both ends).
+    const paths = new Set(overridePaths(doc));
+    (doc.calibration ?? []).forEach((c, i) => {
+      const p: Path = ['calibration', i];
+      if (!paths.has(c.path)) {
+        this.issue('unknown-path', [...p, 'path'], `unknown path "${c.path}"${didYouMean(c.path, paths)}; \`wargame inspect <scenario> --paths\` lists them`);
+        return;
+      }
+      if (c.range[0] >= c.range[1]) {
+        this.issue('reversed-range', [...p, 'range'], `range [${c.range[0]}, ${c.range[1]}] is empty or reversed: write [low, high]`);
+        return;
+      }
+      for (const end of c.range) {
+        const r = applyOverrides(doc, { [c.path]: end });
+        if (!r.ok) this.issue('value-out-of-range', [...p, 'range'], r.message);
+      }
+    });
     const streams = ['events', ...this.partyIds.flatMap((p) => [`policy:${p}`, `effects:${p}`])];
 
     const compiled: CompiledScenario = {

@@ -51,6 +51,7 @@ export const ISSUE_CODES = {
   'unknown-party': 'a party id that is not defined',
   'unknown-indicator': 'an indicator id that is not defined',
   'unknown-move': 'a move id that is not among the party’s moves',
+  'unknown-path': 'a calibration path that names no number of the scenario',
   'unknown-posture': 'a posture that is not one of the party’s states',
   'unknown-state': 'a machine’s initial state or a transition’s target that is not one of its states',
   'unknown-guard': 'a named guard that is not defined under guards',

@@ -393,6 +393,14 @@ export const HistoryStepSchema = z.strictObject({
 });
 export type HistoryStep = z.infer<typeof HistoryStepSchema>;
 
+/** A number `wargame calibrate` fits by default: a path (`party.russia.noise`, …) and the range to search. */
+export const CalibrationTargetSchema = z.strictObject({
+  path: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, { error: 'expected a path such as party.russia.noise (see wargame inspect <scenario> --paths)' }),
+  range: z.tuple([finite(), finite()]),
+  /** Why it is left to the record (prose). */
+  why: z.string().optional(),
+});
+
 export const ScenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   id: ScenarioIdSchema,
@@ -411,6 +419,12 @@ export const ScenarioSchema = z.strictObject({
   /** What parties may send each other within a turn (see a move's `sends`). */
   messages: z.array(MessageSchema).max(200).optional(),
   history: z.array(HistoryStepSchema).default([]),
+  /**
+   * Numbers besides the parameters that `wargame calibrate` fits by default
+   * (with the parameters), each a path with the range to search: the parties'
+   * temperatures and noise, say, which the sources do not give.
+   */
+  calibration: z.array(CalibrationTargetSchema).max(200).optional(),
   /** The run ends early when this holds after a turn. */
   end: z.strictObject({ when: ExpressionSchema }).optional(),
 });

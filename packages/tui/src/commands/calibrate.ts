@@ -25,8 +25,10 @@ export interface CalibrateOptions {
 /** Targets from `--params`: a parameter id (its declared range), or `path=lo:hi` for any override path. */
 export function parseTargets(s: CompiledScenario, spec: string | undefined): CalibrationTarget[] {
   const items = (spec ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
-  const list = items.length > 0 ? items : s.parameters.map((p) => p.id);
-  if (list.length === 0) throw new UserError(`scenario ${s.id} declares no parameters: name paths to calibrate with --params path=lo:hi`);
+  // By default: every parameter, and the numbers the scenario marks for calibration (its `calibration:` list).
+  const marked = (s.doc.calibration ?? []).map((c) => `${c.path}=${c.range[0]}:${c.range[1]}`);
+  const list = items.length > 0 ? items : [...s.parameters.map((p) => p.id), ...marked];
+  if (list.length === 0) throw new UserError(`scenario ${s.id} declares no parameters and marks nothing for calibration: name paths to calibrate with --params path=lo:hi`);
   return list.map((item) => {
     const m = /^([^=]+)=(-?[\d.]+):(-?[\d.]+)$/.exec(item);
     const path = m ? m[1]! : item;
