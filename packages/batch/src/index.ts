@@ -11,6 +11,21 @@ export { renderBatchReport, renderDocument, type BatchReportOptions, type Block,
 export { buildBatchCharts, renderBatchCharts, renderChartSvg, type BatchChart, type ChartKind, type RenderedChart } from './report/charts.js';
 export { wilson, zForLevel, normalQuantile, Z95 } from './stats/wilson.js';
 export { quantileSorted, quantiles, quantileAt, mean, variance, sd } from './stats/quantile.js';
+export { saltelliUnitSample, saltelliBlockSize, sobolIndices, type SobolIndices, type SobolOptions } from './stats/sobol.js';
+export { morrisUnitSample, morrisDelta, morrisIndices, elementaryEffects, type MorrisFactor, type MorrisOptions } from './stats/morris.js';
+export { BOOTSTRAP_RESAMPLES, type Interval } from './stats/bootstrap.js';
+export {
+  clusteredMean,
+  clusteredMeanOfTotals,
+  pairedDifference,
+  pairedDifferenceOfMoments,
+  tQuantile,
+  wilsonEffective,
+  type ClusteredMean,
+  type ClusterTotal,
+  type Moments,
+  type PairedDifference,
+} from './stats/clustered.js';
 export { BatchError, BatchInputError, BatchOutputError, BatchReadError, BatchUsageError } from './errors.js';
 export { formatPercent, formatPercentFixed, formatPoints, formatInterval, formatNumber, formatGroupedNumber, formatSigned } from './text/numbers.js';
 export { renderTable, renderWide, textWidth, padEndTo, padStartTo, type Align, type FormatOptions } from './text/table.js';
