@@ -97,7 +97,7 @@ describe('timing CRPS', () => {
 
   it('scores each cell of a sweep and the pool', async () => {
     const meta = toyMeta({ kind: 'grid', sweep: ['p'], cells: [{ p: 0 }, { p: 1 }], runsPerCell: 2, outcomes: [{ id: 'exodus', kind: 'boolean', ever: true }] });
-    const rows = [...runsAt([2, 2], 0), ...runsAt([4, null], 1)].map((r) => ({ ...r, param_p: r.cell }));
+    const rows = [...runsAt([2, 2], 0), ...runsAt([4, null], 1)].map((r): Record<string, Value> => ({ ...r, param_p: r['cell'] ?? null }));
     const r = await scoreRows(meta, rows, 'exodus: { value: true, date: 2021-12 }\n', MONTHLY);
     expect(r.cells.map((c) => timingOf(c.outcomes[0]).crps)).toEqual([0, kernelCrps([4, 7], 2)]);
     expect(timingOf(r.overall.outcomes[0]).crps).toBeCloseTo(kernelCrps([2, 2, 4, 7], 2), 12);

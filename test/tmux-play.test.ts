@@ -86,9 +86,13 @@ describe.skipIf(!hasTmux)('wargame play in a real terminal (tmux; skipped when t
     expect(debrief.replace(/\n +/g, ' ')).toMatch(/Armenia and Azerbaijan agreed a treaty text: in \d+% of 2,000 runs; you (got it in \d{4}-\d\d|did not)/);
     for (const line of debrief.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
 
-    // The path against the history track is further down.
-    tmux('send-keys', '-t', target, 'PageDown');
-    await waitForScreen((s) => s.includes('Your path against the history track') || s.includes('record:'), 'the path against history');
+    // The path against the history track is further down, past the grade and the story: page until it shows.
+    const atPath = (s: string) => s.includes('Your path against the history track') || s.includes('record:');
+    for (let page = 0; page < 12 && !atPath(screen()); page++) {
+      tmux('send-keys', '-t', target, 'PageDown');
+      await sleep(150);
+    }
+    await waitForScreen(atPath, 'the path against history');
 
     // q asks first (the turns are unsaved); s saves and quits.
     tmux('send-keys', '-t', target, 'q');

@@ -160,6 +160,8 @@ describe('facilitate: hot seat', () => {
     // The team sees its choice before it counts, and confirms it.
     expect(f.frame()).toContain('Confirm, Armenia');
     expect(f.frame()).toContain('Accept the three principles');
+    // No help behind ? here, so the footer does not offer one (issue 14, bug 7's kind).
+    expect(f.frame()).not.toContain('? help');
     expect(chosenCount(f.console())).toBe(0);
     await press(f.stdin, KEY.enter);
     const next = f.frame();

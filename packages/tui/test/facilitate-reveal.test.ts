@@ -176,7 +176,7 @@ describe('rulings after the reveal', () => {
     const { ctx, start, scenario, session } = setup(['armenia']);
     const r = keys(start, ctx, ENTER, DOWN, ENTER, ENTER, 'f', ENTER);
     expect(r.effect?.type).toBe('play');
-    const inputs = (r.effect as { inputs: Parameters<Session['advance']>[0] }).inputs;
+    const inputs = (r.effect as { inputs: NonNullable<Parameters<Session['advance']>[0]> }).inputs;
     const move = inputs.choices!['armenia']!;
     const played = session.advance(inputs);
     if (!played.ok) throw new Error(played.error.message);

@@ -121,11 +121,12 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
       </Box>
     </Box>
   );
-  const frame = (top: React.ReactNode, body: React.ReactNode, keys: string) => (
+  // `help`: whether ? opens a help here (the footer names it only then).
+  const frame = (top: React.ReactNode, body: React.ReactNode, keys: string, help = true) => (
     <Box flexDirection="column" width={width} height={height}>
       {top}
       {body}
-      <Footer width={width} keys={keys} status={c.status} />
+      <Footer width={width} keys={keys} status={c.status} help={help} />
     </Box>
   );
   const inner = width - 2;
@@ -212,6 +213,7 @@ export function FacilitateScreen(props: FacilitateScreenProps) {
         <Header width={width} title={scenario.title} party={`Team ${party.name}`} posture={briefing.party.posture} date={briefing.date} turn={briefing.turn} turns={briefing.turns} dirty={false} ended={false} clock={clock} />,
         panel(`Confirm, ${party.name}`, lines),
         `${party.name}: ⏎ confirm · Esc back to your moves`,
+        false,
       );
     }
     case 'reveal':
