@@ -105,6 +105,23 @@ describe('messages and replies', () => {
     expect(evaluateOutcomes(fixture, broke.state)['broke']).toEqual({ value: true, firstTurn: 2 });
   });
 
+  it('a move a facilitator rules a failure sends nothing: its ruled effects apply, it counts as failed; ruled a success, it sends', () => {
+    const state = start(fixture, 'ruled');
+    const failed = stepTurn(fixture, state, { choices: { a: 'offer', b: 'wait' }, adjudicate: { a: {} }, failed: ['a'] });
+    if (!failed.ok) throw new Error(failed.error.message);
+    expect(failed.log.parties.find((p) => p.party === 'a')).toMatchObject({ move: 'offer', success: false, adjudicated: true, effects: [] });
+    expect(failed.log.messages ?? []).toEqual([]);
+    const succeeded = stepTurn(fixture, state, { choices: { a: 'offer', b: 'wait' }, adjudicate: { a: {} }, replies: { b: { deal: 'reject' } } });
+    if (!succeeded.ok) throw new Error(succeeded.error.message);
+    expect(succeeded.log.parties.find((p) => p.party === 'a')).toMatchObject({ success: true, adjudicated: true });
+    expect(succeeded.log.messages?.[0]).toMatchObject({ message: 'deal', from: 'a', to: 'b', reply: 'reject' });
+    // A failure needs a ruling to fail with, and a real party.
+    const bare = stepTurn(fixture, state, { choices: { a: 'offer', b: 'wait' }, failed: ['a'] });
+    expect(!bare.ok && bare.error.message).toBe('failed names a, but adjudicate has no ruling for it: a failure is ruled with the effects it has (its failure effects, or {})');
+    const unknown = stepTurn(fixture, state, { choices: { a: 'offer', b: 'wait' }, adjudicate: { a: {} }, failed: ['z'] });
+    expect(!unknown.ok && unknown.error.code).toBe('party/unknown');
+  });
+
   it('refuses an answer to a message that was never sent, and an answer the party cannot give', () => {
     const state = start(fixture, 'never');
     const unsent = stepTurn(fixture, state, { choices: { a: 'grab', b: 'wait' }, replies: { b: { deal: 'accept' } } });

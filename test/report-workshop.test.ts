@@ -38,7 +38,7 @@ function workshop() {
   const inject = { custom: { id: 'custom_border_clash', label: 'Border clash near Sotk', effects: { border_tension: 7 } } };
   advance(session, { choices: { armenia: activeMove(s, session, 'armenia'), azerbaijan: activeMove(s, session, 'azerbaijan') }, inject: [inject] });
   const ruled = activeMove(s, session, 'armenia');
-  advance(session, { choices: { armenia: ruled, azerbaijan: activeMove(s, session, 'azerbaijan') }, adjudicate: { armenia: failureRuling(s, 'armenia', ruled) } });
+  advance(session, { choices: { armenia: ruled, azerbaijan: activeMove(s, session, 'azerbaijan') }, adjudicate: { armenia: failureRuling(s, 'armenia', ruled) }, failed: ['armenia'] });
   session.annotate('the class argued about the corridor');
   // The what-if: back to turn 1, and the teams' idle moves instead.
   if (!session.rewind(1).ok) throw new Error('rewind');

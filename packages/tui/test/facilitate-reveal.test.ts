@@ -127,7 +127,8 @@ describe('rulings after the reveal', () => {
     const azeMove = revealedMove(round, ctx, aze)!;
     r = keys(r.state, ctx, 'f');
     expect(r.state.staged.adjudicate).toEqual({ azerbaijan: failureRuling(scenario, 'azerbaijan', azeMove) });
-    expect(r.state.status).toBe("Ruled: Azerbaijan's move fails.");
+    expect(r.state.status).toBe("Ruled: Azerbaijan's move fails (and sends nothing).");
+    expect(r.state.staged.failed).toEqual(['azerbaijan']);
     r = keys(r.state, ctx, { upArrow: true }, 's');
     expect(r.state.staged.adjudicate['armenia']).toEqual(successRuling(scenario, 'armenia', armMove));
     expect(rulingKind(scenario, 'armenia', armMove, r.state.staged.adjudicate['armenia']!)).toBe('success');
@@ -147,7 +148,10 @@ describe('rulings after the reveal', () => {
     r = keys(r.state, ctx, DOWN, 'd');
     expect(Object.keys(r.state.staged.adjudicate)).toEqual(['armenia']);
     const played = keys(r.state, ctx, ENTER);
+    // Dropping the failure ruling drops the failure with it.
     expect(played.effect).toEqual({ type: 'play', inputs: { choices: { armenia: armMove, azerbaijan: azeMove }, adjudicate: { armenia: amounts } } });
+    const failing = keys(keys(r.state, ctx, 'f').state, ctx, ENTER);
+    expect(failing.effect).toMatchObject({ type: 'play', inputs: { adjudicate: { azerbaijan: failureRuling(scenario, 'azerbaijan', azeMove) }, failed: ['azerbaijan'] } });
   });
 
   it('a team that changes its move loses the ruling made on the old one', () => {
@@ -182,6 +186,9 @@ describe('rulings after the reveal', () => {
     if (!played.ok) throw new Error(played.error.message);
     const log = played.log.parties.find((p) => p.party === 'armenia')!;
     expect(log.adjudicated).toBe(true);
+    expect(inputs.failed).toEqual(['armenia']);
+    // Ruled a failure, it counts as one.
+    expect(log.success).toBe(false);
     // The move's failure effects, as written, and nothing else.
     expect(log.effects.map((e) => e.key).sort()).toEqual(Object.keys(failureRuling(scenario, 'armenia', move)).sort());
     const text = JSON.stringify(saveSession(session));
@@ -189,6 +196,7 @@ describe('rulings after the reveal', () => {
     if (!loaded.ok) throw new Error(loaded.error.message);
     expect(loaded.session.head.hash).toBe(session.head.hash);
     expect(canonicalJson(loaded.session.head.inputs!.adjudicate)).toBe(canonicalJson({ armenia: failureRuling(scenario, 'armenia', move) }));
-    expect(rulingKind(scenario, 'armenia', move, loaded.session.head.inputs!.adjudicate!['armenia']!)).toBe('failure');
+    expect(loaded.session.head.inputs!.failed).toEqual(['armenia']);
+    expect(rulingKind(scenario, 'armenia', move, loaded.session.head.inputs!.adjudicate!['armenia']!, true)).toBe('failure');
   });
 });

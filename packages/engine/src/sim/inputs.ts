@@ -28,6 +28,12 @@ export const TurnInputsSchema = z.strictObject({
   /** A facilitator's ruling: these effects replace the party's move effects this turn. */
   adjudicate: z.record(IdSchema, EffectsSchema).optional(),
   /**
+   * Parties whose ruled move the facilitator ruled a failure: it has the
+   * adjudicated effects (its failure effects, say), counts as failed in the
+   * record, and sends no message. Each must have a ruling in `adjudicate`.
+   */
+  failed: z.array(IdSchema).max(64).optional(),
+  /**
    * Follow the history track this turn: parties make their historical moves
    * (forced, even where the model would not offer them), parties without one
    * make their idle move, and random events do not fire. Choices still win.

@@ -515,8 +515,10 @@ export function historyMove(plan: TurnPlan, s: GameState, p: number): { move: nu
 
 /** How each party's chosen move resolves, beyond its chance. */
 export interface Resolution {
-  /** A facilitator's ruling per party: these effects replace the move's (and it succeeds). */
+  /** A facilitator's ruling per party: these effects replace the move's (and it succeeds, unless `failed`). */
   rulings?: readonly (readonly CompiledEffect[] | undefined)[];
+  /** Parties whose ruled move was ruled a failure (1): its ruled effects apply, and it sends nothing. */
+  failed?: ArrayLike<number>;
   /** Parties whose move is a recorded historical one: it happened as recorded, without a roll. */
   recorded?: ArrayLike<number>;
 }
@@ -553,7 +555,7 @@ export function resolveMoves(ctx: RunContext, s: GameState, chosen: ArrayLike<nu
       s.made[move.global] = s.turn;
     }
     const ruling = how.rulings?.[p];
-    const success = ruling !== undefined || how.recorded?.[p] === 1 || move.chance === null || u < clampChance(move.chance(s));
+    const success = ruling !== undefined ? how.failed?.[p] !== 1 : how.recorded?.[p] === 1 || move.chance === null || u < clampChance(move.chance(s));
     const effects = ruling ?? (success ? move.effects : move.failure);
     const amounts = amountsFor(ctx, effects.length);
     for (let i = 0; i < effects.length; i++) amounts[i] = drawAmount(effects[i]!, s, draws);

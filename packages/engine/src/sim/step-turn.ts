@@ -223,6 +223,11 @@ function checkChoices(scenario: CompiledScenario, inputs: TurnInputs): { ok: tru
     if (!c.ok) return fail({ code: 'effects/invalid', party, message: `adjudication for ${party}: ${c.message}` });
     rulings[p] = c.effects;
   }
+  for (const party of inputs.failed ?? []) {
+    const p = partyIds.indexOf(party);
+    if (p < 0) return fail({ code: 'party/unknown', party, message: `unknown party "${party}" in failed; parties are ${partyIds.join(', ')}` });
+    if (rulings[p] === undefined) return fail({ code: 'inputs/invalid', party, message: `failed names ${party}, but adjudicate has no ruling for it: a failure is ruled with the effects it has (its failure effects, or {})` });
+  }
   for (const [party, answers] of Object.entries(inputs.replies ?? {})) {
     const p = partyIds.indexOf(party);
     if (p < 0) return fail({ code: 'party/unknown', party, message: `unknown party "${party}" in replies; parties are ${partyIds.join(', ')}` });
@@ -489,7 +494,9 @@ function closeContext(scenario: CompiledScenario, context: DecisionContext, inpu
       messages.push({ round: 0, message: message.id, label: message.label, kind: message.kind, from: ids[d.from]!, to: ids[d.to]!, transition: null, reply: null, replyLabel: null, controller: 'computer', options: [], success: false, effects: [] });
     },
   };
-  resolveMoves(ctx, s, chosen, { rulings, recorded }, obs);
+  const failed = new Int32Array(np);
+  for (const party of inputs.failed ?? []) failed[scenario.symbols.parties.indexOf(party)] = 1;
+  resolveMoves(ctx, s, chosen, { rulings, recorded, failed }, obs);
   const answers = replyChooser(scenario, inputs);
   reactionPhase(ctx, s, answers.choose, obs);
   const problem = answers.problem();

@@ -6,7 +6,8 @@
  * own this turn), so a save records it with the turn's inputs and replays it
  * exactly; nothing else is stored. "Succeeds" is the move's own effects as
  * the scenario writes them (ranges still drawn), "fails" its failure effects
- * (none when it has none); the kind of a ruling is read back by comparing.
+ * (none when it has none) with the party in the input's `failed` list, so the
+ * move counts as failed and sends no message; other rulings are "amounts".
  */
 import { canonicalJson, type CompiledScenario, type Effects } from '@wargame/engine';
 import { describeEffects } from './facilitate/effects-draft.js';
@@ -28,18 +29,16 @@ export function failureRuling(scenario: CompiledScenario, partyId: string, moveI
   return structuredClone(moveDoc(scenario, partyId, moveId)?.failure ?? {});
 }
 
-/** Which ruling these effects are for the party's move: its success, its failure, or amounts the facilitator wrote. */
-export function rulingKind(scenario: CompiledScenario, partyId: string, moveId: string | null, effects: Effects): RulingKind {
+/** Which ruling these effects are for the party's move: a failure (ruled failed), its success, or amounts the facilitator wrote. */
+export function rulingKind(scenario: CompiledScenario, partyId: string, moveId: string | null, effects: Effects, failed = false): RulingKind {
+  if (failed) return 'failure';
   if (moveId === null) return 'amounts';
-  const json = canonicalJson(effects);
-  if (json === canonicalJson(successRuling(scenario, partyId, moveId))) return 'success';
-  if (json === canonicalJson(failureRuling(scenario, partyId, moveId))) return 'failure';
-  return 'amounts';
+  return canonicalJson(effects) === canonicalJson(successRuling(scenario, partyId, moveId)) ? 'success' : 'amounts';
 }
 
 /** A ruling as people read it: "ruled a success", "ruled a failure (no effect)", "ruled: Tension +5, Trade −2". */
-export function describeRuling(scenario: CompiledScenario, partyId: string, moveId: string | null, effects: Effects): string {
-  const kind = rulingKind(scenario, partyId, moveId, effects);
+export function describeRuling(scenario: CompiledScenario, partyId: string, moveId: string | null, effects: Effects, failed = false): string {
+  const kind = rulingKind(scenario, partyId, moveId, effects, failed);
   const what = describeEffects(scenario, effects) || 'no effect';
   if (kind === 'success') return `ruled a success (${what})`;
   if (kind === 'failure') return `ruled a failure (${what})`;

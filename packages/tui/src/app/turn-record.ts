@@ -93,7 +93,7 @@ export function turnRecord(scenario: CompiledScenario, session: Session, node: S
       move: p.moveLabel,
       failed: p.move !== null && !p.success,
       recorded: p.controller === 'history' && p.historical?.recorded === true,
-      ...(ruled && p.move !== null ? { ruling: describeRuling(scenario, p.party, p.move, ruled) } : {}),
+      ...(ruled && p.move !== null ? { ruling: describeRuling(scenario, p.party, p.move, ruled, inputs.failed?.includes(p.party) === true) } : {}),
       effects: describeApplied(scenario, p.effects),
     };
   });

@@ -9,7 +9,7 @@ import { cells, fit, formatValue, truncate, wrapText } from '../format.js';
 import { quoteLines, worldLines, type Line, type Segment } from '../lines.js';
 import { describeEffects, matchingTargets, parseAmount, type EffectTarget } from './effects-draft.js';
 import { turnMonth, turnName } from '../turn-name.js';
-import { headBranch, revealedMove, stagedCount, type ConsoleSetup, type ConsoleState, type EffectsEditor } from './console-state.js';
+import { failedRulings, headBranch, revealedMove, stagedCount, type ConsoleSetup, type ConsoleState, type EffectsEditor } from './console-state.js';
 import { describeRuling } from '../rulings.js';
 
 /** What the console's screens are drawn from: the session (read), the setup and the console's state. */
@@ -356,7 +356,7 @@ export function revealLines(f: ConsoleView, cursor: number, width: number, rows:
       { text: truncate(m ? m.label : 'no move', Math.max(10, width - 4 - cells(`${party.name} (${who}): `))), ...(focused ? { color: 'yellow', bold: true } : {}) },
     ]);
     const ruling = f.state.staged.adjudicate[party.id];
-    if (ruling) out.push(plain(truncate(`    ⚖ ${describeRuling(f.scenario, party.id, move, ruling)}`, width), { color: 'cyan', bold: true }));
+    if (ruling) out.push(plain(truncate(`    ⚖ ${describeRuling(f.scenario, party.id, move, ruling, failedRulings(f.state.staged).includes(party.id))}`, width), { color: 'cyan', bold: true }));
     else if (m) {
       const chance = offer?.chance === null || offer?.chance === undefined ? 'cannot fail' : `${Math.round(offer.chance * 100)}% chance`;
       const effects = m.effects.map((e) => describeEffect(f.scenario, e, world)).join(', ') || 'no direct effect';

@@ -76,6 +76,8 @@ export type Mode =
 export interface Staged {
   inject: readonly Inject[];
   adjudicate: Readonly<Record<string, Effects>>;
+  /** Parties whose ruling is a failure (the move fails: its ruled effects, no message sent); only those with a ruling count. */
+  failed?: readonly string[];
 }
 
 /** A hot-seat round in progress. */
@@ -303,7 +305,20 @@ export function pendingInputs(state: ConsoleState): TurnInputs {
       : {}),
     ...(state.staged.inject.length > 0 ? { inject: [...state.staged.inject] } : {}),
     ...(Object.keys(state.staged.adjudicate).length > 0 ? { adjudicate: { ...state.staged.adjudicate } } : {}),
+    ...(failedRulings(state.staged).length > 0 ? { failed: failedRulings(state.staged) } : {}),
   };
+}
+
+/** The parties whose staged ruling is a failure (a failure without a ruling is no ruling at all). */
+export function failedRulings(staged: Staged): string[] {
+  return (staged.failed ?? []).filter((party) => staged.adjudicate[party] !== undefined);
+}
+
+/** The staged rulings with the party's ruling set (or cleared), and marked a failure or not. */
+function withRuling(staged: Staged, party: string, effects: Effects | null, fails = false): Staged {
+  const { [party]: _, ...others } = staged.adjudicate;
+  const failed = (staged.failed ?? []).filter((p) => p !== party);
+  return { ...staged, adjudicate: effects ? { ...others, [party]: effects } : others, failed: effects && fails ? [...failed, party] : failed };
 }
 
 /**
@@ -497,11 +512,10 @@ function onKey(state: ConsoleState, input: string, key: FacKey, ctx: ConsoleCont
       if (key.return) {
         const party = ctx.scenario.parties[m.party]!;
         const effects = draftEffects(ctx.targets, m.editor.amounts);
-        const { [party.id]: _, ...others } = state.staged.adjudicate;
         if (Object.keys(effects).length === 0)
-          return back({ ...state, staged: { ...state.staged, adjudicate: others } }, `No ruling for ${party.name}: its move will have its own effects.`);
+          return back({ ...state, staged: withRuling(state.staged, party.id, null) }, `No ruling for ${party.name}: its move will have its own effects.`);
         return back(
-          { ...state, staged: { ...state.staged, adjudicate: { ...others, [party.id]: effects } } },
+          { ...state, staged: withRuling(state.staged, party.id, effects) },
           `Ruling staged: ${party.name}'s move will have ${describeEffects(ctx.scenario, effects)} instead of its own effects.`,
         );
       }
@@ -644,12 +658,11 @@ function onConfirm(state: ConsoleState, team: number, index: number, key: FacKey
   const before = round.choices[party.id];
   // A ruling was made on the move the team had chosen: a new choice is another move, so the ruling goes.
   const dropRuling = before !== undefined && before !== choice && state.staged.adjudicate[party.id] !== undefined;
-  const { [party.id]: _, ...otherRulings } = state.staged.adjudicate;
   const next: ConsoleState = {
     ...state,
     round: { ...round, choices: { ...round.choices, [party.id]: choice } },
     teamUi: afterTurn(initialUi(), null),
-    ...(dropRuling ? { staged: { ...state.staged, adjudicate: otherRulings }, status: `${party.name} changed its move: the ruling on its move was dropped.` } : {}),
+    ...(dropRuling ? { staged: withRuling(state.staged, party.id, null), status: `${party.name} changed its move: the ruling on its move was dropped.` } : {}),
   };
   const waiting = next.round!.teams.findIndex((p) => next.round!.choices[ctx.scenario.parties[p]!.id] === undefined);
   if (waiting >= 0) return { state: { ...next, mode: { kind: 'handoff', team: waiting } } };
@@ -705,17 +718,14 @@ function onReveal(state: ConsoleState, cursor: number, input: string, key: FacKe
     if (team < 0) return set({ status: `${party.name} is played by the computer: only a team's choice can be changed.` });
     return set({ mode: { kind: 'handoff', team } });
   }
-  const rule = (effects: Effects | null, status: string): ConsoleResult => {
-    const { [party.id]: _, ...others } = state.staged.adjudicate;
-    return set({ staged: { ...state.staged, adjudicate: effects ? { ...others, [party.id]: effects } : others }, status });
-  };
+  const rule = (effects: Effects | null, status: string, fails = false): ConsoleResult => set({ staged: withRuling(state.staged, party.id, effects, fails), status });
   if (input === 'd' || key.backspace || key.delete)
     return state.staged.adjudicate[party.id] ? rule(null, `No ruling on ${party.name}'s move: the dice decide.`) : set({ status: `There is no ruling on ${party.name}'s move.` });
   if (input !== 's' && input !== 'f' && input !== 'e') return { state };
   if (move === null) return set({ status: `${party.name} makes no move this turn: there is nothing to rule on.` });
   if (input === 's') return rule(successRuling(ctx.scenario, party.id, move), `Ruled: ${party.name}'s move succeeds.`);
-  if (input === 'f') return rule(failureRuling(ctx.scenario, party.id, move), `Ruled: ${party.name}'s move fails.`);
+  if (input === 'f') return rule(failureRuling(ctx.scenario, party.id, move), `Ruled: ${party.name}'s move fails (and sends nothing).`, true);
   const staged = state.staged.adjudicate[party.id];
-  const amounts = staged && rulingKind(ctx.scenario, party.id, move, staged) === 'amounts' ? amountsOf(staged) : expectedAmounts(round, cursor, move, ctx.targets);
+  const amounts = staged && rulingKind(ctx.scenario, party.id, move, staged, failedRulings(state.staged).includes(party.id)) === 'amounts' ? amountsOf(staged) : expectedAmounts(round, cursor, move, ctx.targets);
   return set({ mode: { kind: 'adjudicate-effects', party: cursor, editor: { cursor: 0, amounts }, back: 'reveal' } });
 }

@@ -146,7 +146,7 @@ export function useFacilitator(opts: FacilitatorOptions): Facilitator {
   const stateRef = useRef<ConsoleState | null>(null);
   if (stateRef.current === null) {
     const pending = opts.pending ?? {};
-    const staged = { inject: pending.inject ?? [], adjudicate: pending.adjudicate ?? {} };
+    const staged = { inject: pending.inject ?? [], adjudicate: pending.adjudicate ?? {}, failed: pending.failed ?? [] };
     let first = initialConsole({ ok: true }, opts.notice, savePath, staged, opts.timer ?? null);
     if (pending.choices || pending.replies) {
       // Reopen the round: the same decision point (the staged injects), the teams' entries kept.
