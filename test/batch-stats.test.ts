@@ -577,14 +577,15 @@ describe('sensitivity', () => {
     expect(formatSensitivity(await sensitivity(table))).toMatchInlineSnapshot(`
       "Sensitivity of Toy scenario (toy) to 2 parameters · grid · 450 runs
 
-                           b              a
-      outcome    R²  ΣS_i     SRC    S_i     SRC    S_i
-      flag     0.75  1.00  +0.87*  1.00*  +0.00   0.00
-      y        0.93  0.93  -0.42*  0.17*  +0.87*  0.75*
+                                  b              a
+      outcome  seeds    R²  ΣS_i     SRC    S_i     SRC    S_i
+      flag      0.0%  0.75  1.00  +0.87*  1.00*  +0.00   0.00
+      y         7.1%  0.93  0.93  -0.42*  0.17*  +0.87*  0.75*
 
-      SRC: standardised regression coefficient (sign = direction); R²: of that linear model.
-      S_i: first-order index Var(E[Y|X_i])/Var(Y); 1 − ΣS_i is left to interactions and to the seeds.
-      * marks |SRC| ≥ 0.1 or S_i ≥ 0.01 (with no effect at all, S_i reaches about 0.0045 by chance).
+      seeds: the share of the per-run variance within cells (run-to-run randomness), the rest is between cells (the parameters).
+      SRC: standardised regression coefficient (sign = direction; standard errors in --json, clustered by seed); R²: of that linear model.
+      S_i: first-order index Var(E[Y|X_i])/Var(Y) over the runs; 1 − ΣS_i is left to interactions and to the seeds.
+      * marks |SRC| ≥ 0.1 beyond two standard errors, or S_i ≥ 0.01 and above what a parameter with no effect reaches 1 time in 20 (up to 0.013 here, counting runs).
       The same in every run (no effect to measure): who.
       "
     `);

@@ -27,7 +27,7 @@ export class BatchError<Code extends string = string> extends Error {
  * @example
  * try { await sensitivity(table); } catch (e) { if (e instanceof BatchInputError && e.code === 'no-sweep') … }
  */
-export class BatchInputError extends BatchError<'no-sweep' | 'observed-mismatch'> {
+export class BatchInputError extends BatchError<'no-sweep' | 'observed-mismatch' | 'not-this-design' | 'unknown-cell'> {
   override readonly name = 'BatchInputError';
 }
 

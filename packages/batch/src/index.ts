@@ -32,6 +32,9 @@ export { renderTable, renderWide, textWidth, padEndTo, padStartTo, type Align, t
 export { summarizeBatch, formatSummary, SUMMARY_QUANTILES, POOLED_CELL } from './summary.js';
 export {
   sensitivity,
+  sensitivityFor,
+  formatSensitivityFor,
+  type AnySensitivity,
   formatSensitivity,
   SENSITIVITY_BINS,
   MAX_EXACT_GROUPS,
@@ -40,6 +43,21 @@ export {
   type SensitivityOutcome,
   type SensitivityEffect,
 } from './sensitivity.js';
+export {
+  sobolSensitivity,
+  morrisSensitivity,
+  formatSobolSensitivity,
+  formatMorrisSensitivity,
+  INDEX_MARK,
+  type GlobalOptions,
+  type GlobalParameter,
+  type SobolSensitivity,
+  type SobolOutcome,
+  type MorrisSensitivity,
+  type MorrisOutcome,
+  type MorrisParameterEffect,
+} from './global-sensitivity.js';
+export { varianceSplit, type VarianceSplit } from './cell-means.js';
 export { parseObserved, MAX_OBSERVED_BYTES, type Observed, type ObservedOutcome, type ObservedValue, type ObservedParse } from './score/observed.js';
 export {
   scoreBatch,

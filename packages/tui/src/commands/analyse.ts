@@ -9,7 +9,7 @@ import {
   combineReliability,
   formatCombinedReliability,
   formatScore,
-  formatSensitivity,
+  formatSensitivityFor,
   formatSummary,
   MAX_OBSERVED_BYTES,
   mergeOutputs,
@@ -18,7 +18,7 @@ import {
   readBatchMeta,
   renderBatchReport,
   scoreBatch,
-  sensitivity,
+  sensitivityFor,
   summarizeBatch,
   type BatchMeta,
   type BatchTable,
@@ -76,8 +76,9 @@ export async function mergeCommand(inputs: string[], o: MergeOptions): Promise<n
 }
 
 export async function sensitivityCommand(paths: string[], o: { json?: boolean }): Promise<number> {
-  const result = await withBatch(paths, sensitivity);
-  out(o.json ? JSON.stringify(result, null, 2) : formatSensitivity(result, { width: process.stdout.columns ?? 100 }));
+  // The design says which analysis: Sobol indices, Morris's effects, or regression and first-order shares.
+  const result = await withBatch(paths, (table) => sensitivityFor(table));
+  out(o.json ? JSON.stringify(result, null, 2) : formatSensitivityFor(result, { width: process.stdout.columns ?? 100 }));
   return 0;
 }
 
@@ -160,7 +161,7 @@ export async function reportCommand(path: string, o: { format: 'md' | 'html'; ou
   const text = await withBatch(path, async (table) => {
     const summary = await summarizeBatch(table);
     // A sweep also gets its sensitivity table.
-    const sens = table.meta.design.sweep.length > 0 ? formatSensitivity(await sensitivity(table), { width: 110 }) : undefined;
+    const sens = table.meta.design.sweep.length > 0 ? formatSensitivityFor(await sensitivityFor(table), { width: 110 }) : undefined;
     return renderBatchReport(summary, { format: o.format, command: table.meta.command, ...(sens === undefined ? {} : { sensitivity: sens }) });
   });
   writeFileAtomic(target, text);
