@@ -31,6 +31,8 @@ import {
   variance,
   mean,
   wilson,
+  wilsonEffective,
+  clusteredMean,
   zForLevel,
   type BatchMeta,
   type BatchTable,
@@ -284,8 +286,13 @@ describe('summarizeBatch', () => {
     const exodus = s.overall.outcomes[0]!;
     expect(exodus).toMatchObject({ id: 'exodus', type: 'boolean', count: 4, n: 8, p: 0.5 });
     if (exodus.type === 'boolean') {
-      expect(exodus.lo).toBeCloseTo(wilson(4, 8).lo, 9);
-      expect(exodus.hi).toBeCloseTo(wilson(4, 8).hi, 9);
+      // Pooled over cells that share seeds: the Wilson interval at the effective number of runs (seed-clustered).
+      const c = clusteredMean([1, 1, 1, 0, 0, 1, 0, 0], [0, 1, 2, 3, 0, 1, 2, 3]);
+      const nEff = 0.25 / c.se ** 2;
+      expect(exodus.deff).toBeCloseTo(8 / nEff, 9);
+      expect(exodus.deff).toBeGreaterThan(1);
+      expect(exodus.lo).toBeCloseTo(wilsonEffective(0.5, nEff).lo, 9);
+      expect(exodus.hi).toBeCloseTo(wilsonEffective(0.5, nEff).hi, 9);
     }
     expect(s.cells[0]!.outcomes[0]).toMatchObject({ count: 3, n: 4, p: 0.75 });
     expect(s.cells[1]!.outcomes[0]).toMatchObject({ count: 1, n: 4, p: 0.25 });
@@ -381,14 +388,14 @@ describe('summarizeBatch', () => {
       8 runs · seed S · 3 cells × 4 runs (grid: pressure)
       PARTIAL: this file holds 8 of the 12 runs it was to hold (the batch was interrupted: --resume completes it); its cells have 0–4 runs each (1 with none). Every figure below describes only the runs it holds.
 
-      All cells pooled:
+      All cells pooled (the cells share their seeds, so the intervals are clustered by seed):
       outcome   share  95% CI (%)    runs
-      exodus    50.0%  [21.5, 78.5]  4/8
+      exodus    50.0%  [18.8, 81.2]  4/8
       broker
-        russia  25.0%  [7.1, 59.1]   2/8
-        eu      37.5%  [13.7, 69.4]  3/8
+        russia  25.0%  [7.6, 57.3]   2/8
+        eu      37.5%  [18.0, 62.1]  3/8
         us       0.0%  [0.0, 32.4]   0/8
-        none    37.5%  [13.7, 69.4]  3/8
+        none    37.5%  [9.3, 77.8]   3/8
       land_km2     30  [3 – 310]     mean 94.29, sd 140.9, n 7
 
       Number outcomes: median, [5% – 95%] of runs, mean, sd and n.

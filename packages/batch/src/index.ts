@@ -17,12 +17,14 @@ export { BOOTSTRAP_RESAMPLES, type Interval } from './stats/bootstrap.js';
 export {
   clusteredMean,
   clusteredMeanOfTotals,
+  clusteredMeanOfSums,
   pairedDifference,
   pairedDifferenceOfMoments,
   tQuantile,
   wilsonEffective,
   type ClusteredMean,
   type ClusterTotal,
+  type ClusterSums,
   type Moments,
   type PairedDifference,
 } from './stats/clustered.js';
@@ -58,6 +60,7 @@ export {
   type MorrisParameterEffect,
 } from './global-sensitivity.js';
 export { varianceSplit, type VarianceSplit } from './cell-means.js';
+export { compareCells, formatCellComparison, parseCompare, type CellComparison, type CellComparisonResult, type ComparedCell } from './compare-cells.js';
 export { parseObserved, MAX_OBSERVED_BYTES, type Observed, type ObservedOutcome, type ObservedValue, type ObservedParse } from './score/observed.js';
 export {
   scoreBatch,

@@ -8,6 +8,20 @@ export interface Proportion {
   p: number;
   lo: number;
   hi: number;
+  /**
+   * Pooled over the cells of a sweep only: the design effect of the seeds the
+   * cells share (the variance of the share over what independent runs would
+   * give). lo–hi is then the Wilson interval at n / deff runs.
+   */
+  deff?: number;
+}
+
+/** The mean of a number outcome pooled over a sweep's cells, with its seed-clustered interval (mean ± t·se). */
+export interface PooledMean {
+  se: number;
+  lo: number;
+  hi: number;
+  deff: number;
 }
 
 export type OutcomeSummary =
@@ -24,6 +38,8 @@ export type OutcomeSummary =
       max: number;
       /** Quantiles by probability (0.05, 0.25, 0.5, 0.75, 0.95), type 7 (R's default, numpy's linear). */
       quantiles: { p: number; value: number }[];
+      /** Pooled over a sweep's cells only: the mean's seed-clustered interval. */
+      meanInterval?: PooledMean;
     };
 
 export interface CellSummary {

@@ -21,6 +21,8 @@ import type { Column } from './columns.js';
 import type { BatchMeta } from './meta.js';
 import { quantileAt, quantiles } from './stats/quantile.js';
 import { wilson } from './stats/wilson.js';
+import { targetsOf } from './cell-means.js';
+import { clusteredMeanOfSums, wilsonEffective, type ClusteredMean } from './stats/clustered.js';
 import type { BatchSummary, CellSummary, OutcomeSummary, Proportion } from './summary-types.js';
 import { ident, literal, type BatchTable, type SqlRow } from './table-types.js';
 import { formatInterval, formatNumber, formatPercent, formatPoints } from './text/numbers.js';
@@ -254,6 +256,7 @@ export async function aggregateOutcomes(
 export async function summarizeBatch(table: BatchTable): Promise<BatchSummary> {
   const { meta } = table;
   const { overall, cells } = await aggregateOutcomes(table, outcomeColumns(meta));
+  if (cells.filter((c) => c.runs > 0).length > 1) await clusterPooled(table, overall);
   return {
     scenario: { ...meta.scenario },
     seed: meta.seed,
@@ -266,6 +269,61 @@ export async function summarizeBatch(table: BatchTable): Promise<BatchSummary> {
     overall,
     cells,
   };
+}
+
+/**
+ * Widens the pooled line of a sweep for common random numbers: every cell
+ * plays the same seeds, so the runs pooled over cells are clustered by seed.
+ * Shares get the Wilson interval at the effective number of runs n / deff,
+ * number means a seed-clustered interval (stats/clustered.ts). One query: per
+ * seed the sum and count of each outcome, then sums over the seeds.
+ */
+async function clusterPooled(table: BatchTable, overall: CellSummary): Promise<void> {
+  const targets = targetsOf(table.meta);
+  if (targets.length === 0) return;
+  const inner = targets.flatMap((t, j) => [`sum(${t.sql}) AS s${j}`, `count(${t.sql}) AS n${j}`, `sum(${t.sql} * ${t.sql}) AS q${j}`]);
+  const outer = targets.flatMap((_, j) => [
+    `count(*) FILTER (WHERE n${j} > 0) AS g${j}`,
+    `sum(s${j}) AS s${j}`,
+    `sum(n${j}) AS n${j}`,
+    `sum(q${j}) AS q${j}`,
+    `sum(s${j} * s${j}) AS ss${j}`,
+    `sum(s${j} * n${j}) AS sn${j}`,
+    `sum(n${j} * n${j}) AS nn${j}`,
+  ]);
+  const [row] = await table.all(`SELECT ${outer.join(', ')} FROM (SELECT rep, ${inner.join(', ')} FROM ${table.from} GROUP BY rep)`);
+  if (!row) return;
+  const pooled = targets.map((_, j) =>
+    clusteredMeanOfSums({
+      clusters: num(row[`g${j}`]),
+      sum: num(row[`s${j}`]),
+      count: num(row[`n${j}`]),
+      sumSquares: num(row[`q${j}`]),
+      clusterSumSquares: num(row[`ss${j}`]),
+      clusterSumCount: num(row[`sn${j}`]),
+      clusterCountSquares: num(row[`nn${j}`]),
+    }),
+  );
+  const share = (p: Proportion, c: ClusteredMean) => {
+    if (p.n === 0 || c.clusters < 2 || p.count === 0 || p.count === p.n) return;
+    const nEff = c.se > 0 ? (p.p * (1 - p.p)) / (c.se * c.se) : Infinity;
+    const w = wilsonEffective(p.p, nEff);
+    p.lo = tidy(w.lo);
+    p.hi = tidy(w.hi);
+    p.deff = tidy(Number.isFinite(nEff) ? p.n / nEff : 0);
+  };
+  let j = 0;
+  for (const o of overall.outcomes) {
+    if (o.type === 'boolean') share(o, pooled[j++]!);
+    else if (o.type === 'category') {
+      // Declared values come first and in order; values the scenario does not declare keep their plain interval.
+      const declared = targets.filter((t) => t.outcome.id === o.id).length;
+      for (let v = 0; v < declared; v++) share(o.values[v]!, pooled[j++]!);
+    } else {
+      const c = pooled[j++]!;
+      if (o.n > 1 && c.clusters > 1) o.meanInterval = { se: tidy(c.se), lo: tidy(c.lo), hi: tidy(c.hi), deff: tidy(c.deff) };
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -419,7 +477,7 @@ export function formatSummary(summary: BatchSummary, options: FormatOptions = {}
   const partial = partialNote(summary.runs, summary.planned, summary.cells);
   if (partial) lines.push(partial);
   lines.push('');
-  if (sweep) lines.push(`All cells pooled:`);
+  if (sweep) lines.push(`All cells pooled (the cells share their seeds, so the intervals are clustered by seed):`);
   appendAll(lines, renderTable([['outcome', 'share', '95% CI (%)', 'runs'], ...outcomeRows(summary.overall.outcomes)], ['l', 'r', 'l', 'l']));
   if (summary.overall.outcomes.some((o) => o.type === 'number'))
     lines.push('', 'Number outcomes: median, [5% – 95%] of runs, mean, sd and n.');

@@ -256,10 +256,13 @@ export function buildProgram(): Command {
 
   program
     .command('sensitivity')
-    .description('which parameters move which outcomes in a sweep: standardised regression coefficients and first-order variance shares')
+    .description(
+      'which parameters move which outcomes: Sobol indices on a --sobol batch, Morris effects on a --morris batch, else regression coefficients and first-order shares; --compare a,b: two cells seed by seed',
+    )
     .argument('<outputs...>', 'a batch output (or the shards of one)')
+    .option('--compare <a,b>', 'compare cell b with cell a, paired over the seeds both played (differences with intervals)')
     .option('--json', 'print the result as JSON')
-    .action(async (paths: string[], o: { json?: boolean }) => {
+    .action(async (paths: string[], o: { json?: boolean; compare?: string }) => {
       process.exitCode = await (await import('./commands/analyse.js')).sensitivityCommand(paths, o);
     });
 

@@ -58,29 +58,54 @@ export interface ClusteredMean {
 }
 
 /**
- * A pooled mean with its seed-clustered standard error, from each cluster's
- * total and the pooled sum of squares Σy² (so a database can aggregate the
- * rows and hand over one line per seed).
+ * What a database hands over for a clustered mean: sums over the values and
+ * over the clusters' totals (s_g = Σ_{i∈g} y_i, n_g its count), so a batch of
+ * any size comes back as one row.
  */
-export function clusteredMeanOfTotals(totals: readonly ClusterTotal[], sumSquares: number, level = 0.95): ClusteredMean {
-  let n = 0;
-  let sum = 0;
-  for (const t of totals) {
-    n += t.count;
-    sum += t.sum;
-  }
-  const live = totals.filter((t) => t.count > 0);
-  const g = live.length;
-  const mean = n === 0 ? 0 : sum / n;
-  // Σ_g (Σ_{i∈g} (y_i − ȳ))²: the spread of the clusters' deviations, which carries their shared luck.
-  let q = 0;
-  for (const t of live) q += (t.sum - t.count * mean) ** 2;
-  const se = g > 1 ? Math.sqrt((g / (g - 1)) * q) / n : 0;
-  const s2 = n > 1 ? Math.max(0, sumSquares - n * mean * mean) / (n - 1) : 0;
+export interface ClusterSums {
+  /** Clusters with at least one value. */
+  clusters: number;
+  /** Σ y and the number of values. */
+  sum: number;
+  count: number;
+  /** Σ y². */
+  sumSquares: number;
+  /** Σ_g s_g², Σ_g s_g·n_g and Σ_g n_g². */
+  clusterSumSquares: number;
+  clusterSumCount: number;
+  clusterCountSquares: number;
+}
+
+/** A pooled mean with its seed-clustered standard error from {@link ClusterSums}. */
+export function clusteredMeanOfSums(x: ClusterSums, level = 0.95): ClusteredMean {
+  const { clusters: g, count: n } = x;
+  const mean = n === 0 ? 0 : x.sum / n;
+  // Σ_g (s_g − n_g·ȳ)²: the spread of the clusters' deviations, which carries their shared luck.
+  const q = Math.max(0, x.clusterSumSquares - 2 * mean * x.clusterSumCount + mean * mean * x.clusterCountSquares);
+  const se = g > 1 && n > 0 ? Math.sqrt((g / (g - 1)) * q) / n : 0;
+  const s2 = n > 1 ? Math.max(0, x.sumSquares - n * mean * mean) / (n - 1) : 0;
   const naiveSe = n > 0 ? Math.sqrt(s2 / n) : 0;
   const deff = naiveSe > 0 && g > 1 ? (se / naiveSe) ** 2 : 1;
   const half = g > 1 ? tQuantile(0.5 + level / 2, g - 1) * se : 0;
   return { mean, n, clusters: g, se, naiveSe, deff, lo: mean - half, hi: mean + half };
+}
+
+/**
+ * A pooled mean with its seed-clustered standard error, from each cluster's
+ * total and the pooled sum of squares Σy².
+ */
+export function clusteredMeanOfTotals(totals: readonly ClusterTotal[], sumSquares: number, level = 0.95): ClusteredMean {
+  const x: ClusterSums = { clusters: 0, sum: 0, count: 0, sumSquares, clusterSumSquares: 0, clusterSumCount: 0, clusterCountSquares: 0 };
+  for (const t of totals) {
+    if (t.count === 0) continue;
+    x.clusters++;
+    x.sum += t.sum;
+    x.count += t.count;
+    x.clusterSumSquares += t.sum * t.sum;
+    x.clusterSumCount += t.sum * t.count;
+    x.clusterCountSquares += t.count * t.count;
+  }
+  return clusteredMeanOfSums(x, level);
 }
 
 /**

@@ -7,6 +7,8 @@ import {
   BatchReadError,
   formatOfPath,
   combineReliability,
+  compareCells,
+  formatCellComparison,
   formatCombinedReliability,
   formatScore,
   formatSensitivityFor,
@@ -14,6 +16,7 @@ import {
   MAX_OBSERVED_BYTES,
   mergeOutputs,
   openBatch,
+  parseCompare,
   parseObserved,
   readBatchMeta,
   renderBatchReport,
@@ -75,7 +78,14 @@ export async function mergeCommand(inputs: string[], o: MergeOptions): Promise<n
   return 0;
 }
 
-export async function sensitivityCommand(paths: string[], o: { json?: boolean }): Promise<number> {
+export async function sensitivityCommand(paths: string[], o: { json?: boolean; compare?: string }): Promise<number> {
+  if (o.compare !== undefined) {
+    const cells = parseCompare(o.compare);
+    if (!cells.ok) throw new UserError(cells.message);
+    const r = await withBatch(paths, (table) => compareCells(table, ...cells.value));
+    out(o.json ? JSON.stringify(r, null, 2) : formatCellComparison(r));
+    return 0;
+  }
   // The design says which analysis: Sobol indices, Morris's effects, or regression and first-order shares.
   const result = await withBatch(paths, (table) => sensitivityFor(table));
   out(o.json ? JSON.stringify(result, null, 2) : formatSensitivityFor(result, { width: process.stdout.columns ?? 100 }));
