@@ -75,6 +75,8 @@ export interface SobolOutcome extends GlobalOutcomeBase {
   total: Interval[];
   /** Second-order indices S_ij (i < j, parameter indices), when the design has them. */
   second?: ({ a: number; b: number } & Interval)[];
+  /** It varies between cells, but not over the A and B samples the estimators divide by (a rare outcome): no index can be computed. */
+  sparse?: true;
 }
 
 export interface SobolSensitivity extends GlobalBase {
@@ -209,7 +211,7 @@ export async function sobolSensitivity(table: BatchTable, options: GlobalOptions
       return out;
     }
     const ix = sobolIndices(y, k, sobol.secondOrder, { rng: streamFor(meta, 'sobol', t), resamples: b.resamples, level: b.level });
-    const out: SobolOutcome = { ...o, constant: ix.constant, blocks, first: ix.first.map(tidyInterval), total: ix.total.map(tidyInterval) };
+    const out: SobolOutcome = { ...o, constant: ix.constant, blocks, first: ix.first.map(tidyInterval), total: ix.total.map(tidyInterval), ...(ix.constant ? { sparse: true as const } : {}) };
     if (ix.second) out.second = ix.second.map((s) => ({ a: s.i, b: s.j, ...tidyInterval(s) }));
     return out;
   });
@@ -367,7 +369,11 @@ export function formatSobolSensitivity(r: SobolSensitivity, _options: FormatOpti
   lines.push('S_i: the share of the cell means\' variance a parameter explains alone; S_Ti: with all its interactions.');
   lines.push('S_Ti − S_i is what the parameter does through interactions; 1 − ΣS_i is what interactions do in all.');
   lines.push(`* marks an index whose interval's lower end is at least ${INDEX_MARK}.`);
-  if (still.length > 0) lines.push(`The same in every cell (no index to compute): ${still.join(', ')}.`);
+  const sparse = r.outcomes.filter((o) => o.sparse).map((o) => targetName(o));
+  const same = still.filter((name) => !sparse.includes(name));
+  if (same.length > 0) lines.push(`The same in every cell (no index to compute): ${same.join(', ')}.`);
+  if (sparse.length > 0)
+    lines.push(`Too rare to estimate (it varies between cells, but not over the A and B samples the indices divide by): ${sparse.join(', ')}; a larger --sobol N or more --runs per cell would show it.`);
   return `${lines.join('\n')}\n`;
 }
 

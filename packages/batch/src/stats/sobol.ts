@@ -93,7 +93,9 @@ function estimate(p: Parts, k: number, secondOrder: boolean, idx: Uint32Array) {
   const first = new Array<number>(k).fill(0);
   const total = new Array<number>(k).fill(0);
   const second: number[] = [];
-  if (!(v > 0)) return { first, total, second: secondOrder ? new Array<number>((k * (k - 1)) / 2).fill(0) : second, constant: true };
+  // Equal values can leave a variance of rounding error (~1e-33 for shares of 0.1), and dividing by it gives indices
+  // of 1e29: a variance below 1e-20 of the squared mean is read as none.
+  if (!(v > 1e-20 * mu * mu) || !(v > 0)) return { first, total, second: secondOrder ? new Array<number>((k * (k - 1)) / 2).fill(0) : second, constant: true };
   for (let i = 0; i < k; i++) {
     const ab = p.ab[i]!;
     let f = 0;
