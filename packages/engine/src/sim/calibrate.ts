@@ -134,29 +134,40 @@ export function calibrate(
   // is computed first, since a profile may find a better fit than the restarts did, and that moves ℓ̂.
   const grid = 20;
   const profile = opts.profile === true && targets.length > 1;
-  // The curves are traced around the restarts' best; a grid point that fits better becomes the estimate afterwards.
-  const around = estimate.x;
-  let seen = estimate;
-  const curves = targets.map((_, i) =>
-    Array.from({ length: grid + 1 }, (_, g) => {
-      const at = (others: readonly number[]) => {
-        const x = [...others];
-        x.splice(i, 0, g / grid);
-        return x;
-      };
-      const rest = around.filter((_, j) => j !== i);
-      let point = { x: at(rest), fx: objective(at(rest)) };
-      if (profile) {
-        // Re-fit the others with this number fixed, from the estimate (a short search: the optimum is near).
-        const m = nelderMead((o) => objective(at(o)), rest, { maxEvaluations: 15 * rest.length + 10, step: 0.1, tolerance: 1e-3 });
-        if (m.fx < point.fx) point = { x: at(m.x), fx: m.fx };
-      }
-      if (point.fx < seen.fx - 1e-9) seen = point;
-      return point.fx;
-    }),
-  );
-  const improvedOnGrid = seen !== estimate;
-  estimate = seen;
+  // The curves are traced around the best point; a grid point that fits better becomes the estimate, and the
+  // curves are traced again around it (at most three times), so every interval is read against the best fit seen.
+  const trace = (around: readonly number[]) => {
+    let seen = { x: [...around], fx: estimate.fx };
+    const curves = targets.map((_, i) =>
+      Array.from({ length: grid + 1 }, (_, g) => {
+        const at = (others: readonly number[]) => {
+          const x = [...others];
+          x.splice(i, 0, g / grid);
+          return x;
+        };
+        const rest = around.filter((_, j) => j !== i);
+        let point = { x: at(rest), fx: objective(at(rest)) };
+        if (profile) {
+          // Re-fit the others with this number fixed, from the estimate (a short search: the optimum is near).
+          const m = nelderMead((o) => objective(at(o)), rest, { maxEvaluations: 15 * rest.length + 10, step: 0.1, tolerance: 1e-3 });
+          if (m.fx < point.fx) point = { x: at(m.x), fx: m.fx };
+        }
+        if (point.fx < seen.fx - 1e-9) seen = point;
+        return point.fx;
+      }),
+    );
+    return { curves, seen };
+  };
+  let traced = trace(estimate.x);
+  let improvedOnGrid = false;
+  for (let pass = 0; pass < 3 && traced.seen.fx < estimate.fx - 1e-9; pass++) {
+    improvedOnGrid = true;
+    estimate = traced.seen;
+    traced = trace(estimate.x);
+  }
+  // Still improving after three passes: keep the best point seen (its curves were traced one step before it).
+  if (traced.seen.fx < estimate.fx - 1e-9) estimate = traced.seen;
+  const curves = traced.curves;
   const intervals: CalibrationResult['intervals'] = {};
   const curveValues: CalibrationResult['curves'] = {};
   targets.forEach((t, i) => {
