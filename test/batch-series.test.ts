@@ -89,6 +89,26 @@ describe('wargame batch --series', () => {
     expect(r.stderr).toContain('analyse list.parquet');
   });
 
+  it('the shards of a batch each write their series, and merge puts them together as the unsharded batch wrote it', () => {
+    const args = ['sochi-2021', '--runs', '6', '--seed', 'm', '--sweep', 'western_pressure=20,80', '--series', 'turn', '--quiet'];
+    expect(runCli(['batch', ...args, '--out', at('whole.csv')]).code).toBe(0);
+    for (const k of [1, 2, 3]) expect(runCli(['batch', ...args, '--shard', `${k}/3`, '--out', at(`part${k}.csv`)]).code).toBe(0);
+    // Given in any order, in mixed formats too: the merged series is the unsharded one, byte for byte.
+    expect(runCli(['batch', ...args, '--shard', '2/3', '--out', at('part2.parquet')]).code).toBe(0);
+    const merged = runCli(['merge', at('part3.csv'), at('part2.parquet'), at('part1.csv'), '--out', at('merged.csv')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).toContain(`and their per-turn series into ${at('merged.series.csv')}`);
+    expect(readFileSync(at('merged.series.csv'), 'utf8')).toBe(readFileSync(at('whole.series.csv'), 'utf8'));
+    expect(readFileSync(at('merged.csv'), 'utf8')).toBe(readFileSync(at('whole.csv'), 'utf8'));
+    // A shard without its series: refused, nothing written.
+    expect(runCli(['batch', 'sochi-2021', '--runs', '6', '--seed', 'm', '--sweep', 'western_pressure=20,80', '--shard', '3/3', '--quiet', '--out', at('bare3.csv')]).code).toBe(0);
+    const bare = runCli(['merge', at('part1.csv'), at('part2.csv'), at('bare3.csv'), '--out', at('never.csv')]);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain('bare3.series.csv is missing: every shard was written with --series, or none');
+    expect(existsSync(at('never.csv'))).toBe(false);
+    expect(existsSync(at('never.series.csv'))).toBe(false);
+  });
+
   it('Ctrl-C and --resume give the same runs and series as an uninterrupted batch', async () => {
     const args = ['batch', 'south-caucasus', '--runs', '3000', '--seed', 'int', '--workers', '1', '--series', 'border_tension,moves', '--out', at('int.csv')];
     const child = spawn(process.execPath, [cliPath, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });

@@ -29,6 +29,8 @@ export function seriesPath(runsPath: string): string {
 export interface SeriesSink {
   /** Appends rows (run, then turn order), already in the series' column order. */
   write(rows: readonly Row[]): void;
+  /** Appends every row of another series file (a shard's), read with these columns; returns how many. */
+  append(path: string, format: OutputFormat): Promise<number>;
   /** Publishes the series with the batch's metadata (its `completed` runs must be the runs the series covers). */
   commit(meta: BatchMeta, runsPath: string): Promise<void>;
   abort(): Promise<void>;
@@ -83,6 +85,27 @@ export async function openSeriesSink(opts: { path: string; format: OutputFormat;
     }
   }
   return {
+    async append(source, sourceFormat) {
+      if (state !== 'open') throw new BatchUsageError(`append: the series ${path} is already closed`, 'sink-closed');
+      const found = await countRows(source, sourceFormat, columns);
+      try {
+        if (writer.canCopy(sourceFormat)) await writer.copyOutput(source, sourceFormat);
+        else {
+          // Another format into CSV/JSONL: the rows go through JS, so they get this format's spelling.
+          const duck = await openDuck();
+          try {
+            for await (const chunk of duck.rows(`SELECT * FROM ${readerSql(duck, sourceFormat, [source], columns)}`)) writer.writeRows(chunk);
+          } finally {
+            duck.close();
+          }
+        }
+      } catch (error) {
+        await abort();
+        throw new BatchOutputError(`cannot append the series ${source}: ${error instanceof Error ? error.message : String(error)}`, 'mismatched-output');
+      }
+      rows += found.rows;
+      return found.rows;
+    },
     write(batch) {
       if (state !== 'open') throw new BatchUsageError(`write: the series ${path} is already closed`, 'sink-closed');
       if (batch.length === 0) return;

@@ -15,6 +15,7 @@ import {
   formatSummary,
   MAX_OBSERVED_BYTES,
   mergeOutputs,
+  seriesPath,
   openBatch,
   parseCompare,
   parseObserved,
@@ -69,9 +70,10 @@ export interface MergeOptions {
 export async function mergeCommand(inputs: string[], o: MergeOptions): Promise<number> {
   // As batch: an existing output is only replaced when asked (it may be the merge of another study).
   if (existsSync(o.out) && !o.force) throw new UserError(`${o.out} exists: add --force to replace it, or choose another --out`);
+  if (existsSync(seriesPath(o.out)) && !o.force) throw new UserError(`${seriesPath(o.out)} exists (the series beside --out): add --force to replace it, or choose another --out`);
   const r = await mergeOutputs(inputs, o.out, o.format);
   if (!r.ok) throw new UserError(r.message);
-  if (!o.quiet) err(`merged ${inputs.length} file${inputs.length === 1 ? '' : 's'} into ${o.out}: ${r.meta.completed} runs`);
+  if (!o.quiet) err(`merged ${inputs.length} file${inputs.length === 1 ? '' : 's'} into ${o.out}: ${r.meta.completed} runs${r.series ? `, and their per-turn series into ${r.series}` : ''}`);
   const summary = await withBatch(o.out, summarizeBatch);
   if (o.json) out(JSON.stringify({ output: o.out, summary }, null, 2));
   else if (!o.quiet) out(formatSummary(summary));
