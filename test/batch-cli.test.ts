@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openBatch, readBatchMeta } from '@wargame/batch';
+import { readBatchMeta } from '@wargame/batch';
+import { batchRows } from './helpers/batch-rows.js';
 import { cliPath, runCli } from './helpers/cli.js';
 import { root } from './helpers/scenarios.js';
 
@@ -21,15 +22,6 @@ function batch(args: string[]) {
   return r;
 }
 
-async function rows(path: string | string[]): Promise<Record<string, unknown>[]> {
-  const o = await openBatch(path);
-  if (!o.ok) throw new Error(o.message);
-  try {
-    return await o.table.all(`SELECT * FROM ${o.table.from} ORDER BY run`);
-  } finally {
-    o.table.close();
-  }
-}
 
 describe('wargame batch', () => {
   it('gives byte-identical output and summary with 1 and 2 workers (CSV, JSONL and Parquet)', () => {
@@ -44,7 +36,7 @@ describe('wargame batch', () => {
 
   it('every row replays with wargame run: same outcomes and final indicators', async () => {
     batch(['south-caucasus', '--runs', '6', '--seed', 'r', '--sweep', 'western_pressure=20,80', '--out', at('replay.parquet')]);
-    const all = await rows(at('replay.parquet'));
+    const all = await batchRows(at('replay.parquet'));
     expect(all).toHaveLength(12);
     for (const row of [all[1]!, all[10]!]) {
       const run = runCli(['run', 'south-caucasus', '--seed', String(row['seed']), '--set', `western_pressure=${row['param_western_pressure']}`, '--json']);
@@ -60,7 +52,7 @@ describe('wargame batch', () => {
   it('--follow-history-until forecasts from a date: every row replays with run --follow-history-until, and the output says where the record ends', async () => {
     const r = batch(['south-caucasus', '--runs', '8', '--seed', 'f', '--follow-history-until', '2024-07', '--out', at('forecast.parquet')]);
     expect(r.stdout).toContain('the record followed until 2024-07, then the computer');
-    const all = await rows(at('forecast.parquet'));
+    const all = await batchRows(at('forecast.parquet'));
     expect(all).toHaveLength(8);
     // What the record fixes before mid-2024 holds in every run: Karabakh has fallen.
     expect(all.every((row) => row['outcome_karabakh_offensive'] === true)).toBe(true);
@@ -101,7 +93,7 @@ describe('wargame batch', () => {
 
   it('a grid sweep runs every cell with the same seeds; --lhs samples the ranges', async () => {
     batch(['sochi-2021', '--runs', '5', '--seed', 'g', '--sweep', 'western_pressure=20,50,80', '--sweep', 'russia_bandwidth=30,70', '--out', at('grid.csv')]);
-    const grid = await rows(at('grid.csv'));
+    const grid = await batchRows(at('grid.csv'));
     expect(grid).toHaveLength(30);
     const cells = new Map<number, { wp: unknown; rb: unknown; seeds: unknown[] }>();
     for (const r of grid) {
@@ -113,7 +105,7 @@ describe('wargame batch', () => {
     for (const c of cells.values()) expect(c.seeds).toEqual(['g.0', 'g.1', 'g.2', 'g.3', 'g.4']);
 
     batch(['sochi-2021', '--runs', '2', '--seed', 'h', '--sweep', 'western_pressure=10:90', '--lhs', '8', '--out', at('lhs.csv')]);
-    const lhs = await rows(at('lhs.csv'));
+    const lhs = await batchRows(at('lhs.csv'));
     const values = [...new Set(lhs.map((r) => r['param_western_pressure'] as number))].sort((a, b) => a - b);
     expect(values).toHaveLength(8);
     // One value in each eighth of the range.
@@ -130,7 +122,7 @@ describe('wargame batch', () => {
     expect(shardMeta.ok && shardMeta.meta.shard).toEqual({ k: 3, n: 4, from: 50, to: 75 });
     const merged = runCli(['merge', at('part4.parquet'), at('part2.parquet'), at('part1.parquet'), at('part3.parquet'), '--out', at('merged.parquet'), '--json']);
     expect(merged.code, merged.stderr).toBe(0);
-    expect(await rows(at('merged.parquet'))).toEqual(await rows(at('whole.parquet')));
+    expect(await batchRows(at('merged.parquet'))).toEqual(await batchRows(at('whole.parquet')));
     const [m, w] = await Promise.all([readBatchMeta(at('merged.parquet')), readBatchMeta(at('whole.parquet'))]);
     expect(m.ok && m.meta).toEqual(w.ok && w.meta);
     const whole = runCli(['batch', 'sochi-2021', '--runs', '50', '--seed', 's', '--sweep', 'western_pressure=30,60', '--out', at('whole.parquet'), '--resume', '--json', '--quiet']);
@@ -212,7 +204,7 @@ describe('wargame batch', () => {
       expect(stderr).toMatch(/Resume with: wargame batch south-caucasus --runs 2500 --seed int --out .*int\.csv --resume/);
       expect(meta.meta.completed).toBeLessThan(2500);
     } else expect(code).toBe(0); // a very fast machine finished first: still a valid file
-    expect((await rows(at('int.csv'))).map((r) => r['run'])).toEqual(Array.from({ length: meta.meta.completed }, (_, i) => i));
+    expect((await batchRows(at('int.csv'))).map((r) => r['run'])).toEqual(Array.from({ length: meta.meta.completed }, (_, i) => i));
     if (code === 130) {
       // The interrupted file says so wherever it is read (issue 12): not summarised as if complete.
       const report = runCli(['report', at('int.csv'), '--format', 'md', '--out', at('int.md')]);

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildDesign, openBatch, readBatchMeta, type BatchDesign, type DesignFile } from '@wargame/batch';
+import { buildDesign, readBatchMeta, type BatchDesign, type DesignFile } from '@wargame/batch';
+import { batchRows } from './helpers/batch-rows.js';
 import { runCli } from './helpers/cli.js';
 import { load } from './helpers/scenarios.js';
 
@@ -28,15 +29,6 @@ function refusal(req: Partial<Parameters<typeof buildDesign>[1]>): string {
   return r.message;
 }
 
-async function rows(path: string): Promise<Record<string, unknown>[]> {
-  const o = await openBatch(path);
-  if (!o.ok) throw new Error(o.message);
-  try {
-    return await o.table.all(`SELECT * FROM ${o.table.from} ORDER BY run`);
-  } finally {
-    o.table.close();
-  }
-}
 
 describe('designs over paths, crossings and files', () => {
   it('sweeps a path like a parameter; an unknown path gets a did-you-mean, a value out of its range is refused', () => {
@@ -134,7 +126,7 @@ describe('wargame batch with paths and design files', () => {
   it('a path sweep plays each cell with its value, writes it as a column, and every row replays with run --set <path>', async () => {
     const r = runCli(['batch', 'sochi-2021', '--runs', '4', '--seed', 'p', '--sweep', 'event.border_flareup.chance=0,1', '--out', at('paths.parquet'), '--quiet']);
     expect(r.code, r.stderr).toBe(0);
-    const all = await rows(at('paths.parquet'));
+    const all = await batchRows(at('paths.parquet'));
     expect(all).toHaveLength(8);
     expect(all.map((x) => x['param_event__border_flareup__chance'])).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
     // The chance matters: with the flare-ups certain the border ends hotter than with none, seed for seed.
@@ -153,7 +145,7 @@ describe('wargame batch with paths and design files', () => {
     writeFileSync(at('design.csv'), '# western_pressure,party.russia.noise\n10,0.05\n# a comment\n90,0.4\n');
     const r = runCli(['batch', 'sochi-2021', '--runs', '3', '--seed', 'q', '--design', at('design.csv'), '--out', at('file.csv'), '--quiet']);
     expect(r.code, r.stderr).toBe(0);
-    const all = await rows(at('file.csv'));
+    const all = await batchRows(at('file.csv'));
     expect(all.map((x) => [x['param_western_pressure'], x['param_party__russia__noise']])).toEqual([[10, 0.05], [10, 0.05], [10, 0.05], [90, 0.4], [90, 0.4], [90, 0.4]]);
     const meta = await readBatchMeta(at('file.csv'));
     expect(meta.ok && meta.meta.design.kind).toBe('file');

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDuck, readerSql } from '../packages/batch/src/io/duck.js';
-import { openBatch, readBatchMeta } from '@wargame/batch';
+import { readBatchMeta } from '@wargame/batch';
+import { batchRows } from './helpers/batch-rows.js';
 import { cliPath, runCli } from './helpers/cli.js';
 import { root } from './helpers/scenarios.js';
 
@@ -16,15 +17,6 @@ const dir = mkdtempSync(join(tmpdir(), 'wargame-batch-series-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (name: string) => join(dir, name);
 
-async function runsOf(path: string): Promise<Record<string, unknown>[]> {
-  const o = await openBatch(path);
-  if (!o.ok) throw new Error(o.message);
-  try {
-    return await o.table.all(`SELECT * FROM ${o.table.from} ORDER BY run`);
-  } finally {
-    o.table.close();
-  }
-}
 
 /** The series file's rows, read with its own metadata's columns. */
 async function seriesOf(path: string): Promise<Record<string, unknown>[]> {
@@ -47,7 +39,7 @@ describe('wargame batch --series', () => {
       expect(r.stderr).toContain(`and its per-turn series ${at(`w${workers}.series.csv`)}`);
     }
     expect(readFileSync(at('w2.series.csv'), 'utf8')).toBe(readFileSync(at('w1.series.csv'), 'utf8'));
-    const runs = await runsOf(at('w1.csv'));
+    const runs = await batchRows(at('w1.csv'));
     const series = await seriesOf(at('w1.series.csv'));
     expect(series).toHaveLength(runs.reduce((n, r) => n + (r['turns'] as number), 0));
     const meta = await readBatchMeta(at('w1.series.csv'));
