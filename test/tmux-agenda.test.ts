@@ -6,41 +6,21 @@
  * the save (the timer and the last turn); the session's report compares the
  * two branches and lists the ruling. The built CLI in tmux at 80×24.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { flat, hasTmux, tmuxServer } from './helpers/tmux.js';
 
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'packages/tui/dist/cli.js');
-const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
-const socket = `wargame-agenda-test-${process.pid}`;
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const flat = (s: string) => s.replace(/\s+/g, ' ');
-
-function pane(target: string) {
-  const screen = () => tmux('capture-pane', '-p', '-t', target);
-  const keys = (...k: string[]) => tmux('send-keys', '-t', target, ...k);
-  const text = (t: string) => tmux('send-keys', '-t', target, '-l', t);
-  async function waitFor(ok: (s: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const s = screen();
-      if (ok(s)) return s;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the screen:\n${s}`);
-      await sleep(30);
-    }
-  }
-  return { screen, keys, text, waitFor };
-}
+const { tmux, pane, kill } = tmuxServer('agenda-test');
 
 describe.skipIf(!hasTmux)('a workshop agenda in compressed form (tmux; skipped when tmux is not installed)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wargame-tmux-agenda-'));
   afterAll(() => {
-    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    kill();
     rmSync(dir, { recursive: true, force: true });
   });
 

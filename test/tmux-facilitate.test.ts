@@ -4,42 +4,21 @@
  * forks; the session is autosaved, resumed with --resume, and replayed by
  * `wargame replay --json` to the state hash shown on quitting.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { flat, hasTmux, tmuxServer } from './helpers/tmux.js';
 
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'packages/tui/dist/cli.js');
-const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
-const socket = `wargame-fac-test-${process.pid}`;
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function pane(target: string) {
-  const screen = () => tmux('capture-pane', '-p', '-t', target);
-  const keys = (...k: string[]) => tmux('send-keys', '-t', target, ...k);
-  const text = (t: string) => tmux('send-keys', '-t', target, '-l', t);
-  async function waitFor(ok: (s: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const s = screen();
-      if (ok(s)) return s;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the screen:\n${s}`);
-      await sleep(30);
-    }
-  }
-  return { screen, keys, text, waitFor };
-}
-
-const flat = (s: string) => s.replace(/\s+/g, ' ');
+const { tmux, pane, kill } = tmuxServer('fac-test');
 
 describe.skipIf(!hasTmux)('wargame facilitate in a real terminal (tmux; skipped when tmux is not installed)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wargame-tmux-fac-'));
   afterAll(() => {
-    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    kill();
     rmSync(dir, { recursive: true, force: true });
   });
 
