@@ -2,15 +2,13 @@
  * `wargame batch`, `merge` and friends end to end, as a researcher runs them:
  * the built CLI in a child process, outputs in a temporary folder.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readBatchMeta } from '@wargame/batch';
 import { batchRows } from './helpers/batch-rows.js';
-import { cliPath, runCli } from './helpers/cli.js';
-import { root } from './helpers/scenarios.js';
+import { interruptCli, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wargame-batch-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -184,20 +182,8 @@ describe('wargame batch', () => {
 
   it('Ctrl-C leaves a valid file of the runs finished, and --resume completes it to the uninterrupted result', async () => {
     const args = ['batch', 'south-caucasus', '--runs', '2500', '--seed', 'int', '--workers', '1', '--out', at('int.csv')];
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Interrupt once the batch has started and has had a second to work.
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (stderr.includes('→')) {
-          clearInterval(poll);
-          setTimeout(resolve, 1000);
-        }
-      }, 20);
-    });
-    child.kill('SIGINT');
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    const { code, stderr } = await interruptCli(args, 1000);
     const meta = await readBatchMeta(at('int.csv'));
     if (!meta.ok) throw new Error(meta.message);
     if (code === 130) {

@@ -2,7 +2,6 @@
  * `wargame batch --series`: a long per-turn table beside the runs file
  * (issue 12), as BehaviorSpace's table output and Mesa's DataCollector give.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDuck, readerSql } from '../packages/batch/src/io/duck.js';
 import { readBatchMeta } from '@wargame/batch';
 import { batchRows } from './helpers/batch-rows.js';
-import { cliPath, runCli } from './helpers/cli.js';
-import { root } from './helpers/scenarios.js';
+import { interruptCli, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wargame-batch-series-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,19 +101,7 @@ describe('wargame batch --series', () => {
 
   it('Ctrl-C and --resume give the same runs and series as an uninterrupted batch', async () => {
     const args = ['batch', 'south-caucasus', '--runs', '3000', '--seed', 'int', '--workers', '1', '--series', 'border_tension,moves', '--out', at('int.csv')];
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (stderr.includes('→')) {
-          clearInterval(poll);
-          setTimeout(resolve, 800);
-        }
-      }, 20);
-    });
-    child.kill('SIGINT');
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    const { code } = await interruptCli(args, 800);
     expect([0, 130]).toContain(code);
     const meta = await readBatchMeta(at('int.series.csv'));
     const runsMeta = await readBatchMeta(at('int.csv'));

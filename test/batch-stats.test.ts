@@ -1,7 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-// DuckDB is a dependency of @wargame/batch, not of the workspace root: reach it through the package.
-// (A root devDependency or a `@wargame/batch/testing` helper would make this a bare import.)
-import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { tableOf, type Value } from './helpers/score-table.js';
 import { formatIssue } from '@wargame/engine';
 import {
   BATCH_FORMAT,
@@ -38,13 +36,10 @@ import {
   type BatchTable,
   type Column,
   type ScoreResult,
-  type SqlRow,
 } from '@wargame/batch';
 
 // ---------------------------------------------------------------------------
 // Fixtures: batch tables in an in-memory DuckDB, filled with generated rows.
-
-type Value = number | boolean | string | null;
 
 interface OutcomeDef {
   id: string;
@@ -118,52 +113,6 @@ function metaFor(opts: {
   };
 }
 
-function sqlValue(v: Value, type: Column['type']): string {
-  if (v === null) return 'NULL';
-  if (type === 'DOUBLE') return `CAST('${String(v)}' AS DOUBLE)`;
-  if (type === 'VARCHAR') return `'${String(v).replaceAll("'", "''")}'`;
-  return String(v);
-}
-
-const open: (() => void)[] = [];
-afterEach(() => {
-  for (const close of open.splice(0)) close();
-});
-
-/** A BatchTable over rows given by column name (run, rep, seed and turns are filled in). */
-async function tableOf(meta: BatchMeta, rows: Record<string, Value>[]): Promise<BatchTable> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const connection = await instance.connect();
-  const cols = meta.columns;
-  await connection.run(`CREATE TABLE runs (${cols.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
-  const perCell = new Map<number, number>();
-  const full = rows.map((r, i) => {
-    const cell = Number(r.cell ?? 0);
-    const rep = perCell.get(cell) ?? 0;
-    perCell.set(cell, rep + 1);
-    return { run: i, rep, seed: `S.${rep}`, turns: 10, ...r, cell };
-  });
-  for (let i = 0; i < full.length; i += 500) {
-    const chunk = full.slice(i, i + 500);
-    const values = chunk.map((r) => `(${cols.map((c) => sqlValue((r as Record<string, Value>)[c.name] ?? null, c.type)).join(', ')})`);
-    await connection.run(`INSERT INTO runs VALUES ${values.join(', ')}`);
-  }
-  const table: BatchTable = {
-    meta,
-    paths: [],
-    from: 'runs',
-    async all(sql: string): Promise<SqlRow[]> {
-      const reader = await connection.runAndReadAll(sql);
-      return reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
-    },
-    close() {
-      connection.closeSync();
-      instance.closeSync();
-    },
-  };
-  open.push(() => table.close());
-  return table;
-}
 
 // ---------------------------------------------------------------------------
 

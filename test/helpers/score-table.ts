@@ -1,4 +1,4 @@
-/** Small batch tables for the score tests: metadata of a toy scenario and rows in an in-memory DuckDB. */
+/** Small batch tables for the statistics and score tests: metadata of a toy scenario and rows in an in-memory DuckDB. */
 import { afterEach } from 'vitest';
 // DuckDB is a dependency of @wargame/batch, not of the workspace root: reach it through the package.
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -58,6 +58,8 @@ export function toyMeta(opts: { kind?: 'single' | 'grid'; sweep?: string[]; cell
 
 function sqlValue(v: Value, type: Column['type']): string {
   if (v === null) return 'NULL';
+  // Through text, so NaN and Infinity (which a bare literal cannot spell) reach the table too.
+  if (type === 'DOUBLE') return `CAST('${String(v)}' AS DOUBLE)`;
   if (type === 'VARCHAR') return `'${String(v).replaceAll("'", "''")}'`;
   return String(v);
 }
@@ -80,7 +82,11 @@ export async function tableOf(meta: BatchMeta, rows: Record<string, Value>[]): P
     perCell.set(cell, rep + 1);
     return { run: i, rep, seed: `S.${rep}`, turns: 10, ...r, cell } as Record<string, Value>;
   });
-  if (full.length > 0) await connection.run(`INSERT INTO runs VALUES ${full.map((r) => `(${cols.map((c) => sqlValue(r[c.name] ?? null, c.type)).join(', ')})`).join(', ')}`);
+  // In chunks: one statement for thousands of rows is slow to parse.
+  for (let i = 0; i < full.length; i += 500) {
+    const values = full.slice(i, i + 500).map((r) => `(${cols.map((c) => sqlValue(r[c.name] ?? null, c.type)).join(', ')})`);
+    await connection.run(`INSERT INTO runs VALUES ${values.join(', ')}`);
+  }
   const table: BatchTable = {
     meta,
     paths: [],

@@ -9,51 +9,26 @@
 import { beginTurn, canonicalJson, loadSession, saveSession, Session } from '@wargame/engine';
 import { describe, expect, it } from 'vitest';
 import {
-  initialConsole,
   reduceConsole,
   revealedMove,
-  splitKeys,
-  type ConsoleContext,
   type ConsoleEvent,
-  type ConsoleResult,
-  type ConsoleState,
   type FacKey,
 } from '../src/app/facilitate/console-state.js';
 import { revealLines } from '../src/app/facilitate/console-lines.js';
-import { effectTargets } from '../src/app/facilitate/effects-draft.js';
 import { describeRuling, failureRuling, rulingKind, successRuling } from '../src/app/rulings.js';
-import { shipped } from './helpers.js';
+import { consoleSetup, feedKeys as keys } from './console-helpers.js';
 
 const ENTER: FacKey = { return: true };
 const ESC: FacKey = { escape: true };
 const DOWN: FacKey = { downArrow: true };
 
+/** A console whose first turn has begun, with these parties played by teams. */
 function setup(teamIds: string[], scenarioId = 'peace-tracks') {
-  const scenario = shipped(scenarioId);
-  const created = Session.create(scenario, { seed: '3' });
-  if (!created.ok) throw new Error(created.error.message);
-  const ctx: ConsoleContext = {
-    scenario,
-    teams: teamIds.map((id) => scenario.parties.findIndex((p) => p.id === id)),
-    targets: effectTargets(scenario),
-    savePath: 'w.save.json',
-    session: created.session,
-    page: 5,
-    now: 0,
-  };
-  const begun: ConsoleEvent = { type: 'begun', result: beginTurn(scenario, created.session.state) };
-  const start = reduceConsole(initialConsole({ ok: true }, undefined, 'w.save.json'), begun, ctx).state;
-  return { scenario, session: created.session, ctx, start };
+  const { scenario, session, ctx, state } = consoleSetup(teamIds, scenarioId);
+  const begun: ConsoleEvent = { type: 'begun', result: beginTurn(scenario, session.state) };
+  return { scenario, session, ctx, start: reduceConsole(state, begun, ctx).state };
 }
 
-function keys(state: ConsoleState, ctx: ConsoleContext, ...ks: (string | FacKey)[]): ConsoleResult {
-  let r: ConsoleResult = { state };
-  for (const k of ks) {
-    const events: ConsoleEvent[] = typeof k === 'string' ? splitKeys(k, {}).map((x) => ({ type: 'key', ...x })) : [{ type: 'key', input: '', key: k }];
-    for (const e of events) r = reduceConsole(r.state, e, ctx);
-  }
-  return r;
-}
 
 describe('team entry that forgives', () => {
   it('a team sees its choice and confirms it, or goes back to its moves with the cursor where it was', () => {

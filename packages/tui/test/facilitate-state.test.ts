@@ -7,44 +7,15 @@ import { beginTurn, Session, type CompiledScenario, type PendingReply } from '@w
 import { describe, expect, it } from 'vitest';
 import {
   chosenCount,
-  initialConsole,
   reduceConsole,
   splitKeys,
   stagedCount,
-  type ConsoleContext,
   type ConsoleEvent,
-  type ConsoleResult,
-  type ConsoleState,
   type FacKey,
 } from '../src/app/facilitate/console-state.js';
-import { effectTargets } from '../src/app/facilitate/effects-draft.js';
-import { shipped } from './helpers.js';
+import { consoleSetup as setup, feedKeys as keys } from './console-helpers.js';
 
-function setup(teamIds: string[] = [], scenarioId = 'peace-tracks') {
-  const scenario = shipped(scenarioId);
-  const created = Session.create(scenario, { seed: '3' });
-  if (!created.ok) throw new Error(created.error.message);
-  const ctx: ConsoleContext = {
-    scenario,
-    teams: teamIds.map((id) => scenario.parties.findIndex((p) => p.id === id)),
-    targets: effectTargets(scenario),
-    savePath: 'w.save.json',
-    session: created.session,
-    page: 5,
-    now: 0,
-  };
-  return { scenario, session: created.session, ctx, state: initialConsole({ ok: true }, undefined, 'w.save.json') };
-}
 
-/** Feeds keys (a string is typed character by character, as the edge splits it) and returns the last result; effects are not run. */
-function keys(state: ConsoleState, ctx: ConsoleContext, ...ks: (string | FacKey)[]): ConsoleResult {
-  let r: ConsoleResult = { state };
-  for (const k of ks) {
-    const events: ConsoleEvent[] = typeof k === 'string' ? splitKeys(k, {}).map((x) => ({ type: 'key', ...x })) : [{ type: 'key', input: '', key: k }];
-    for (const e of events) r = reduceConsole(r.state, e, ctx);
-  }
-  return r;
-}
 
 const ENTER: FacKey = { return: true };
 const ESC: FacKey = { escape: true };
