@@ -28,6 +28,13 @@ export interface Column {
 export type Cell = number | boolean | string | null;
 export type Row = Cell[];
 
+/** Which run a row is about: the first columns of the runs file and of its per-turn series alike. */
+const RUN_COLUMNS: readonly Column[] = [
+  { name: 'run', type: 'INTEGER', role: 'run', label: 'global run index (cell × runs per cell + rep)' },
+  { name: 'cell', type: 'INTEGER', role: 'run', label: 'sweep cell' },
+  { name: 'rep', type: 'INTEGER', role: 'run', label: 'run within its cell' },
+];
+
 /**
  * The column of a parameter, or of a path a design varies (`party.russia.noise`
  * → `param_party__russia__noise`, a plain identifier in SQL, pandas and R). A
@@ -45,9 +52,7 @@ export function paramColumnName(pathOrId: string): string {
  */
 export function batchColumns(scenario: CompiledScenario, paths: readonly string[] = []): Column[] {
   const cols: Column[] = [
-    { name: 'run', type: 'INTEGER', role: 'run', label: 'global run index (cell × runs per cell + rep)' },
-    { name: 'cell', type: 'INTEGER', role: 'run', label: 'sweep cell' },
-    { name: 'rep', type: 'INTEGER', role: 'run', label: 'run within its cell' },
+    ...RUN_COLUMNS,
     { name: 'seed', type: 'VARCHAR', role: 'run', label: 'the run seed: `wargame run <scenario> --seed <seed> --set …` replays it' },
     { name: 'turns', type: 'INTEGER', role: 'run', label: 'turns played' },
   ];
@@ -109,9 +114,7 @@ export function parseSeriesSpec(scenario: CompiledScenario, text: string): { ok:
 /** The columns of a per-turn series: one row per run and turn, keyed by `run` and `turn`. */
 export function seriesColumns(scenario: CompiledScenario, spec: SeriesSpec): Column[] {
   const cols: Column[] = [
-    { name: 'run', type: 'INTEGER', role: 'run', label: 'global run index (as in the runs file)' },
-    { name: 'cell', type: 'INTEGER', role: 'run', label: 'sweep cell' },
-    { name: 'rep', type: 'INTEGER', role: 'run', label: 'run within its cell' },
+    ...RUN_COLUMNS,
     { name: 'turn', type: 'INTEGER', role: 'run', label: 'turn (1 = the first turn played)' },
     { name: 'date', type: 'VARCHAR', role: 'run', label: 'the month of the turn, YYYY-MM' },
   ];
